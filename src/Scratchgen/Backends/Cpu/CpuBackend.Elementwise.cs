@@ -1,0 +1,106 @@
+using System.Runtime.Intrinsics;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends.Cpu;
+
+// Elementwise kernels: y = f(x), dx = dy * f'(x, y), y = f(a, b).
+// Each runs 8 lanes at a time (Vector256); the last partial vector is padded into a stack buffer and
+// computed by the same vector code, so every element gets exactly the same formula. Large tensors
+// are cut into one contiguous chunk per core.
+public sealed partial class CpuBackend
+{
+    private const int Lanes = 8;
+
+    public unsafe void Map<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    {
+        var (xs, xo) = Contiguous(x);
+        float[] ys = Data(y);
+        int yo = y.Offset;
+        CpuParallel.For(y.Numel, 4, (i0, i1) =>
+        {
+            fixed (float* px = &xs[0], py = &ys[0])
+                MapSpan(px + xo + i0, py + yo + i0, i1 - i0, fn);
+        });
+    }
+
+    private static unsafe void MapSpan<TFn>(float* x, float* y, int n, TFn fn) where TFn : struct, IUnaryFn
+    {
+        int i = 0;
+        for (; i <= n - Lanes; i += Lanes) fn.Apply(Vector256.Load(x + i)).Store(y + i);
+        if (i == n) return;
+        float* tail = stackalloc float[Lanes];
+        Pad(x + i, n - i, tail);
+        fn.Apply(Vector256.Load(tail)).Store(tail);
+        new Span<float>(tail, n - i).CopyTo(new Span<float>(y + i, n - i));
+    }
+
+    public unsafe void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn
+    {
+        var (xs, xo) = Contiguous(x);
+        var (ys, yo) = Contiguous(y);
+        var (gs, go) = Contiguous(dy);
+        float[] ds = Data(dx);
+        int dxo = dx.Offset;
+        CpuParallel.For(dx.Numel, 6, (i0, i1) =>
+        {
+            fixed (float* px = &xs[0], py = &ys[0], pg = &gs[0], pd = &ds[0])
+                MapBackwardSpan(px + xo + i0, py + yo + i0, pg + go + i0, pd + dxo + i0, i1 - i0, fn);
+        });
+    }
+
+    private static unsafe void MapBackwardSpan<TFn>(float* x, float* y, float* dy, float* dx, int n, TFn fn) where TFn : struct, IUnaryFn
+    {
+        int i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+            (Vector256.Load(dy + i) * fn.Derivative(Vector256.Load(x + i), Vector256.Load(y + i))).Store(dx + i);
+        if (i == n) return;
+        float* tx = stackalloc float[Lanes], ty = stackalloc float[Lanes], tg = stackalloc float[Lanes];
+        Pad(x + i, n - i, tx);
+        Pad(y + i, n - i, ty);
+        Pad(dy + i, n - i, tg);
+        (Vector256.Load(tg) * fn.Derivative(Vector256.Load(tx), Vector256.Load(ty))).Store(tg);
+        new Span<float>(tg, n - i).CopyTo(new Span<float>(dx + i, n - i));
+    }
+
+    public unsafe void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn
+    {
+        float[] @as = Data(a), bs = Data(b), ys = Data(y);
+        var rows = new StridedRows(y, a, b);
+        int n = rows.RowLength, sa = rows.RowStride(1), sb = rows.RowStride(2);
+        CpuParallel.For(rows.RowCount, n + 16, (r0, r1) =>
+        {
+            fixed (float* pa = &@as[0], pb = &bs[0], py = &ys[0])
+            {
+                for (int r = r0; r < r1; r++)
+                    ZipRow(pa + rows.RowStart(1, r), sa, pb + rows.RowStart(2, r), sb, py + rows.RowStart(0, r), n, fn);
+            }
+        });
+    }
+
+    // One row of y = f(a, b); a and b each have element stride 1 (contiguous), 0 (broadcast) or other.
+    private static unsafe void ZipRow<TFn>(float* a, int sa, float* b, int sb, float* y, int n, TFn fn) where TFn : struct, IBinaryFn
+    {
+        if ((sa != 0 && sa != 1) || (sb != 0 && sb != 1))
+        {
+            for (int j = 0; j < n; j++) y[j] = fn.Apply(a[j * sa], b[j * sb]);
+            return;
+        }
+        var va = Vector256.Create(*a);
+        var vb = Vector256.Create(*b);
+        int i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+            fn.Apply(sa == 1 ? Vector256.Load(a + i) : va, sb == 1 ? Vector256.Load(b + i) : vb).Store(y + i);
+        if (i == n) return;
+        float* ta = stackalloc float[Lanes], tb = stackalloc float[Lanes];
+        if (sa == 1) Pad(a + i, n - i, ta); else va.Store(ta);
+        if (sb == 1) Pad(b + i, n - i, tb); else vb.Store(tb);
+        fn.Apply(Vector256.Load(ta), Vector256.Load(tb)).Store(ta);
+        new Span<float>(ta, n - i).CopyTo(new Span<float>(y + i, n - i));
+    }
+
+    // Copies the last count (< 8) elements into an 8-float buffer, repeating the final element.
+    private static unsafe void Pad(float* src, int count, float* buffer)
+    {
+        for (int j = 0; j < Lanes; j++) buffer[j] = src[Math.Min(j, count - 1)];
+    }
+}

@@ -1,0 +1,48 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Scratchgen.Backends;
+
+namespace Scratchgen.Ops;
+
+// Piecewise-constant functions used as masks in backward rules. Their derivative is 0 (almost
+// everywhere), so they are applied with Masks.Map and never recorded on the tape.
+
+// [x > 0]
+public readonly struct StepFn : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
+    public Vector256<float> Apply(Vector256<float> x) => SimdMath.OneWhere(Vector256.GreaterThan(x, Vector256<float>.Zero));
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.Zero;
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.Zero;
+}
+
+// sign(x): -1, 0 or 1
+public readonly struct SignFn : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
+    public Vector256<float> Apply(Vector256<float> x) =>
+        SimdMath.OneWhere(Vector256.GreaterThan(x, Vector256<float>.Zero)) - SimdMath.OneWhere(Vector256.LessThan(x, Vector256<float>.Zero));
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.Zero;
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.Zero;
+}
+
+// [lo <= x <= hi]
+public readonly struct InRangeFn(double lo, double hi) : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> =>
+        x >= T.CreateTruncating(lo) && x <= T.CreateTruncating(hi) ? T.One : T.Zero;
+    public Vector256<float> Apply(Vector256<float> x) => SimdMath.OneWhere(
+        Vector256.GreaterThanOrEqual(x, Vector256.Create((float)lo)) & Vector256.LessThanOrEqual(x, Vector256.Create((float)hi)));
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.Zero;
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.Zero;
+}
+
+// x > 0 ? 1 : slope   (the derivative of leaky ReLU)
+public readonly struct LeakySlopeFn(double slope) : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.CreateTruncating(slope);
+    public Vector256<float> Apply(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256<float>.One, Vector256.Create((float)slope));
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.Zero;
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.Zero;
+}

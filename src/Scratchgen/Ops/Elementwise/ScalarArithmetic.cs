@@ -1,0 +1,38 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Scratchgen.Backends;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Ops;
+
+// y = x + s         dx = dy
+public readonly struct AddScalarFn(double s) : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x + T.CreateTruncating(s);
+    public Vector256<float> Apply(Vector256<float> x) => x + Vector256.Create((float)s);
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.One;
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.One;
+}
+
+// y = x * s         dx = dy * s
+public readonly struct MulScalarFn(double s) : IUnaryFn
+{
+    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x * T.CreateTruncating(s);
+    public Vector256<float> Apply(Vector256<float> x) => x * (float)s;
+    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(s);
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.Create((float)s);
+}
+
+internal sealed class AddScalarOp(Tensor x, double s) : UnaryOp<AddScalarFn>(x, new AddScalarFn(s))
+{
+    public override string Name => $"add({s})";
+    public override string Rule => "dx = dy";
+    protected override Tensor CompositeGrad(Tensor dOut) => dOut;
+}
+
+internal sealed class MulScalarOp(Tensor x, double s) : UnaryOp<MulScalarFn>(x, new MulScalarFn(s))
+{
+    public override string Name => s == -1 ? "neg" : $"mul({s})";
+    public override string Rule => "dx = dy * s";
+    protected override Tensor CompositeGrad(Tensor dOut) => dOut.Mul(s);
+}

@@ -1,0 +1,49 @@
+using Scratchgen.Autograd;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Ops;
+
+/// <summary>Reductions and the softmax family. Axes may be negative; no axes means all of them.</summary>
+public static class TensorReductions
+{
+    public static Tensor Sum(this Tensor x, int[]? axes = null, bool keepdim = false) =>
+        new SumOp(x, ReduceShapes.Axes("sum", axes, x.Rank), keepdim).Run();
+
+    public static Tensor Sum(this Tensor x, int axis, bool keepdim = false) => x.Sum([axis], keepdim);
+
+    public static Tensor Mean(this Tensor x, int[]? axes = null, bool keepdim = false)
+    {
+        var normalized = ReduceShapes.Axes("mean", axes, x.Rank);
+        int count = ReduceShapes.Count(x.Dims, normalized);
+        if (count == 0) throw new ShapeException("mean", $"cannot average over zero elements of {x.Describe()}");
+        return x.Sum(normalized, keepdim).Mul(1.0 / count);
+    }
+
+    public static Tensor Mean(this Tensor x, int axis, bool keepdim = false) => x.Mean([axis], keepdim);
+
+    public static Tensor Max(this Tensor x, int[]? axes = null, bool keepdim = false)
+    {
+        var normalized = ReduceShapes.Axes("max", axes, x.Rank);
+        if (ReduceShapes.Count(x.Dims, normalized) == 0) throw new ShapeException("max", $"max over zero elements of {x.Describe()}");
+        return new MaxOp(x, normalized, keepdim).Run();
+    }
+
+    public static Tensor Max(this Tensor x, int axis, bool keepdim = false) => x.Max([axis], keepdim);
+
+    /// <summary>log(sum(exp(x))) over an axis, computed as m + log(sum(exp(x - m))) with m = max(x)
+    /// held constant: the shift cancels in the value and in the gradient, and nothing overflows.
+    /// d/dx = softmax(x).</summary>
+    public static Tensor LogSumExp(this Tensor x, int axis = -1, bool keepdim = false)
+    {
+        Tensor m;
+        using (GradMode.NoGrad()) m = x.Detach().Max(axis, keepdim: true);
+        var lse = x.Sub(m).Exp().Sum(axis, keepdim: true).Log().Add(m);
+        return keepdim ? lse : lse.Squeeze(axis);
+    }
+
+    /// <summary>softmax(x)_i = exp(x_i - logsumexp(x)) along an axis.</summary>
+    public static Tensor Softmax(this Tensor x, int axis = -1) => x.Sub(x.LogSumExp(axis, keepdim: true)).Exp();
+
+    /// <summary>log softmax(x)_i = x_i - logsumexp(x) along an axis.</summary>
+    public static Tensor LogSoftmax(this Tensor x, int axis = -1) => x.Sub(x.LogSumExp(axis, keepdim: true));
+}
