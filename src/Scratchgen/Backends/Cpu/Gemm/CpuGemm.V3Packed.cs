@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+
+namespace Scratchgen.Backends.Cpu.Gemm;
+
+// V3: GotoBLAS/BLIS. Cut the problem into blocks that fit the caches, copy ("pack") each block into
+// the exact order the 6x16 micro-kernel reads it, and run the micro-kernel over the packed blocks:
+//
+//   for jc in n step NC                     B block  KC x NC  (packed, lives in L3)
+//     for pc in k step KC                   pack op(B)[pc.., jc..]
+//       for ic in m step MC                 A block  MC x KC  (packed, lives in L2)
+//         pack op(A)[ic.., pc..]
+//         for jr in nc step NR              B panel  KC x 16  (lives in L1 while A panels stream)
+//           for ir in mc step MR            6x16 tile of C += Apanel * Bpanel   (CpuGemm.MicroKernel6x16.cs)
+//
+// Block sizes for Zen 4 (32 KiB L1d, 1 MiB L2 per core, 32 MiB shared L3):
+//   KC = 256: the B panel is 256*16*4 = 16 KiB, half of L1, next to a 6 KiB A panel.
+//   MC = 144: the packed A block is 144*256*4 = 144 KiB, well inside L2 next to the streaming B panels.
+//   NC = 4080: the packed B block is 256*4080*4 ~ 4 MiB, in the shared L3.
+// The first k-block overwrites C (unless accumulate), later ones add, so C is never zeroed separately.
+//
+// Threads (CpuGemm.Threads.cs): C is cut into one strip per core, along n (whole 16-column panels)
+// when m <= n, else along m (whole 6-row panels). The operand both strips need (A for an n split,
+// B for an m split) is packed once, cooperatively: each thread packs a share of its panels into a
+// shared double buffer, then all meet at a spin barrier and compute. Tile boundaries do not move
+// with the thread count, so every C element is summed in the same order: results are bit-identical
+// for any number of threads. Limits: needs AVX2+FMA (Sgemm falls back to V1); problems under
+// 64^3 multiply-adds run on the calling thread alone.
+// The hot methods are [AggressiveOptimization]: left to tiered JIT, packing and the loops ran as
+// unoptimised tier-0 code for the first ~30 calls, which measured 1.5-2x slower at n <= 256.
+internal static partial class CpuGemm
+{
+    internal const int KC = 256;
+    internal const int MC = 144;
+    internal const int NC = 4080;
+
+    // Below this many multiply-adds (m*n*k) the fork-join costs more than the second core saves.
+    private const long ParallelThreshold = 64L * 64 * 64;
+
+    internal static unsafe void V3Packed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
+        => V3Packed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, Environment.ProcessorCount);
+
+    internal static unsafe void V3Packed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads)
+    {
+        if (HandleEmpty(m, n, k, c, ldc, accumulate))
+            return;
+
+        var job = new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        bool splitN = m <= n ? nPanels >= 2 : mPanels < 2;
+        int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, splitN ? nPanels : mPanels);
+
+        if (threads > 1 && GemmThreads.TryRun(job, threads, splitN))
+            return;
+        PackBuffers own = PackBuffers.ForCurrentThread();
+        job.RunSplitN(0, 1, own.A, own.A, barrier: null);
+    }
+
+    // One GEMM call's arguments, as a value each thread of the fork-join gets a copy of.
+    internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
+    {
+        // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
+        // is shared: thread t packs its share of the 6-row panels into a0/a1 (alternating, so a thread
+        // may pack block s+1 while another still computes on block s), then all meet at the barrier.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal void RunSplitN(int t, int count, float* a0, float* a1, SpinBarrier? barrier)
+        {
+            float* bPack = PackBuffers.ForCurrentThread().B;
+            int block = 0;
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                (int j0, int j1) = Share(nc, NR, t, count);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    bool add = accumulate || pc > 0;
+                    if (j1 > j0)
+                        PackB(kc, j1 - j0, b, ldb, transB, pc, jc + j0, bPack);
+                    for (int ic = 0; ic < m; ic += MC, block++)
+                    {
+                        int mc = Math.Min(MC, m - ic);
+                        float* aPack = (block & 1) == 0 ? a0 : a1;
+                        (int r0, int r1) = Share(mc, MR, t, count);
+                        if (r1 > r0)
+                            PackA(r1 - r0, kc, a, lda, transA, ic + r0, pc, aPack + (long)r0 * kc);
+                        barrier?.SignalAndWait(block);
+                        if (j1 > j0)
+                            MacroKernel(mc, j1 - j0, kc, aPack, bPack, c + (long)ic * ldc + jc + j0, ldc, add);
+                    }
+                }
+            }
+        }
+
+        // Thread t of `count` owns whole 6-row panels of C and packs its own A; the packed B block is
+        // shared and double-buffered in b0/b1, as A is in RunSplitN.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal void RunSplitM(int t, int count, float* b0, float* b1, SpinBarrier? barrier)
+        {
+            float* aPack = PackBuffers.ForCurrentThread().A;
+            (int i0, int i1) = Share(m, MR, t, count);
+            int block = 0;
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC, block++)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    bool add = accumulate || pc > 0;
+                    float* bPack = (block & 1) == 0 ? b0 : b1;
+                    (int q0, int q1) = Share(nc, NR, t, count);
+                    if (q1 > q0)
+                        PackB(kc, q1 - q0, b, ldb, transB, pc, jc + q0, bPack + (long)q0 * kc);
+                    barrier?.SignalAndWait(block);
+                    for (int ic = i0; ic < i1; ic += MC)
+                    {
+                        int mc = Math.Min(MC, i1 - ic);
+                        PackA(mc, kc, a, lda, transA, ic, pc, aPack);
+                        MacroKernel(mc, nc, kc, aPack, bPack, c + (long)ic * ldc + jc, ldc, add);
+                    }
+                }
+            }
+        }
+    }
+
+    // Part t of `count` of [0, length), cut at multiples of `unit` (whole panels), as [lo, hi).
+    private static (int Lo, int Hi) Share(int length, int unit, int t, int count)
+    {
+        int panels = (length + unit - 1) / unit;
+        int lo = (int)((long)t * panels / count) * unit;
+        int hi = (int)((long)(t + 1) * panels / count) * unit;
+        return (Math.Min(lo, length), Math.Min(hi, length));
+    }
+
+    // C block (mc x nc) (+)= packed A block (mc x kc) * packed B block (kc x nc), tile by tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MacroKernel(int mc, int nc, int kc, float* aPack, float* bPack, float* c, long ldc, bool add)
+    {
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            float* bp = bPack + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                float* ap = aPack + (long)ir * kc;
+                float* cTile = c + ir * ldc + jr;
+                if (mr == MR && nr == NR)
+                    Kernel6x16(kc, ap, bp, cTile, ldc, add);
+                else
+                    KernelEdge(kc, ap, bp, cTile, ldc, add, mr, nr);
+            }
+        }
+    }
+}

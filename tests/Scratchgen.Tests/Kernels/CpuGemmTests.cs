@@ -1,0 +1,232 @@
+using System.Runtime.InteropServices;
+using Scratchgen.Backends.Cpu.Gemm;
+
+namespace Scratchgen.Tests.Kernels;
+
+// Every CpuGemm variant against a double-precision triple-loop oracle written here:
+//   C (m x n) (+)= op(A) (m x k) * op(B) (k x n), op = transpose or not, row-major with leading dims.
+// Views: lda/ldb/ldc are often larger than the minimum; the padding of A and B holds NaN (a kernel
+// that reads outside the view poisons its result) and the padding of C a sentinel that must survive.
+// Tolerance per element: 1e-5 + 2.5e-7 * k * sum_p |A[i,p] B[p,j]| (about 4 float ulps per term).
+public sealed unsafe class CpuGemmTests
+{
+    private delegate void GemmFn(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate);
+
+    private static readonly int[] Sizes = [1, 5, 6, 7, 15, 16, 17, 33, 64, 65, 100, 128];
+
+    private static readonly (string Name, GemmFn Fn)[] Variants =
+    [
+        ("V1Naive", CpuGemm.V1Naive),
+        ("V2Simd", CpuGemm.V2Simd),
+        ("V3Packed", CpuGemm.V3Packed),
+        ("V3Packed-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
+        ("Sgemm", CpuGemm.Sgemm),
+    ];
+
+    public static TheoryData<bool, bool> Transposes => new() { { false, false }, { false, true }, { true, false }, { true, true } };
+
+    // 144 (m, n) pairs from Sizes x Sizes, k rotating through Sizes, padding and accumulate alternating.
+    [Theory, MemberData(nameof(Transposes))]
+    public void AllVariants_AwkwardAndRoundSizes_MatchOracle(bool transA, bool transB)
+    {
+        int index = 0;
+        for (int im = 0; im < Sizes.Length; im++)
+        {
+            for (int jn = 0; jn < Sizes.Length; jn++, index++)
+            {
+                int k = Sizes[(im + 5 * jn) % Sizes.Length];
+                int pad = index % 3 == 0 ? 0 : 1 + index % 7;
+                CheckAllVariants(Sizes[im], Sizes[jn], k, transA, transB, pad, accumulate: index % 2 == 1, seed: index);
+            }
+        }
+    }
+
+    // Shapes that straddle the packed variant's blocks (KC, MC, NC) and both thread splits (m <= n
+    // splits along n, m > n along m), in every transpose combination.
+    [Theory, MemberData(nameof(Transposes))]
+    public void V3Packed_BlockBoundaries_MatchOracle(bool transA, bool transB)
+    {
+        (int M, int N, int K)[] shapes =
+        [
+            (13, 40, CpuGemm.KC - 1), (13, 40, CpuGemm.KC), (13, 40, CpuGemm.KC + 1), (7, 21, 2 * CpuGemm.KC + 3),
+            (CpuGemm.MC - 1, 37, 29), (CpuGemm.MC, 37, 29), (CpuGemm.MC + 1, 37, 29), (2 * CpuGemm.MC + 5, 20, CpuGemm.KC + 1),
+            (5, CpuGemm.NC - 1, 9), (5, CpuGemm.NC + 1, 9), (3, 2 * CpuGemm.NC + 17, 3),
+            (128, 400, 300), (301, 33, 129), (97, 333, 70),
+        ];
+        for (int s = 0; s < shapes.Length; s++)
+        {
+            (int m, int n, int k) = shapes[s];
+            foreach (bool accumulate in new[] { false, true })
+                CheckVariant(Variants[2], m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
+        }
+    }
+
+    [Fact]
+    public void AllVariants_KIsZero_ZeroesOrKeepsC()
+    {
+        foreach ((string name, GemmFn fn) in Variants)
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] c = [1, 2, 3, 4, 5, 6, 99];
+                fixed (float* pc = c)
+                    fn(2, 3, 0, null, 1, false, null, 3, false, pc, 3, accumulate);
+                float[] expected = accumulate ? [1, 2, 3, 4, 5, 6, 99] : [0, 0, 0, 0, 0, 0, 99];
+                Assert.True(expected.SequenceEqual(c), $"{name} accumulate={accumulate}: got [{string.Join(", ", c)}]");
+
+                fixed (float* pc = c)
+                {
+                    fn(0, 3, 4, null, 4, false, null, 3, false, pc, 3, accumulate); // m == 0: no writes
+                    fn(2, 0, 4, null, 4, false, null, 1, false, pc, 1, accumulate); // n == 0: no writes
+                }
+                Assert.True(expected.SequenceEqual(c), $"{name} m or n == 0 wrote into C");
+            }
+        }
+    }
+
+    // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]; with accumulate onto ones: +1.
+    [Fact]
+    public void AllVariants_2x3By3x2_KnownAnswer()
+    {
+        float[] a = [1, 2, 3, 4, 5, 6];
+        float[] b = [7, 8, 9, 10, 11, 12];
+        foreach ((string name, GemmFn fn) in Variants)
+        {
+            float[] c = [1, 1, 1, 1];
+            fixed (float* pa = a, pb = b, pc = c)
+                fn(2, 2, 3, pa, 3, false, pb, 2, false, pc, 2, accumulate: false);
+            Assert.True(new float[] { 58, 64, 139, 154 }.SequenceEqual(c), $"{name}: [{string.Join(", ", c)}]");
+
+            c = [1, 1, 1, 1];
+            fixed (float* pa = a, pb = b, pc = c)
+                fn(2, 2, 3, pa, 3, false, pb, 2, false, pc, 2, accumulate: true);
+            Assert.True(new float[] { 59, 65, 140, 155 }.SequenceEqual(c), $"{name} accumulate: [{string.Join(", ", c)}]");
+        }
+    }
+
+    // Same inputs twice, and one thread versus all threads: bit-identical, since every element is
+    // summed in the same order whatever the partition.
+    [Theory, InlineData(300, 200, 500, false, false), InlineData(128, 784, 400, false, true), InlineData(784, 400, 128, true, false)]
+    public void V3Packed_RepeatedAndSingleThreaded_BitIdentical(int m, int n, int k, bool transA, bool transB)
+    {
+        using var p = new Problem(m, n, k, transA, transB, pad: 0, seed: 7);
+        float[] first = p.Run(CpuGemm.V3Packed, accumulate: false);
+        float[] second = p.Run(CpuGemm.V3Packed, accumulate: false);
+        float[] single = p.Run((m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
+            CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1), accumulate: false);
+        Assert.True(first.AsSpan().SequenceEqual(second), "two runs differ");
+        Assert.True(first.AsSpan().SequenceEqual(single), "one thread and all threads differ");
+    }
+
+    private static void CheckAllVariants(int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
+    {
+        using var p = new Problem(m, n, k, transA, transB, pad, seed);
+        (double[] expected, double[] tolerance) = p.Oracle(accumulate);
+        foreach ((string Name, GemmFn Fn) variant in Variants)
+            p.Check(variant.Name, p.Run(variant.Fn, accumulate), expected, tolerance, accumulate);
+    }
+
+    private static void CheckVariant((string Name, GemmFn Fn) variant, int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
+    {
+        using var p = new Problem(m, n, k, transA, transB, pad, seed);
+        (double[] expected, double[] tolerance) = p.Oracle(accumulate);
+        p.Check(variant.Name, p.Run(variant.Fn, accumulate), expected, tolerance, accumulate);
+    }
+
+    // One test problem in native memory: A and B views with NaN padding, a C start value, the oracle.
+    private sealed class Problem : IDisposable
+    {
+        private const float Sentinel = 12345f;
+        private readonly int _m, _n, _k, _lda, _ldb, _ldc;
+        private readonly bool _transA, _transB;
+        private readonly float* _a, _b, _c0, _c;
+        private readonly long _aLen, _bLen, _cLen;
+
+        internal Problem(int m, int n, int k, bool transA, bool transB, int pad, int seed)
+        {
+            (_m, _n, _k, _transA, _transB) = (m, n, k, transA, transB);
+            _lda = (transA ? m : k) + pad;
+            _ldb = (transB ? k : n) + pad;
+            _ldc = n + pad;
+            _aLen = (long)(transA ? k : m) * _lda;
+            _bLen = (long)(transB ? n : k) * _ldb;
+            _cLen = (long)m * _ldc;
+            var rng = new Random(seed);
+            _a = Fill(_aLen, _lda, transA ? m : k, rng, float.NaN);
+            _b = Fill(_bLen, _ldb, transB ? k : n, rng, float.NaN);
+            _c0 = Fill(_cLen, _ldc, n, rng, Sentinel);
+            _c = (float*)NativeMemory.Alloc((nuint)Math.Max(1, _cLen), sizeof(float));
+        }
+
+        private float A(int i, int p) => _transA ? _a[(long)p * _lda + i] : _a[(long)i * _lda + p];
+        private float B(int p, int j) => _transB ? _b[(long)j * _ldb + p] : _b[(long)p * _ldb + j];
+
+        internal (double[] Expected, double[] Tolerance) Oracle(bool accumulate)
+        {
+            var expected = new double[_m * _n];
+            var tolerance = new double[_m * _n];
+            for (int i = 0; i < _m; i++)
+            {
+                for (int j = 0; j < _n; j++)
+                {
+                    double sum = 0, abs = 0;
+                    for (int p = 0; p < _k; p++)
+                    {
+                        double t = (double)A(i, p) * B(p, j);
+                        sum += t;
+                        abs += Math.Abs(t);
+                    }
+                    double c0 = accumulate ? _c0[(long)i * _ldc + j] : 0;
+                    expected[i * _n + j] = c0 + sum;
+                    tolerance[i * _n + j] = 1e-5 + 2.5e-7 * Math.Max(_k, 1) * (abs + Math.Abs(c0));
+                }
+            }
+            return (expected, tolerance);
+        }
+
+        internal float[] Run(GemmFn fn, bool accumulate)
+        {
+            Buffer.MemoryCopy(_c0, _c, _cLen * sizeof(float), _cLen * sizeof(float));
+            fn(_m, _n, _k, _a, _lda, _transA, _b, _ldb, _transB, _c, _ldc, accumulate);
+            return new ReadOnlySpan<float>(_c, (int)_cLen).ToArray();
+        }
+
+        internal void Check(string variant, float[] got, double[] expected, double[] tolerance, bool accumulate)
+        {
+            string where = $"{variant} m={_m} n={_n} k={_k} transA={_transA} transB={_transB} lda={_lda} ldb={_ldb} ldc={_ldc} accumulate={accumulate}";
+            for (int i = 0; i < _m; i++)
+            {
+                for (int j = 0; j < _ldc; j++)
+                {
+                    float g = got[(long)i * _ldc + j];
+                    if (j >= _n)
+                    {
+                        if (g != Sentinel)
+                            Assert.Fail($"{where}: wrote into C padding at ({i},{j}): {g}");
+                        continue;
+                    }
+                    double e = expected[i * _n + j];
+                    if (!(Math.Abs(g - e) <= tolerance[i * _n + j]))
+                        Assert.Fail($"{where}: first mismatch at ({i},{j}): got {g}, expected {e} (tolerance {tolerance[i * _n + j]:G3})");
+                }
+            }
+        }
+
+        // rows x ld floats; the first `cols` of each row uniform in [-1, 1], the rest `padValue`.
+        private static float* Fill(long length, int ld, int cols, Random rng, float padValue)
+        {
+            float* p = (float*)NativeMemory.Alloc((nuint)Math.Max(1, length), sizeof(float));
+            for (long x = 0; x < length; x++)
+                p[x] = x % ld < cols ? (float)(rng.NextDouble() * 2 - 1) : padValue;
+            return p;
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_a);
+            NativeMemory.Free(_b);
+            NativeMemory.Free(_c0);
+            NativeMemory.Free(_c);
+        }
+    }
+}
