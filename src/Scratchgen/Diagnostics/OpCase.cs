@@ -50,6 +50,19 @@ public sealed record OpCase(string Name, Func<Tensor[], Tensor> F, int[][][] Sha
         return inputs;
     }
 
+    /// <summary>y = F(inputs) and dL/d(input) for L = sum(y * w) with fixed weights w = 1 + (i mod 5) / 4,
+    /// all copied to host arrays: what backend comparisons compare.</summary>
+    public (double[] Output, double[][] Gradients) Evaluate(Tensor[] inputs)
+    {
+        foreach (var t in inputs) t.RequiresGrad = true;
+        var y = F(inputs);
+        var w = new double[y.Numel];
+        for (int i = 0; i < w.Length; i++) w[i] = 1 + i % 5 / 4.0;
+        var loss = Ops.TensorReductions.Sum(Ops.TensorElementwise.Mul(y, Tensor.FromArray(w, y.Dims, y.DType, y.Backend)));
+        if (loss.RequiresGrad) loss.Backward();
+        return (y.ToDoubleArray(), inputs.Select(t => t.Grad?.ToDoubleArray() ?? new double[t.Numel]).ToArray());
+    }
+
     private static double Draw(InputDomain domain, Rng rng, int index, int count) => domain switch
     {
         InputDomain.Positive => 0.5 + 1.5 * rng.NextDouble(),

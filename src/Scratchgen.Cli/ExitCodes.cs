@@ -1,0 +1,27 @@
+using Scratchgen.Autograd;
+using Scratchgen.Tensors;
+using Spectre.Console.Cli;
+
+namespace Scratchgen.Cli;
+
+/// <summary>Distinct exit codes, so scripts can tell a bad option from a failed check from a bug.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>A check the command ran did not pass (a gradient check, a demo that did not learn).</summary>
+    public const int CheckFailed = 1;
+    /// <summary>The command line was wrong: unknown verb or option, a value out of range.</summary>
+    public const int BadArguments = 2;
+    /// <summary>An input (file, tensor shape) was refused.</summary>
+    public const int BadInput = 3;
+    /// <summary>Anything else: a bug. The stack trace is printed.</summary>
+    public const int InternalError = 70;
+
+    public static int Classify(Exception ex) => ex switch
+    {
+        CommandParseException or CommandRuntimeException or ArgumentException and not ShapeException => BadArguments,
+        ShapeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => BadInput,
+        GradCheckException => CheckFailed,
+        _ => InternalError,
+    };
+}

@@ -1,0 +1,40 @@
+using Scratchgen.Cli;
+using Scratchgen.Cli.Commands;
+using Spectre.Console.Cli;
+
+// The `scratchgen` command. Each verb is one class in Commands/; options are parsed by
+// Spectre.Console.Cli into a settings record, so --help for every verb comes for free.
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("scratchgen");
+    config.PropagateExceptions();
+    config.AddBranch("demo", demo =>
+    {
+        demo.SetDescription("Small end-to-end demonstrations of the engine.");
+        demo.AddCommand<XorDemoCommand>("xor").WithDescription("Train a 2-8-1 MLP on XOR with the autograd engine and print the loss as it falls.");
+    });
+    config.AddCommand<GradCheckCommand>("gradcheck")
+        .WithDescription("Check every op's backward against finite differences (float64), or a backend against the Reference backend.");
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Measure kernels on this machine.");
+        bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
+    });
+    config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
+});
+
+try
+{
+    return app.Run(args);
+}
+catch (Exception ex) when (ExitCodes.Classify(ex) is var code and not ExitCodes.InternalError)
+{
+    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+    return code;
+}
+catch (Exception ex)
+{
+    Spectre.Console.AnsiConsole.WriteException(ex, Spectre.Console.ExceptionFormats.ShortenEverything);
+    return ExitCodes.InternalError;
+}
