@@ -57,4 +57,17 @@ public interface IBackend
 
     /// <summary>dst[i.. with i[axis] replaced by index[i..]] += src[i..]: the adjoint of Gather.</summary>
     void ScatterAdd(Tensor src, int axis, int[] index, Tensor dst);
+
+    /// <summary>im2col: cols[(c R + r) S + s, (n OH + oh) OW + ow] = x[n, c, oh Stride - Padding + r Dilation,
+    /// ow Stride - Padding + s Dilation], 0 where that falls in the padding. x: (N, C, H, W) and
+    /// cols: (C R S, N OH OW) are contiguous; every element of cols is written.</summary>
+    void Im2Col(Tensor x, Tensor cols, ConvGeometry g);
+
+    /// <summary>col2im, the adjoint of <see cref="Im2Col"/>: x[n, c, ih, iw] += every cols entry that Im2Col
+    /// reads from there. Accumulates into x, which the caller zeroes when it wants a plain result.</summary>
+    void Col2Im(Tensor cols, Tensor x, ConvGeometry g);
+
+    /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
+    /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
+    void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);
 }

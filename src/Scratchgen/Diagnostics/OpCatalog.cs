@@ -9,7 +9,7 @@ namespace Scratchgen.Diagnostics;
 /// and larger round and odd sizes that make the Cpu kernels take their vector, tail and multithreaded
 /// paths. Shape sets with at most <see cref="GradCheckMaxElements"/> elements are gradient-checked.
 /// </summary>
-public static class OpCatalog
+public static partial class OpCatalog
 {
     public const int GradCheckMaxElements = 400;
 
@@ -120,5 +120,7 @@ public static class OpCatalog
             var g = Autograd.Gradients.Of(h.Sum(), [x], createGraph: true)[0];
             return g.Square().Sum(1).Sqrt().Sub(1).Square().Mean();
         }, Sets([[4, 3], [5, 3], [5], [1, 5]]), [Normal]),
+        // Convolution, pooling, upsampling, batch norm (OpCatalog.Conv.cs).
+        .. ConvCases(),
     ];
 }

@@ -1,0 +1,34 @@
+namespace Scratchgen.Backends;
+
+/// <summary>
+/// The shape of one 2-D convolution, as the kernels see it (square stride, padding and dilation):
+///   x: (N, C, H, W), w: (K, C, R, S) -> y: (N, K, OH, OW)
+///   OH = (H + 2 Padding - Dilation (R - 1) - 1) / Stride + 1   (OW likewise with W and S)
+/// The im2col matrix of x is (C R S, N OH OW): row (c, r, s), column (n, oh, ow).
+/// Transposed convolution uses the geometry of the convolution it is the input-gradient of, so
+/// (N, C, H, W) is then the transposed convolution's output and (N, K, OH, OW) its input.
+/// Pooling uses it with K = C and (R, S) the window.
+/// </summary>
+public readonly record struct ConvGeometry(int N, int C, int H, int W, int K, int R, int S, int Stride = 1, int Padding = 0, int Dilation = 1)
+{
+    public int OH => (H + 2 * Padding - Dilation * (R - 1) - 1) / Stride + 1;
+
+    public int OW => (W + 2 * Padding - Dilation * (S - 1) - 1) / Stride + 1;
+
+    /// <summary>Rows of the im2col matrix: C R S.</summary>
+    public int PatchSize => C * R * S;
+
+    /// <summary>Output positions per image: OH OW.</summary>
+    public int Positions => OH * OW;
+
+    /// <summary>Columns of the im2col matrix: N OH OW.</summary>
+    public int Columns => N * OH * OW;
+
+    /// <summary>True when every size is positive and the kernel's reach fits the padded image.</summary>
+    public bool IsValid =>
+        N > 0 && C > 0 && H > 0 && W > 0 && K > 0 && R > 0 && S > 0 && Stride > 0 && Padding >= 0 && Dilation > 0 &&
+        H + 2 * Padding >= Dilation * (R - 1) + 1 && W + 2 * Padding >= Dilation * (S - 1) + 1;
+
+    public override string ToString() =>
+        $"x ({N}, {C}, {H}, {W}), kernel ({K}, {C}, {R}, {S}), stride {Stride}, padding {Padding}, dilation {Dilation} -> ({N}, {K}, {OH}, {OW})";
+}

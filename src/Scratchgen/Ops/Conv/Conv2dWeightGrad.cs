@@ -1,0 +1,33 @@
+using Scratchgen.Autograd;
+using Scratchgen.Backends;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Ops;
+
+// The weight gradient of the convolution with geometry g, as an op of its own so it can be differentiated:
+//   dw[k, c, r, s] = sum_{n, oh, ow} dy[n, k, oh, ow] x[n, c, oh Stride - Padding + r Dilation, ow Stride - Padding + s Dilation]
+//   x: (N, C, H, W), dy: (N, K, OH, OW) -> dw: (K, C, R, S)
+//   computed as dW (K, C R S) = dY^T (K, N OH OW) @ im2col(x)^T (N OH OW, C R S): one GEMM.
+// It is bilinear in (x, dy); with G = dL/d(dw):
+//   dx = conv_transpose2d(dy, G),  d(dy) = conv2d(x, G)
+// Takes the forward's im2col(x) when the caller has it (conv2d saves it), else builds it.
+internal sealed class Conv2dWeightGradOp(Tensor x, Tensor dy, ConvGeometry g, Tensor? cols) : Op(x, dy)
+{
+    public override string Name => "conv2d_weight_grad";
+    public override string Rule => "dx = conv_transpose2d(dy, G), d(dy) = conv2d(x, G)";
+
+    protected override Tensor Forward()
+    {
+        var columns = cols ?? ConvLowering.Columns(x, g);
+        var dyt = ConvLowering.ChannelsFirst(dy);
+        var dw = NewOutput([g.K, g.C, g.R, g.S]);
+        ConvLowering.Gemm(dyt, columns.Transpose(0, 1), dw.ViewAs([g.K, g.PatchSize]), accumulate: false);
+        return dw;
+    }
+
+    public override Tensor?[] Backward(Tensor dOut) =>
+    [
+        x.RequiresGrad ? new ConvTranspose2dOp(dy, dOut, null, g).Run() : null,
+        dy.RequiresGrad ? new Conv2dOp(x, dOut, null, g).Run() : null,
+    ];
+}

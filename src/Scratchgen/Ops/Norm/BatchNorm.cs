@@ -1,0 +1,61 @@
+using Scratchgen.Autograd;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Ops;
+
+// Batch normalization, per channel c, over x: (N, C) or (N, C, H, W) (statistics over every axis but C):
+//   training:  mu = mean(x),  var = mean((x - mu)^2)  (biased),  y = (x - mu) / sqrt(var + eps) * gamma + beta
+//              running_mean = (1 - momentum) running_mean + momentum mu
+//              running_var  = (1 - momentum) running_var  + momentum var m / (m - 1)   (m values per channel: unbiased)
+//   eval:      y = (x - running_mean) / sqrt(running_var + eps) * gamma + beta
+//   gamma, beta, running_mean, running_var: (C)
+// Written with differentiable ops (mean, sub, pow, mul, add), so the backward, including the terms
+// through mu and var, and its own backward come from the tape. The running statistics are updated
+// in place off the tape; they are never part of the graph in training mode.
+internal static class BatchNormFunction
+{
+    public static Tensor Apply(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training, double momentum, double eps)
+    {
+        const string op = "batch_norm";
+        if (x.Rank != 2 && x.Rank != 4) throw new ShapeException(op, $"input must be (N, C) or (N, C, H, W), got {Shapes.Format(x.Dims)}");
+        int c = x.Dims[1];
+        foreach (var (t, name) in new[] { (gamma, "gamma"), (beta, "beta"), (runningMean, "running mean"), (runningVar, "running variance") })
+            if (t != null && (t.Rank != 1 || t.Dims[0] != c))
+                throw new ShapeException(op, $"{name} {Shapes.Format(t.Dims)} does not match input {Shapes.Format(x.Dims)} (need ({c}))");
+        int[] axes = x.Rank == 2 ? [0] : [0, 2, 3];
+        int[] channelShape = x.Rank == 2 ? [1, c] : [1, c, 1, 1];
+        int count = x.Numel / Math.Max(c, 1);
+
+        Tensor xc, variance;
+        if (training)
+        {
+            if (count < 2) throw new ShapeException(op, $"training needs more than one value per channel, got input {Shapes.Format(x.Dims)}");
+            var mean = x.Mean(axes, keepdim: true);
+            xc = x.Sub(mean);
+            variance = xc.Square().Mean(axes, keepdim: true);
+            UpdateRunning(runningMean, mean, momentum, 1.0);
+            UpdateRunning(runningVar, variance, momentum, count / (count - 1.0));
+        }
+        else
+        {
+            if (runningMean == null || runningVar == null) throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance");
+            xc = x.Sub(runningMean.Reshape(channelShape));
+            variance = runningVar.Reshape(channelShape);
+        }
+        var y = xc.Mul(variance.Add(eps).Pow(-0.5));
+        if (gamma != null) y = y.Mul(gamma.Reshape(channelShape));
+        if (beta != null) y = y.Add(beta.Reshape(channelShape));
+        return y;
+    }
+
+    // running = (1 - momentum) running + momentum scale stat, in place and off the tape.
+    private static void UpdateRunning(Tensor? running, Tensor stat, double momentum, double scale)
+    {
+        if (running == null) return;
+        using (GradMode.NoGrad())
+        {
+            var updated = running.Detach().Mul(1 - momentum).Add(stat.Detach().Reshape([running.Numel]).Mul(momentum * scale));
+            running.Backend.Copy(updated, running);
+        }
+    }
+}
