@@ -1,0 +1,8 @@
+namespace Scratchgen.Data;
+
+/// <summary>The contents of one IDX file of unsigned bytes: its dimensions (outermost first) and the
+/// elements in row-major order.</summary>
+public sealed record IdxArray(int[] Dims, byte[] Data)
+{
+    public int Rank => Dims.Length;
+}
