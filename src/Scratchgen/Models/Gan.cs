@@ -1,0 +1,24 @@
+using Scratchgen.Nn;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>
+/// The plain GAN with fully connected networks (the reference model of DESIGN.md):
+///   G: L -> 256 -> 512 -> 1024 -> 784, LeakyReLU(0.2), tanh output
+///   D: 784 -> 512 -> 256 -> 1, LeakyReLU(0.2), a logit
+/// Training: the non-saturating step of <see cref="GanBase"/>.
+/// </summary>
+public sealed class Gan(ModelOptions o) : GanBase(o, BuildGenerator(o), BuildDiscriminator(o))
+{
+    public override string Kind => "gan";
+
+    private static Layer BuildGenerator(ModelOptions o)
+    {
+        var g = Architectures.Mlp(new Rng(o.Seed * 2 + 1), o, () => new LeakyRelu(0.2), o.LatentDim, 256, 512, 1024, o.Pixels);
+        return new Sequential(g, new Tanh());
+    }
+
+    private static Layer BuildDiscriminator(ModelOptions o) =>
+        Architectures.Mlp(new Rng(o.Seed * 2 + 2), o, () => new LeakyRelu(0.2), o.Pixels, 512, 256, 1);
+}

@@ -1,0 +1,85 @@
+using Scratchgen.Nn;
+using Scratchgen.Ops;
+using Scratchgen.Optim;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>
+/// The adversarial pair shared by the GAN family: a generator G (latent -> image in [-1, 1]) and a
+/// discriminator D (image -> one logit), each with its own Adam (lr 2e-4, betas 0.5 / 0.999 as in DCGAN).
+/// The standard, non-saturating training step (Goodfellow et al.):
+///   D: minimise BCE(D(x), 1) + BCE(D(G(z)), 0)      (G(z) detached: only D moves)
+///   G: minimise BCE(D(G(z)), 1)                      (only G's optimizer steps)
+/// Subclasses supply the networks; <see cref="WganGp"/> replaces the step.
+/// </summary>
+public abstract class GanBase : GenerativeModel
+{
+    protected GanBase(ModelOptions options, Layer generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999, double defaultLr = 2e-4)
+        : base(options)
+    {
+        Generator = Child("generator", generator);
+        Discriminator = Child("discriminator", discriminator);
+        GeneratorOptimizer = new Adam(generator.Parameters(), options.LearningRate ?? defaultLr, beta1, beta2);
+        DiscriminatorOptimizer = new Adam(discriminator.Parameters(), options.LearningRate ?? defaultLr, beta1, beta2);
+    }
+
+    public Layer Generator { get; }
+    public Layer Discriminator { get; }
+    public Adam GeneratorOptimizer { get; }
+    public Adam DiscriminatorOptimizer { get; }
+
+    public override PixelRange Range => PixelRange.MinusOneOne;
+    public override IReadOnlyList<Optimizer> Optimizers => [GeneratorOptimizer, DiscriminatorOptimizer];
+
+    /// <summary>G's input for latent codes z (N, L): z itself, or z with a label code appended.</summary>
+    protected virtual Tensor GeneratorInput(Tensor z, int[]? labels) => z;
+
+    /// <summary>D's input for images (N, C, H, W): flattened for MLPs (and with a label code for cGAN).</summary>
+    protected virtual Tensor DiscriminatorInput(Tensor images, int[]? labels) => Flat(images);
+
+    public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(Generator.Forward(GeneratorInput(z, labels)));
+
+    /// <summary>D's logits (N, 1) for images.</summary>
+    public Tensor Critic(Tensor images, int[]? labels) => Discriminator.Forward(DiscriminatorInput(images, labels));
+
+    public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
+    {
+        int n = images.Dims[0];
+        var ones = Tensor.Ones([n, 1], backend: images.Backend);
+        var zeros = Tensor.Zeros([n, 1], backend: images.Backend);
+        var fake = Decode(SampleLatent(n, Rng), labels);
+
+        var realLogits = Critic(images, labels);
+        var fakeLogits = Critic(fake.Detach(), labels);
+        var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, zeros));
+        DiscriminatorOptimizer.ZeroGrad();
+        lossD.Backward();
+        DiscriminatorOptimizer.Step();
+
+        var lossG = Loss.BceWithLogits(Critic(fake, labels), ones);
+        GeneratorOptimizer.ZeroGrad();
+        DiscriminatorOptimizer.ZeroGrad();
+        lossG.Backward();
+        GeneratorOptimizer.Step();
+
+        return Losses(("loss_d", lossD.Item()), ("loss_g", lossG.Item()),
+            ("d_real", MeanProbability(realLogits)), ("d_fake", MeanProbability(fakeLogits)));
+    }
+
+    /// <summary>Held-out: D's loss on real images against fresh fakes (no update), and G's loss.</summary>
+    public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) => NoGrad(() =>
+    {
+        int n = images.Dims[0];
+        var fake = Decode(SampleLatent(n, new Rng(0)), labels);
+        var ones = Tensor.Ones([n, 1], backend: images.Backend);
+        var realLogits = Critic(images, labels);
+        var fakeLogits = Critic(fake, labels);
+        var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
+        return Losses(("loss_d", lossD.Item()), ("loss_g", Loss.BceWithLogits(fakeLogits, ones).Item()),
+            ("d_real", MeanProbability(realLogits)), ("d_fake", MeanProbability(fakeLogits)));
+    });
+
+    /// <summary>Mean of sigmoid(logits): how real D thinks a batch is.</summary>
+    protected static double MeanProbability(Tensor logits) => NoGrad(() => logits.Detach().Sigmoid().Mean().Item());
+}

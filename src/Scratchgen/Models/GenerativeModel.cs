@@ -1,0 +1,101 @@
+using Scratchgen.Autograd;
+using Scratchgen.Backends;
+using Scratchgen.Nn;
+using Scratchgen.Ops;
+using Scratchgen.Optim;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>What a model is built for: the image shape, latent size, label count, seed and backend.</summary>
+/// <param name="Channels">Image channels C of (N, C, H, W) batches.</param>
+/// <param name="Height">Image height H.</param>
+/// <param name="Width">Image width W.</param>
+/// <param name="Classes">Number of labels (conditional models).</param>
+/// <param name="LatentDim">Size of the latent code (noise for GANs).</param>
+/// <param name="LearningRate">Base learning rate; null means the model's customary one.</param>
+/// <param name="Architecture">"mlp" or "conv" where the model offers both.</param>
+public sealed record ModelOptions(
+    int Channels = 1, int Height = 28, int Width = 28, int Classes = 10, int LatentDim = 20,
+    double? LearningRate = null, string Architecture = "mlp", ulong Seed = 1, IBackend? Backend = null)
+{
+    public int Pixels => Channels * Height * Width;
+    public IBackend ResolvedBackend => Backend ?? Scratchgen.Backends.Backend.Default;
+}
+
+/// <summary>Which value range a model wants its images in (the data loader scales to it).</summary>
+public enum PixelRange
+{
+    /// <summary>[0, 1]: autoencoders and VAEs (Bernoulli likelihood, BCE).</summary>
+    ZeroOne,
+    /// <summary>[-1, 1]: GANs with a tanh generator.</summary>
+    MinusOneOne,
+}
+
+/// <summary>
+/// A generative model with everything its training needs in one readable file per family: the
+/// networks (child modules), their optimizers, and <see cref="TrainStep"/>, which does one full update
+/// (forward, losses, backward, optimizer steps) and returns the losses by name.
+/// </summary>
+public abstract class GenerativeModel : Module
+{
+    protected GenerativeModel(ModelOptions options)
+    {
+        Options = options;
+        Rng = new Rng(options.Seed);
+    }
+
+    public ModelOptions Options { get; }
+
+    /// <summary>The model's own random stream (initialisation, noise, reparameterisation).</summary>
+    public Rng Rng { get; }
+
+    /// <summary>Short name as on the command line (vae, dcgan...).</summary>
+    public abstract string Kind { get; }
+
+    public abstract PixelRange Range { get; }
+
+    /// <summary>True when the model is conditioned on labels (cvae, cgan).</summary>
+    public virtual bool IsConditional => false;
+
+    /// <summary>True when <see cref="Reconstruct"/> and <see cref="Encode"/> are meaningful (AE, VAE).</summary>
+    public virtual bool HasEncoder => false;
+
+    public abstract IReadOnlyList<Optimizer> Optimizers { get; }
+
+    /// <summary>One training update on a batch. images: (N, C, H, W) in <see cref="Range"/>; labels: (N).</summary>
+    public abstract IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels);
+
+    /// <summary>Images from latent codes z: (N, LatentDim) -> (N, C, H, W) in <see cref="Range"/>.</summary>
+    public abstract Tensor Decode(Tensor z, int[]? labels = null);
+
+    /// <summary>Latent codes of images (the mean for a VAE).</summary>
+    public virtual Tensor Encode(Tensor images, int[]? labels = null) =>
+        throw new NotSupportedException($"{Kind} has no encoder");
+
+    /// <summary>Images passed through the encoder and decoder.</summary>
+    public virtual Tensor Reconstruct(Tensor images, int[]? labels = null) => Decode(Encode(images, labels), labels);
+
+    /// <summary>Held-out loss per image on a batch (no update), by name; the trainer averages these.</summary>
+    public abstract IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels);
+
+    /// <summary>Standard normal latent codes: (N, LatentDim).</summary>
+    public Tensor SampleLatent(int count, Rng rng) =>
+        Tensor.RandN([count, Options.LatentDim], rng, backend: Options.ResolvedBackend);
+
+    /// <summary>(N, C, H, W) -> (N, C H W).</summary>
+    protected static Tensor Flat(Tensor images) => images.Reshape([images.Dims[0], -1]);
+
+    /// <summary>(N, C H W) -> (N, C, H, W).</summary>
+    protected Tensor AsImages(Tensor flat) => flat.Reshape([flat.Dims[0], Options.Channels, Options.Height, Options.Width]);
+
+    /// <summary>Runs f without recording (evaluation, sampling).</summary>
+    protected static T NoGrad<T>(Func<T> f)
+    {
+        using var _ = GradMode.NoGrad();
+        return f();
+    }
+
+    protected static IReadOnlyDictionary<string, double> Losses(params (string Name, double Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => v.Value);
+}

@@ -1,0 +1,20 @@
+using Scratchgen.Backends;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>One-hot codes: labels (N) -> (N, classes) with a 1 at each label.</summary>
+public static class OneHot
+{
+    public static Tensor Encode(int[] labels, int classes, IBackend backend)
+    {
+        var data = new float[labels.Length * classes];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0 || labels[i] >= classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label {labels[i]} is outside [0, {classes})");
+            data[i * classes + labels[i]] = 1;
+        }
+        return Tensor.FromArray(data, [labels.Length, classes], backend);
+    }
+}

@@ -1,0 +1,96 @@
+using Scratchgen.Nn;
+using Scratchgen.Ops;
+using Scratchgen.Optim;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>
+/// Variational autoencoder (Kingma and Welling).
+///   encoder: x -> h -> (mu, logvar), each (N, L)        q(z|x) = N(mu, exp(logvar))
+///   z = mu + exp(logvar / 2) * eps, eps ~ N(0, I)       (the reparameterisation: gradients reach mu, logvar)
+///   decoder: z -> logits of p(x|z), Bernoulli per pixel
+///   loss per image, in nats = BCE_sum(logits, x) + KL(q(z|x) || N(0, I))     (= -ELBO)
+/// MLP: 784-400-(20, 20) and 20-400-784 with ReLU, as in PyTorch's example. logvar is clamped to
+/// [-30, 20] so exp never overflows. <see cref="ConditionalVae"/> adds a one-hot label to both nets.
+/// </summary>
+public class Vae : GenerativeModel
+{
+    private readonly Adam _adam;
+    private readonly bool _conv;
+
+    public Vae(ModelOptions options) : this(options, labelInputs: 0) { }
+
+    protected Vae(ModelOptions options, int labelInputs) : base(options)
+    {
+        _conv = options.Architecture == "conv";
+        int d = options.Pixels, l = options.LatentDim, hidden = 400;
+        LabelInputs = labelInputs;
+        Encoder = Child("encoder", _conv && labelInputs == 0
+            ? Architectures.ConvEncoder(Rng, options, hidden)
+            : new Sequential(new Linear(d + labelInputs, hidden, Rng, backend: options.ResolvedBackend)));
+        Mu = Child("mu", new Linear(hidden, l, Rng, backend: options.ResolvedBackend));
+        LogVar = Child("logvar", new Linear(hidden, l, Rng, backend: options.ResolvedBackend));
+        Decoder = Child("decoder", _conv && labelInputs == 0
+            ? Architectures.ConvDecoder(Rng, options, l)
+            : Architectures.Mlp(Rng, options, () => new Relu(), l + labelInputs, hidden, d));
+        _adam = new Adam(Parameters(), options.LearningRate ?? 1e-3);
+    }
+
+    /// <summary>Extra inputs (a one-hot label) appended to the encoder's and decoder's inputs.</summary>
+    protected int LabelInputs { get; }
+
+    public Sequential Encoder { get; }
+    public Linear Mu { get; }
+    public Linear LogVar { get; }
+    public Sequential Decoder { get; }
+
+    public override string Kind => "vae";
+    public override PixelRange Range => PixelRange.ZeroOne;
+    public override bool HasEncoder => true;
+    public override IReadOnlyList<Optimizer> Optimizers => [_adam];
+
+    /// <summary>Appends the condition (a one-hot label) to a (N, F) input; the plain VAE has none.</summary>
+    protected virtual Tensor Condition(Tensor features, int[]? labels) => features;
+
+    /// <summary>q(z|x) parameters: mu and the clamped logvar, each (N, L).</summary>
+    public (Tensor Mu, Tensor LogVar) Posterior(Tensor images, int[]? labels)
+    {
+        var input = _conv && LabelInputs == 0 ? images : Condition(Flat(images), labels);
+        var h = Encoder.Forward(input).Relu();
+        return (Mu.Forward(h), LogVar.Forward(h).Clamp(-30, 20));
+    }
+
+    public override Tensor Encode(Tensor images, int[]? labels = null) => Posterior(images, labels).Mu;
+
+    public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(DecoderLogits(z, labels).Sigmoid());
+
+    private Tensor DecoderLogits(Tensor z, int[]? labels) => Decoder.Forward(Condition(z, labels));
+
+    /// <summary>-ELBO per image (nats) and its two parts, for one pass with fresh noise from rng.</summary>
+    public (Tensor Loss, Tensor Reconstruction, Tensor Kl) NegativeElbo(Tensor images, int[]? labels, Rng rng)
+    {
+        var (mu, logVar) = Posterior(images, labels);
+        var eps = Tensor.RandN(mu.Dims, rng, backend: mu.Backend);
+        var z = mu.Add(logVar.Mul(0.5).Exp().Mul(eps));
+        int n = images.Dims[0];
+        var reconstruction = Loss.BceWithLogits(Flat(DecoderLogits(z, labels)), Flat(images), LossReduction.Sum).Div(n);
+        var kl = Loss.GaussianKl(mu, logVar);
+        return (reconstruction.Add(kl), reconstruction, kl);
+    }
+
+    public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
+    {
+        var (loss, reconstruction, kl) = NegativeElbo(images, labels, Rng);
+        _adam.ZeroGrad();
+        loss.Backward();
+        _adam.Step();
+        return Losses(("neg_elbo", loss.Item()), ("reconstruction", reconstruction.Item()), ("kl", kl.Item()));
+    }
+
+    public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) => NoGrad(() =>
+    {
+        var (loss, reconstruction, kl) = NegativeElbo(images, labels, new Rng(0));
+        return Losses(("neg_elbo", loss.Item()), ("reconstruction", reconstruction.Item()), ("kl", kl.Item()));
+    });
+}

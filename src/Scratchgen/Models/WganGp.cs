@@ -1,0 +1,73 @@
+using Scratchgen.Autograd;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Models;
+
+/// <summary>
+/// WGAN-GP (Gulrajani et al.): a critic D scores realness without a sigmoid, trained to estimate the
+/// Wasserstein distance, with a gradient penalty keeping it 1-Lipschitz:
+///   critic: minimise mean D(G(z)) - mean D(x) + lambda mean (||dD(x_hat)/dx_hat||_2 - 1)^2,
+///           x_hat = e x + (1 - e) G(z), e ~ U(0, 1) per image
+///   G (once every nCritic critic steps): minimise -mean D(G(z))
+/// The penalty differentiates a gradient: dD/dx_hat is computed with createGraph, so the critic's
+/// update flows through the backward pass itself. Networks: DCGAN's generator, DCGAN's discriminator
+/// without batch norm (the penalty is per image). Adam lr 1e-4, betas 0 / 0.9 as in the paper.
+/// </summary>
+public sealed class WganGp(ModelOptions o, double lambda = 10, int nCritic = 5)
+    : GanBase(o, Dcgan.BuildGenerator(o), Dcgan.BuildDiscriminator(o, batchNorm: false), beta1: 0.0, beta2: 0.9, defaultLr: 1e-4)
+{
+    private int _criticSteps;
+
+    public override string Kind => "wgan-gp";
+
+    protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => images;
+
+    public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
+    {
+        int n = images.Dims[0];
+        var fake = Decode(SampleLatent(n, Rng)).Detach();
+        var penalty = GradientPenalty(images, fake);
+        var wasserstein = Critic(images, null).Mean().Sub(Critic(fake, null).Mean());
+        var lossCritic = wasserstein.Neg().Add(penalty.Mul(lambda));
+        DiscriminatorOptimizer.ZeroGrad();
+        lossCritic.Backward();
+        DiscriminatorOptimizer.Step();
+
+        double lossG = double.NaN;
+        if (++_criticSteps % nCritic == 0)
+        {
+            var g = Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg();
+            GeneratorOptimizer.ZeroGrad();
+            DiscriminatorOptimizer.ZeroGrad();
+            g.Backward();
+            GeneratorOptimizer.Step();
+            lossG = g.Item();
+        }
+        var result = new Dictionary<string, double>
+        {
+            ["loss_critic"] = lossCritic.Item(),
+            ["wasserstein"] = wasserstein.Item(),
+            ["gradient_penalty"] = penalty.Item(),
+        };
+        if (!double.IsNaN(lossG)) result["loss_g"] = lossG;
+        return result;
+    }
+
+    /// <summary>mean over images of (||dD/dx_hat|| - 1)^2 at random points between real and fake.</summary>
+    public Tensor GradientPenalty(Tensor real, Tensor fake)
+    {
+        int n = real.Dims[0];
+        var e = Tensor.Rand([n, 1, 1, 1], Rng, backend: real.Backend);
+        var xHat = real.Mul(e).Add(fake.Mul(e.RSub(1))).Detach().RequireGrad();
+        var grad = Gradients.Of(Critic(xHat, null).Sum(), [xHat], createGraph: true)[0];
+        var norm = grad.Reshape([n, -1]).Square().Sum(1).Add(1e-12).Sqrt();
+        return norm.Sub(1).Square().Mean();
+    }
+
+    public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) => NoGrad(() =>
+    {
+        var fake = Decode(SampleLatent(images.Dims[0], new Rng(0)));
+        return Losses(("wasserstein", Critic(images, null).Mean().Sub(Critic(fake, null).Mean()).Item()));
+    });
+}

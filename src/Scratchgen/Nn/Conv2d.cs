@@ -1,0 +1,67 @@
+using Scratchgen.Backends;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Nn;
+
+/// <summary>2-D convolution.  x: (N, C, H, W), W: (K, C, R, S), b: (K) -> y: (N, K, OH, OW). PyTorch's default init.</summary>
+public sealed class Conv2d : Layer
+{
+    private readonly int _stride, _padding, _dilation;
+
+    public Tensor Weight { get; }
+    public Tensor? Bias { get; }
+
+    public Conv2d(int inChannels, int outChannels, int kernel, Rng rng, int stride = 1, int padding = 0, int dilation = 1, bool bias = true, IBackend? backend = null)
+    {
+        int fanIn = inChannels * kernel * kernel;
+        Weight = Parameter("weight", Init.PyTorchDefault([outChannels, inChannels, kernel, kernel], fanIn, rng, backend));
+        if (bias) Bias = Parameter("bias", Init.PyTorchDefault([outChannels], fanIn, rng, backend));
+        (_stride, _padding, _dilation) = (stride, padding, dilation);
+    }
+
+    public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, _stride, _padding, _dilation);
+}
+
+/// <summary>Transposed 2-D convolution (the adjoint of Conv2d: upsampling in generators).
+/// x: (N, C, H, W), W: (C, K, R, S), b: (K) -> y: (N, K, (H - 1) stride - 2 padding + R + outputPadding, ...).</summary>
+public sealed class ConvTranspose2d : Layer
+{
+    private readonly int _stride, _padding, _outputPadding;
+
+    public Tensor Weight { get; }
+    public Tensor? Bias { get; }
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, Rng rng, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true, IBackend? backend = null)
+    {
+        int fanIn = outChannels * kernel * kernel; // PyTorch computes fan-in from weight dim 1 for transposed convs
+        Weight = Parameter("weight", Init.PyTorchDefault([inChannels, outChannels, kernel, kernel], fanIn, rng, backend));
+        if (bias) Bias = Parameter("bias", Init.PyTorchDefault([outChannels], fanIn, rng, backend));
+        (_stride, _padding, _outputPadding) = (stride, padding, outputPadding);
+    }
+
+    public override Tensor Forward(Tensor x) => x.ConvTranspose2d(Weight, Bias, _stride, _padding, _outputPadding);
+}
+
+/// <summary>Batch normalization for (N, C) (BatchNorm1d) or (N, C, H, W) (BatchNorm2d) inputs: learned scale
+/// and shift per channel; running mean and variance are buffers, updated in training and used in evaluation.</summary>
+public sealed class BatchNorm : Layer
+{
+    private readonly double _momentum, _eps;
+
+    public Tensor Weight { get; }
+    public Tensor Bias { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+
+    public BatchNorm(int channels, double momentum = 0.1, double eps = 1e-5, IBackend? backend = null)
+    {
+        Weight = Parameter("weight", Tensor.Ones([channels], backend: backend));
+        Bias = Parameter("bias", Tensor.Zeros([channels], backend: backend));
+        RunningMean = Buffer("running_mean", Tensor.Zeros([channels], backend: backend));
+        RunningVar = Buffer("running_var", Tensor.Ones([channels], backend: backend));
+        (_momentum, _eps) = (momentum, eps);
+    }
+
+    public override Tensor Forward(Tensor x) => x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, _momentum, _eps);
+}

@@ -1,0 +1,104 @@
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Nn;
+
+/// <summary>
+/// A piece of a network: named parameters (trained), named buffers (state that is saved but not
+/// trained, such as batch norm's running mean), and named child modules. Names join with dots
+/// ("encoder.0.weight"), as in PyTorch, so a state dict maps one to one onto a safetensors file.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor Tensor)> _parameters = [];
+    private readonly List<(string Name, Tensor Tensor)> _buffers = [];
+    private readonly List<(string Name, Module Module)> _children = [];
+
+    /// <summary>True in training mode (dropout active, batch norm uses batch statistics).</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Registers a trainable tensor (sets RequiresGrad and its Name).</summary>
+    protected Tensor Parameter(string name, Tensor value)
+    {
+        value.RequiresGrad = true;
+        value.Name = name;
+        _parameters.Add((name, value));
+        return value;
+    }
+
+    /// <summary>Registers saved, untrained state.</summary>
+    protected Tensor Buffer(string name, Tensor value)
+    {
+        value.Name = name;
+        _buffers.Add((name, value));
+        return value;
+    }
+
+    protected T Child<T>(string name, T module) where T : Module
+    {
+        _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Every parameter of this module and its descendants, with dotted names.</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters() => Collect(m => m._parameters);
+
+    public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => p.Tensor).ToList();
+
+    public IReadOnlyList<(string Name, Tensor Tensor)> NamedBuffers() => Collect(m => m._buffers);
+
+    public IReadOnlyList<(string Name, Module Module)> Children => _children;
+
+    /// <summary>Parameters and buffers by dotted name: what a checkpoint holds.</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> StateDict() => [.. NamedParameters(), .. NamedBuffers()];
+
+    /// <summary>Copies values into this module's parameters and buffers. Every name must be present
+    /// with the same shape; a mismatch names the tensor and both shapes (another architecture).</summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, (float[] Data, int[] Shape)> state, string source)
+    {
+        foreach (var (name, tensor) in StateDict())
+        {
+            if (!state.TryGetValue(name, out var saved))
+                throw new InvalidDataException($"{source}: tensor '{name}' is missing (expected shape {Shapes.Format(tensor.Shape)})");
+            if (!Shapes.Equal(saved.Shape, tensor.Shape))
+                throw new InvalidDataException($"{source}: tensor '{name}' has shape {Shapes.Format(saved.Shape)} but this model expects {Shapes.Format(tensor.Shape)}");
+            tensor.Backend.Copy(Tensor.FromArray(saved.Data, saved.Shape, tensor.Backend), tensor);
+        }
+        var known = StateDict().Select(p => p.Name).ToHashSet();
+        var extra = state.Keys.Where(k => !known.Contains(k)).ToList();
+        if (extra.Count > 0)
+            throw new InvalidDataException($"{source}: tensors this model does not have: {string.Join(", ", extra.Take(5))}");
+    }
+
+    /// <summary>Training mode for this module and all its children.</summary>
+    public void Train(bool training = true)
+    {
+        Training = training;
+        foreach (var (_, child) in _children) child.Train(training);
+    }
+
+    public void Eval() => Train(false);
+
+    /// <summary>Clears the gradients of every parameter.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters()) p.ZeroGrad();
+    }
+
+    public int ParameterCount => Parameters().Sum(p => p.Numel);
+
+    private List<(string, Tensor)> Collect(Func<Module, List<(string, Tensor)>> select)
+    {
+        var result = new List<(string, Tensor)>();
+        foreach (var (name, t) in select(this)) result.Add((name, t));
+        foreach (var (childName, child) in _children)
+            foreach (var (name, t) in child.Collect(select)) result.Add(($"{childName}.{name}", t));
+        return result;
+    }
+}
+
+/// <summary>A module that maps one tensor to one tensor (layers, activations, Sequential).</summary>
+public abstract class Layer : Module
+{
+    public abstract Tensor Forward(Tensor x);
+}

@@ -1,0 +1,56 @@
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Optim;
+
+/// <summary>
+/// Adam (Kingma and Ba): m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+/// p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+/// weightDecay adds wd p to g (L2, as torch.optim.Adam); <see cref="AdamW"/> decays p directly.
+/// </summary>
+public class Adam : Optimizer
+{
+    private readonly Tensor?[] _m, _v;
+    private readonly double _beta1, _beta2, _eps, _weightDecay;
+    private readonly bool _decoupled;
+
+    public Adam(IReadOnlyList<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0) : this(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: false) { }
+
+    protected Adam(IReadOnlyList<Tensor> parameters, double learningRate, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
+        : base(parameters, learningRate)
+    {
+        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), $"Adam: betas must be in [0, 1), got {beta1}, {beta2}");
+        (_beta1, _beta2, _eps, _weightDecay, _decoupled) = (beta1, beta2, eps, weightDecay, decoupled);
+        _m = new Tensor?[parameters.Count];
+        _v = new Tensor?[parameters.Count];
+    }
+
+    protected override void Update(int index, Tensor p, Tensor grad, double lr)
+    {
+        var m = _m[index] ??= ZerosLike(p);
+        var v = _v[index] ??= ZerosLike(p);
+        if (_weightDecay != 0)
+        {
+            if (_decoupled) InPlace(p, p, new AxpyFn(-lr * _weightDecay)); // p -= lr wd p
+            else grad = Combine(grad, p, new AxpyFn(_weightDecay));       // g += wd p
+        }
+        InPlace(m, grad, new EmaFn(_beta1));
+        InPlace(v, grad, new EmaSquareFn(_beta2));
+        int t = StepCount; // already incremented by Step: 1 on the first update
+        var direction = Combine(m, v, new AdamDirectionFn(1 - Math.Pow(_beta1, t), 1 - Math.Pow(_beta2, t), _eps));
+        InPlace(p, direction, new AxpyFn(-lr));
+    }
+
+    public override IEnumerable<(string Name, Tensor Tensor)> State()
+    {
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            yield return ($"m.{i}", _m[i] ??= ZerosLike(Parameters[i]));
+            yield return ($"v.{i}", _v[i] ??= ZerosLike(Parameters[i]));
+        }
+    }
+}
+
+/// <summary>AdamW (Loshchilov and Hutter): Adam with decoupled weight decay, p -= lr wd p before the step.</summary>
+public sealed class AdamW(IReadOnlyList<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+    double eps = 1e-8, double weightDecay = 0.01) : Adam(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: true);

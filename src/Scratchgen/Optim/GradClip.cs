@@ -1,0 +1,33 @@
+using Scratchgen.Autograd;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Optim;
+
+/// <summary>Gradient clipping by global norm, as torch.nn.utils.clip_grad_norm_.</summary>
+public static class GradClip
+{
+    /// <summary>The global L2 norm of all gradients: sqrt(sum over parameters of sum(g^2)).</summary>
+    public static double GlobalNorm(IEnumerable<Tensor> parameters)
+    {
+        using var _ = GradMode.NoGrad();
+        double total = 0;
+        foreach (var p in parameters)
+            if (p.Grad != null) total += p.Grad.Square().Sum().Item();
+        return Math.Sqrt(total);
+    }
+
+    /// <summary>Scales every gradient by maxNorm / (norm + 1e-6) when the global norm exceeds maxNorm.
+    /// Returns the norm before clipping.</summary>
+    public static double ClipByGlobalNorm(IReadOnlyList<Tensor> parameters, double maxNorm)
+    {
+        double norm = GlobalNorm(parameters);
+        if (norm > maxNorm)
+        {
+            double scale = maxNorm / (norm + 1e-6);
+            foreach (var p in parameters)
+                if (p.Grad != null) p.Grad.Backend.Map(p.Grad, p.Grad, new MulScalarFn(scale));
+        }
+        return norm;
+    }
+}

@@ -1,0 +1,71 @@
+using Scratchgen.Autograd;
+using Scratchgen.Backends;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Optim;
+
+/// <summary>
+/// Base of the optimizers: a list of parameters, a learning rate (optionally scheduled), a step
+/// counter, and named state tensors (moments) that checkpoints save and restore for exact resume.
+/// Updates run under NoGrad and write in place, so parameters keep their identity.
+/// </summary>
+public abstract class Optimizer
+{
+    protected Optimizer(IReadOnlyList<Tensor> parameters, double learningRate)
+    {
+        if (learningRate <= 0 || double.IsNaN(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be positive");
+        Parameters = parameters;
+        BaseLearningRate = learningRate;
+    }
+
+    public IReadOnlyList<Tensor> Parameters { get; }
+
+    public double BaseLearningRate { get; }
+
+    /// <summary>Optional schedule; the rate at step t is Schedule.Rate(t, BaseLearningRate).</summary>
+    public ILrSchedule? Schedule { get; init; }
+
+    /// <summary>Number of Step calls so far.</summary>
+    public int StepCount { get; set; }
+
+    public double CurrentLearningRate => Schedule?.Rate(StepCount, BaseLearningRate) ?? BaseLearningRate;
+
+    /// <summary>Applies one update from each parameter's Grad (parameters without a gradient are skipped).</summary>
+    public void Step()
+    {
+        double lr = CurrentLearningRate;
+        StepCount++;
+        using var _ = GradMode.NoGrad();
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            if (p.Grad != null) Update(i, p, p.Grad, lr);
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters) p.ZeroGrad();
+    }
+
+    /// <summary>One parameter's update; p and its state are changed in place.</summary>
+    protected abstract void Update(int index, Tensor p, Tensor grad, double lr);
+
+    /// <summary>Named state tensors (e.g. "m.3"), for checkpoints.</summary>
+    public abstract IEnumerable<(string Name, Tensor Tensor)> State();
+
+    /// <summary>x = f(x, y) in place, y broadcast to x's shape.</summary>
+    protected static void InPlace<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IBinaryFn =>
+        x.Backend.Zip(x, y.BroadcastView(x.Dims), x, fn);
+
+    /// <summary>A new tensor f(x, y).</summary>
+    protected static Tensor Combine<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IBinaryFn
+    {
+        var result = Tensor.Zeros(x.Dims, x.DType, x.Backend);
+        x.Backend.Zip(x, y, result, fn);
+        return result;
+    }
+
+    protected static Tensor ZerosLike(Tensor p) => Tensor.Zeros(p.Dims, p.DType, p.Backend);
+}
