@@ -47,6 +47,9 @@ public sealed class Dataset
 
     public int ClassCount { get; }
 
+    /// <summary>Names of the labels (label i is ClassNames[i]) where the source has them (image folders).</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>[C, H, W] of one image.</summary>
     public int[] ImageShape => [Channels, Height, Width];
 
@@ -92,7 +95,7 @@ public sealed class Dataset
             throw new ArgumentOutOfRangeException(nameof(count), $"dataset '{Name}' has {Count} images: cannot take {count} from {start}");
         return new Dataset(name ?? $"{Name}[{start}..{start + count})",
             _images.AsSpan(start * ImageSize, count * ImageSize).ToArray(), ImageShape,
-            _labels.AsSpan(start, count).ToArray(), ClassCount);
+            _labels.AsSpan(start, count).ToArray(), ClassCount) { ClassNames = ClassNames };
     }
 
     /// <summary>Positional split: the first <paramref name="trainCount"/> images and the rest.</summary>
