@@ -14,6 +14,8 @@ internal static class ExitCodes
     public const int BadArguments = 2;
     /// <summary>An input (file, tensor shape) was refused.</summary>
     public const int BadInput = 3;
+    /// <summary>Training was interrupted (Ctrl+C or SIGTERM) after saving a checkpoint: 128 + SIGINT.</summary>
+    public const int Interrupted = 130;
     /// <summary>Anything else: a bug. The stack trace is printed.</summary>
     public const int InternalError = 70;
 

@@ -14,6 +14,14 @@ app.Configure(config =>
         demo.SetDescription("Small end-to-end demonstrations of the engine.");
         demo.AddCommand<XorDemoCommand>("xor").WithDescription("Train a 2-8-1 MLP on XOR with the autograd engine and print the loss as it falls.");
     });
+    config.AddCommand<TrainCommand>("train")
+        .WithDescription("Train a generative model (ae, dae, vae, cvae, gan, dcgan, cgan, wgan-gp) and write its pictures, metrics and checkpoint.")
+        .WithExample("train", "dcgan")
+        .WithExample("train", "vae", "--epochs", "2", "--out", "runs/vae");
+    config.AddCommand<SampleCommand>("sample").WithDescription("Draw a grid of new images from a trained model's checkpoint.");
+    config.AddCommand<InterpolateCommand>("interpolate").WithDescription("Decode straight lines between latent codes of a trained model.");
+    config.AddCommand<ReconstructCommand>("reconstruct").WithDescription("Show held-out images above their reconstructions (ae, dae, vae, cvae).");
+    config.AddCommand<EvalCommand>("eval").WithDescription("Print a trained model's held-out losses.");
     config.AddCommand<GradCheckCommand>("gradcheck")
         .WithDescription("Check every op's backward against finite differences (float64), or a backend against the Reference backend.");
     config.AddBranch("bench", bench =>

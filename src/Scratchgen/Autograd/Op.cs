@@ -37,6 +37,7 @@ public abstract class Op
     {
         CheckSameBackendAndDType();
         var output = Forward();
+        if (AnomalyMode.IsEnabled) AnomalyMode.Check(this, output);
         if (GradMode.IsEnabled && _inputs.Any(t => t.RequiresGrad))
         {
             output.GradFn = this;

@@ -1,3 +1,4 @@
+using Scratchgen.Imaging;
 using Scratchgen.Nn;
 using Scratchgen.Ops;
 using Scratchgen.Optim;
@@ -27,7 +28,7 @@ public class Autoencoder : GenerativeModel
     public Sequential Decoder { get; }
 
     public override string Kind => "ae";
-    public override PixelRange Range => PixelRange.ZeroOne;
+    public override PixelRange Range => PixelRange.ZeroToOne;
     public override bool HasEncoder => true;
     public override IReadOnlyList<Optimizer> Optimizers => [_adam];
 

@@ -1,3 +1,4 @@
+using Scratchgen.Imaging;
 using Scratchgen.Nn;
 using Scratchgen.Ops;
 using Scratchgen.Optim;
@@ -29,7 +30,7 @@ public abstract class GanBase : GenerativeModel
     public Adam GeneratorOptimizer { get; }
     public Adam DiscriminatorOptimizer { get; }
 
-    public override PixelRange Range => PixelRange.MinusOneOne;
+    public override PixelRange Range => PixelRange.MinusOneToOne;
     public override IReadOnlyList<Optimizer> Optimizers => [GeneratorOptimizer, DiscriminatorOptimizer];
 
     /// <summary>G's input for latent codes z (N, L): z itself, or z with a label code appended.</summary>

@@ -1,5 +1,6 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Imaging;
 using Scratchgen.Nn;
 using Scratchgen.Ops;
 using Scratchgen.Optim;
@@ -21,15 +22,6 @@ public sealed record ModelOptions(
 {
     public int Pixels => Channels * Height * Width;
     public IBackend ResolvedBackend => Backend ?? Scratchgen.Backends.Backend.Default;
-}
-
-/// <summary>Which value range a model wants its images in (the data loader scales to it).</summary>
-public enum PixelRange
-{
-    /// <summary>[0, 1]: autoencoders and VAEs (Bernoulli likelihood, BCE).</summary>
-    ZeroOne,
-    /// <summary>[-1, 1]: GANs with a tanh generator.</summary>
-    MinusOneOne,
 }
 
 /// <summary>

@@ -31,17 +31,38 @@ public abstract class Optimizer
 
     public double CurrentLearningRate => Schedule?.Rate(StepCount, BaseLearningRate) ?? BaseLearningRate;
 
-    /// <summary>Applies one update from each parameter's Grad (parameters without a gradient are skipped).</summary>
-    public void Step()
+    /// <summary>Steps skipped because a gradient held NaN or infinity.</summary>
+    public int SkippedSteps { get; private set; }
+
+    /// <summary>Why the last step was skipped (names the parameter), or null.</summary>
+    public string? LastSkipReason { get; private set; }
+
+    /// <summary>Applies one update from each parameter's Grad (parameters without a gradient are left
+    /// alone). If any gradient holds a NaN or infinity, nothing is updated, the step is counted in
+    /// <see cref="SkippedSteps"/> with the parameter's name in <see cref="LastSkipReason"/>, and false is returned.</summary>
+    public bool Step()
     {
+        using var _ = GradMode.NoGrad();
+        foreach (var p in Parameters)
+        {
+            if (p.Grad == null) continue;
+            double sumSquares = p.Grad.Square().Sum().Item();
+            if (!double.IsFinite(sumSquares))
+            {
+                SkippedSteps++;
+                LastSkipReason = $"the gradient of {p.Describe()} holds NaN or infinity";
+                return false;
+            }
+        }
+        LastSkipReason = null;
         double lr = CurrentLearningRate;
         StepCount++;
-        using var _ = GradMode.NoGrad();
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
             if (p.Grad != null) Update(i, p, p.Grad, lr);
         }
+        return true;
     }
 
     public void ZeroGrad()

@@ -1,3 +1,4 @@
+using Scratchgen.Imaging;
 using Scratchgen.Models;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
@@ -29,7 +30,7 @@ public sealed class ModelTrainingTests
                 }
         }
         var images = Tensor.FromArray(data, [n, 1, 28, 28]);
-        return (range == PixelRange.MinusOneOne ? images.Mul(2).Sub(1) : images, labels);
+        return (range == PixelRange.MinusOneToOne ? images.Mul(2).Sub(1) : images, labels);
     }
 
     public static TheoryData<string, string, int> Cases => new()
@@ -81,7 +82,7 @@ public sealed class ModelTrainingTests
         var images = model.Decode(z, model.IsConditional ? [0, 1, 0, 1] : null);
         Assert.Equal([4, 1, 28, 28], images.Shape.ToArray());
         var v = images.ToArray();
-        double lo = model.Range == PixelRange.ZeroOne ? 0 : -1;
+        double lo = model.Range == PixelRange.ZeroToOne ? 0 : -1;
         Assert.All(v, x => Assert.InRange(x, lo, 1));
     }
 

@@ -1,0 +1,30 @@
+using Scratchgen.Data;
+
+namespace Scratchgen.Cli.Commands;
+
+/// <summary>Turns --data into a Dataset: nothing = the embedded MNIST subset; a file = IDX images with
+/// the labels file found beside it (images-idx3 -> labels-idx1 in the name); a folder = IDX pair inside or an image folder.</summary>
+internal static class DataSource
+{
+    public static Dataset Load(string? path)
+    {
+        if (path == null) return Embedded.Mnist10k();
+        if (File.Exists(path)) return Dataset.FromIdxFiles(path, LabelsBeside(path));
+        if (Directory.Exists(path))
+        {
+            var images = Directory.GetFiles(path).FirstOrDefault(f => Path.GetFileName(f).Contains("images-idx3", StringComparison.OrdinalIgnoreCase));
+            if (images != null) return Dataset.FromIdxFiles(images, LabelsBeside(images));
+            throw new InvalidDataException($"--data '{path}': no *images-idx3* file in the folder (reading folders of images arrives with the image-folder reader)");
+        }
+        throw new FileNotFoundException($"--data '{path}': no such file or folder", path);
+    }
+
+    private static string LabelsBeside(string imagesPath)
+    {
+        string name = Path.GetFileName(imagesPath);
+        string labels = Path.Combine(Path.GetDirectoryName(imagesPath) ?? ".", name.Replace("images-idx3", "labels-idx1", StringComparison.OrdinalIgnoreCase));
+        if (labels == imagesPath || !File.Exists(labels))
+            throw new FileNotFoundException($"--data '{imagesPath}': expected its labels file beside it as '{Path.GetFileName(labels)}'", labels);
+        return labels;
+    }
+}

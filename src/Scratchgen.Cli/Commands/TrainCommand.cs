@@ -1,0 +1,118 @@
+using System.ComponentModel;
+using Scratchgen.Data;
+using Scratchgen.Models;
+using Scratchgen.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Scratchgen.Cli.Commands;
+
+/// <summary>
+/// scratchgen train MODEL: trains a generative model (on the embedded 10,000 MNIST digits unless --data
+/// says otherwise), shows a progress bar with ETA and live losses, and leaves pictures, metrics and a
+/// checkpoint in --out. Ctrl+C finishes the current step, saves a checkpoint and exits (code 130);
+/// --resume continues exactly from a checkpoint folder.
+/// </summary>
+internal sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<MODEL>"), Description("ae, dae, vae, cvae, gan, dcgan, cgan or wgan-gp.")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--data <PATH>"), Description("IDX images file (its labels file beside it), or a folder of images (subfolder = label). Default: the embedded MNIST subset.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--epochs <N>"), Description("Passes over the training split (default: the model's own, 5 or 10).")]
+        public int? Epochs { get; init; }
+
+        [CommandOption("--batch-size <N>"), Description("Images per step.")]
+        [DefaultValue(128)]
+        public int BatchSize { get; init; }
+
+        [CommandOption("--lr <RATE>"), Description("Learning rate (default: the model's customary one).")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--latent-dim <N>"), Description("Size of the latent code (default: the model's own).")]
+        public int? LatentDim { get; init; }
+
+        [CommandOption("--arch <NAME>"), Description("mlp or conv (ae, dae, vae).")]
+        [DefaultValue("mlp")]
+        public string Architecture { get; init; } = "mlp";
+
+        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [DefaultValue("cpu")]
+        public string Backend { get; init; } = "cpu";
+
+        [CommandOption("--seed <N>"), Description("Seeds the weights, the data order and the sample noise.")]
+        [DefaultValue(1UL)]
+        public ulong Seed { get; init; }
+
+        [CommandOption("--out <DIR>"), Description("Output folder (default: runs/MODEL).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--train-count <N>"), Description("Images in the training split; the rest are held out (default: 90 %, 9,000 of the embedded 10,000).")]
+        public int? TrainCount { get; init; }
+
+        [CommandOption("--limit <N>"), Description("Use only the first N images (quick runs).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--resume <DIR>"), Description("Continue from a checkpoint folder (e.g. runs/dcgan/checkpoint).")]
+        public string? Resume { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (!ModelFactory.Names.Contains(Model))
+                return ValidationResult.Error($"unknown model '{Model}': expected one of {string.Join(", ", ModelFactory.Names)}");
+            if (Epochs is < 1) return ValidationResult.Error("--epochs must be at least 1");
+            if (BatchSize < 1) return ValidationResult.Error("--batch-size must be at least 1");
+            if (LearningRate is <= 0) return ValidationResult.Error("--lr must be positive");
+            if (LatentDim is < 1) return ValidationResult.Error("--latent-dim must be at least 1");
+            if (Architecture is not ("mlp" or "conv")) return ValidationResult.Error("--arch must be mlp or conv");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
+    {
+        var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
+        var data = DataSource.Load(s.Data);
+        AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
+        var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
+            s.BatchSize, s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit);
+        var observer = new ProgressObserver();
+        var run = new TrainingRun(config, data, observer);
+        if (s.Resume != null) run.ResumeFrom(s.Resume);
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
+
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // keep the process: finish the step, save, exit
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            interrupt.Cancel();
+        });
+        IReadOnlyList<EpochResult> results;
+        try
+        {
+            results = observer.Track(config.Epochs - run.Start.Epoch, () => run.Run(interrupt.Token));
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        Summary.Print(run, results);
+        if (interrupt.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted: checkpoint saved in {run.CheckpointDir}; continue with --resume {run.CheckpointDir}[/]");
+            return ExitCodes.Interrupted;
+        }
+        return ExitCodes.Ok;
+    }
+}

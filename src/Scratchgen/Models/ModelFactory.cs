@@ -1,0 +1,41 @@
+namespace Scratchgen.Models;
+
+/// <summary>Every model by its command-line name, with the defaults the CLI uses.</summary>
+public static class ModelFactory
+{
+    /// <summary>Name, description, default latent size, default epochs.</summary>
+    public static IReadOnlyList<(string Name, string Description, int LatentDim, int Epochs)> Catalog { get; } =
+    [
+        ("ae", "autoencoder (MLP 784-512-128-32, or --arch conv)", 32, 5),
+        ("dae", "denoising autoencoder (Gaussian noise 0.3)", 32, 5),
+        ("vae", "variational autoencoder (MLP 784-400-20, or --arch conv)", 20, 5),
+        ("cvae", "conditional VAE: draws a chosen digit", 20, 5),
+        ("gan", "GAN with MLPs (non-saturating loss)", 100, 10),
+        ("dcgan", "DCGAN: transposed-conv generator, conv discriminator", 100, 5),
+        ("cgan", "conditional GAN: draws a chosen digit", 100, 10),
+        ("wgan-gp", "Wasserstein GAN with gradient penalty (DCGAN networks)", 100, 5),
+    ];
+
+    public static IEnumerable<string> Names => Catalog.Select(c => c.Name);
+
+    public static GenerativeModel Create(string name, ModelOptions options) => name switch
+    {
+        "ae" => new Autoencoder(options),
+        "dae" => new DenoisingAutoencoder(options),
+        "vae" => new Vae(options),
+        "cvae" => new ConditionalVae(options),
+        "gan" => new Gan(options),
+        "dcgan" => new Dcgan(options),
+        "cgan" => new ConditionalGan(options),
+        "wgan-gp" => new WganGp(options),
+        _ => throw new ArgumentException($"unknown model '{name}': expected one of {string.Join(", ", Names)}"),
+    };
+
+    public static int DefaultLatentDim(string name) => Find(name).LatentDim;
+
+    public static int DefaultEpochs(string name) => Find(name).Epochs;
+
+    private static (string Name, string Description, int LatentDim, int Epochs) Find(string name) =>
+        Catalog.FirstOrDefault(c => c.Name == name) is { Name: not null } c ? c
+            : throw new ArgumentException($"unknown model '{name}': expected one of {string.Join(", ", Names)}");
+}

@@ -1,0 +1,25 @@
+namespace Scratchgen.Training;
+
+/// <summary>What a training run reports as it goes (the CLI shows a progress bar; tests record).</summary>
+public interface ITrainingObserver
+{
+    void OnMessage(string message);
+
+    /// <summary>After each step: 0-based epoch, steps done in this epoch, steps per epoch, the step's losses.</summary>
+    void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses);
+
+    void OnEpoch(EpochResult result);
+}
+
+/// <summary>One epoch's summary: mean training losses, held-out losses, throughput.</summary>
+public sealed record EpochResult(
+    int Epoch, long Step, IReadOnlyDictionary<string, double> TrainLosses, IReadOnlyDictionary<string, double> TestLosses,
+    double ImagesPerSecond, double Seconds);
+
+/// <summary>An observer that ignores everything.</summary>
+public sealed class SilentObserver : ITrainingObserver
+{
+    public void OnMessage(string message) { }
+    public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses) { }
+    public void OnEpoch(EpochResult result) { }
+}

@@ -1,0 +1,28 @@
+using Scratchgen.Backends;
+
+namespace Scratchgen.Training;
+
+/// <summary>Everything a training run is configured by (the CLI parses its options into this).</summary>
+/// <param name="Model">Model name (see ModelFactory).</param>
+/// <param name="OutDir">Where pictures, metrics and checkpoints go.</param>
+/// <param name="Epochs">Passes over the training split.</param>
+/// <param name="BatchSize">Images per step.</param>
+/// <param name="LearningRate">null: the model's customary rate.</param>
+/// <param name="LatentDim">null: the model's default.</param>
+/// <param name="Seed">Seeds the model, the data order and the picture noise.</param>
+/// <param name="Backend">Where tensors live.</param>
+/// <param name="Architecture">mlp or conv (models with both).</param>
+/// <param name="TrainCount">Images in the training split (the rest is the test split); null: 90 %.</param>
+/// <param name="Limit">Use only the first N images of the data (quick runs and tests).</param>
+public sealed record TrainConfig(
+    string Model,
+    string OutDir,
+    int Epochs,
+    int BatchSize = 128,
+    double? LearningRate = null,
+    int? LatentDim = null,
+    ulong Seed = 1,
+    IBackend? Backend = null,
+    string Architecture = "mlp",
+    int? TrainCount = null,
+    int? Limit = null);

@@ -1,0 +1,156 @@
+using Scratchgen.Imaging;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Scratchgen.Data;
+using Scratchgen.Models;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Training;
+
+/// <summary>
+/// One training run: the loop every model shares. Per step it calls the model's TrainStep (the model
+/// owns its losses and optimizers); per epoch it evaluates on the held-out split, writes the run's
+/// pictures (<see cref="RunPictures"/>), appends a line to metrics.jsonl and saves a checkpoint.
+/// A cancellation request finishes the current step, saves and returns.
+/// </summary>
+public sealed class TrainingRun
+{
+    private readonly TrainConfig _config;
+    private readonly ITrainingObserver _observer;
+
+    public TrainingRun(TrainConfig config, Dataset data, ITrainingObserver? observer = null)
+    {
+        if (config.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {config.Epochs}");
+        if (config.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {config.BatchSize}");
+        _config = config;
+        _observer = observer ?? new SilentObserver();
+        if (config.Limit is int limit)
+        {
+            if (limit < 2) throw new ArgumentException($"--limit must be at least 2, got {limit}");
+            data = data.Slice(0, Math.Min(limit, data.Count));
+        }
+        int trainCount = config.TrainCount ?? (int)(data.Count * 0.9);
+        if (trainCount < 1 || trainCount >= data.Count)
+            throw new ArgumentException($"the train split ({trainCount}) must leave at least one of the {data.Count} images for testing");
+        (Train, Test) = data.Split(trainCount);
+        var latent = config.LatentDim ?? ModelFactory.DefaultLatentDim(config.Model);
+        var options = new ModelOptions(data.Channels, data.Height, data.Width, Math.Max(data.ClassCount, 1), latent,
+            config.LearningRate, config.Architecture, config.Seed, config.Backend);
+        Model = ModelFactory.Create(config.Model, options);
+        foreach (var (name, p) in Model.NamedParameters()) p.Name = name; // full dotted names in messages
+        Batches = new BatchIterator(Train, config.BatchSize, new Rng(config.Seed + 101), config.Backend,
+            scaleToSymmetric: Model.Range == PixelRange.MinusOneToOne);
+        Pictures = new RunPictures(config.OutDir, Model, Test, config.Seed);
+    }
+
+    public Dataset Train { get; }
+    public Dataset Test { get; }
+    public GenerativeModel Model { get; }
+    public BatchIterator Batches { get; }
+    public RunPictures Pictures { get; }
+
+    /// <summary>Epoch and global step to start from (0 for a new run; set by <see cref="ResumeFrom"/>).</summary>
+    public (int Epoch, long Step) Start { get; private set; }
+
+    public string CheckpointDir => Path.Combine(_config.OutDir, "checkpoint");
+
+    /// <summary>Continues a run from a checkpoint folder written by an earlier run.</summary>
+    public void ResumeFrom(string dir) => Start = Checkpoint.Resume(dir, Model, Batches);
+
+    /// <summary>Trains until the configured epoch count or cancellation. Returns every epoch's result.</summary>
+    public IReadOnlyList<EpochResult> Run(CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(_config.OutDir);
+        var results = new List<EpochResult>();
+        long step = Start.Step;
+        for (int epoch = Start.Epoch; epoch < _config.Epochs && !cancel.IsCancellationRequested; epoch++)
+        {
+            var sums = new Dictionary<string, (double Sum, int Count)>();
+            var clock = Stopwatch.StartNew();
+            int images = 0, stepsPerEpoch = Batches.BatchesPerEpoch;
+            foreach (var batch in Batches.EpochBatches())
+            {
+                var losses = Model.TrainStep(batch.Images, batch.Labels);
+                step++;
+                GuardNumerics(step, losses);
+                Pictures.RecordStep(losses);
+                images += batch.Size;
+                foreach (var (k, v) in losses) sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + v, s.Count + 1) : (v, 1);
+                _observer.OnStep(epoch, (Batches.Position + Batches.BatchSize - 1) / Batches.BatchSize, stepsPerEpoch, losses);
+                if (cancel.IsCancellationRequested) break; // the step is finished: save below and stop
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            bool finished = Batches.IsEpochDone;
+            int savedEpoch = finished ? epoch + 1 : epoch;
+            var result = new EpochResult(epoch + 1, step, sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count),
+                Evaluate(), images / Math.Max(seconds, 1e-9), seconds);
+            results.Add(result);
+            Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step);
+            Pictures.WriteEpoch(result, Path.Combine(CheckpointDir, Checkpoint.ModelFile));
+            AppendMetrics(result);
+            _observer.OnEpoch(result);
+        }
+        Pictures.WriteFinal(results);
+        return results;
+    }
+
+    /// <summary>Steps whose loss or gradients were NaN or infinite (their updates were skipped).</summary>
+    public int NonFiniteSteps { get; private set; }
+
+    private int _nonFiniteInARow;
+
+    /// <summary>Stop after this many non-finite steps in a row.</summary>
+    public const int MaxNonFiniteInARow = 10;
+
+    // A NaN/Inf loss or gradient: the optimizers have already skipped the update; count it, report it,
+    // and stop the run when it keeps happening.
+    private void GuardNumerics(long step, IReadOnlyDictionary<string, double> losses)
+    {
+        var badLoss = losses.FirstOrDefault(kv => !double.IsFinite(kv.Value));
+        string? skip = Model.Optimizers.Select(o => o.LastSkipReason).FirstOrDefault(r => r != null);
+        if (badLoss.Key == null && skip == null)
+        {
+            _nonFiniteInARow = 0;
+            return;
+        }
+        NonFiniteSteps++;
+        _nonFiniteInARow++;
+        string what = skip ?? $"loss '{badLoss.Key}' is {badLoss.Value}";
+        _observer.OnMessage($"step {step}: {what}; update skipped ({NonFiniteSteps} so far)");
+        if (_nonFiniteInARow >= MaxNonFiniteInARow)
+            throw new Autograd.NonFiniteException(
+                $"training stopped at step {step}: {MaxNonFiniteInARow} steps in a row were not finite (last: {what}). " +
+                "Try a smaller --lr; the last good checkpoint is in " + CheckpointDir);
+    }
+
+    /// <summary>Mean held-out losses over the test split (in evaluation mode).</summary>
+    public IReadOnlyDictionary<string, double> Evaluate()
+    {
+        Model.Eval();
+        try
+        {
+            var it = new BatchIterator(Test, Math.Min(_config.BatchSize * 2, Test.Count), new Rng(0), _config.Backend,
+                scaleToSymmetric: Model.Range == PixelRange.MinusOneToOne, shuffle: false);
+            var sums = new Dictionary<string, double>();
+            int count = 0;
+            foreach (var batch in it.EpochBatches())
+            {
+                foreach (var (k, v) in Model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
+                count += batch.Size;
+            }
+            return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
+        }
+        finally { Model.Train(); }
+    }
+
+    private void AppendMetrics(EpochResult r)
+    {
+        var line = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["epoch"] = r.Epoch, ["step"] = r.Step, ["train"] = r.TrainLosses, ["test"] = r.TestLosses,
+            ["images_per_second"] = Math.Round(r.ImagesPerSecond, 1), ["seconds"] = Math.Round(r.Seconds, 2),
+        });
+        File.AppendAllText(Path.Combine(_config.OutDir, "metrics.jsonl"), line + "\n");
+    }
+}
