@@ -56,4 +56,34 @@ public static class ConvLayerBenchmark
         }
         return rows;
     }
+
+    /// <summary>Training-mode batch norm forward + backward (dx, dgamma, dbeta; running statistics updated)
+    /// on each shape: (median ms, min ms). bench/peers/torch_batchnorm.py times the same in PyTorch.</summary>
+    public static IReadOnlyList<(int[] Shape, double MedianMs, double MinMs)> RunBatchNorm(IBackend backend, IReadOnlyList<int[]> shapes, int warmup = 3, int reps = 21)
+    {
+        var rows = new List<(int[], double, double)>();
+        foreach (var shape in shapes)
+        {
+            var rng = new Rng(1);
+            int c = shape[1];
+            var x = Tensor.RandN(shape, rng, backend: backend).RequireGrad();
+            var gamma = Tensor.Ones([c], backend: backend).RequireGrad();
+            var beta = Tensor.Zeros([c], backend: backend).RequireGrad();
+            Tensor mean = Tensor.Zeros([c], backend: backend), variance = Tensor.Ones([c], backend: backend);
+            var dy = Tensor.RandN(shape, rng, backend: backend);
+            var times = new double[reps];
+            for (int i = -warmup; i < reps; i++)
+            {
+                x.ZeroGrad();
+                gamma.ZeroGrad();
+                beta.ZeroGrad();
+                long start = Stopwatch.GetTimestamp();
+                x.BatchNorm(gamma, beta, mean, variance, training: true).Backward(dy);
+                if (i >= 0) times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            rows.Add((shape, times[reps / 2], times[0]));
+        }
+        return rows;
+    }
 }
