@@ -1,10 +1,12 @@
 using System.Runtime.Intrinsics.X86;
+using Scratchgen.Backends.Ilgpu;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Scratchgen.Cli.Commands;
 
-/// <summary>Lists the backends and what each one uses on this machine.</summary>
+/// <summary>Lists the backends and what each one uses on this machine: every accelerator ILGPU sees,
+/// and for a device that cannot be used, why.</summary>
 internal sealed class DevicesCommand : Command
 {
     public override int Execute(CommandContext context, CancellationToken cancellation)
@@ -15,8 +17,11 @@ internal sealed class DevicesCommand : Command
         table.AddRow("cpu", "yes", $"float32, {Environment.ProcessorCount} threads, " +
             (simd ? "AVX2 + FMA" : "no AVX2/FMA: vector code runs in software and the GEMM falls back to scalar loops") +
             (Avx512F.IsSupported ? " (AVX-512 present)" : ""));
-        table.AddRow("cuda / opencl / ilgpu-cpu", "no", "the Ilgpu backend is not built yet (see the open issue); cpu is the default");
+        foreach (var d in IlgpuDevices.List())
+            table.AddRow(Markup.Escape(d.Backend), d.Usable ? "yes" : "no",
+                Markup.Escape(d.Device == "-" ? d.Details : $"{d.Device}: {d.Details}"));
         AnsiConsole.Write(table);
+        AnsiConsole.WriteLine("--backend auto picks cuda when a CUDA device is usable, else cpu.");
         return ExitCodes.Ok;
     }
 }

@@ -15,11 +15,17 @@ public abstract class BackendParityTests
 {
     protected abstract IBackend Backend { get; }
 
+    /// <summary>Shape sets with more input elements than this are not compared on this backend: the
+    /// case returns at once. xunit 2 has no run-time skip, so a subclass that lowers the limit states it
+    /// in a skipped test of its own (see IlgpuCpuBackendParityTests).</summary>
+    protected virtual int MaxElements => int.MaxValue;
+
     [Theory]
     [MemberData(nameof(OpCases.AllSets), MemberType = typeof(OpCases))]
     public void Op_ForwardAndBackward_MatchReference(string op, int shapeSet)
     {
         var c = OpCases.Get(op);
+        if (c.Shapes[shapeSet].Sum(s => Shapes.Numel(s)) > MaxElements) return;
         var inputs = c.MakeInputs(shapeSet, seed: 4321, DType.Float32, Backend);
         var reference = inputs.Select(t => t.To(Scratchgen.Backends.Backend.Reference, DType.Float64)).ToArray();
 

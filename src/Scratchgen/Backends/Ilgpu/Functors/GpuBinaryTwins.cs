@@ -1,0 +1,74 @@
+using ILGPU.Algorithms;
+
+namespace Scratchgen.Backends.Ilgpu.Functors;
+
+// GPU twins of the binary and reduction op functors.
+
+internal readonly struct GpuAdd : IGpuBinary
+{
+    public float Apply(float a, float b) => a + b;
+}
+
+internal readonly struct GpuSub : IGpuBinary
+{
+    public float Apply(float a, float b) => a - b;
+}
+
+internal readonly struct GpuMul : IGpuBinary
+{
+    public float Apply(float a, float b) => a * b;
+}
+
+internal readonly struct GpuDiv : IGpuBinary
+{
+    public float Apply(float a, float b) => a / b;
+}
+
+internal readonly struct GpuEqual : IGpuBinary
+{
+    public float Apply(float a, float b) => a == b ? 1f : 0f;
+}
+
+internal readonly struct GpuSum : IGpuReduce
+{
+    public float Identity() => 0f;
+    public float Combine(float a, float b) => a + b;
+}
+
+// NaN wins, as in MaxFn: (b is NaN or b > a) ? b : a
+internal readonly struct GpuMax : IGpuReduce
+{
+    public float Identity() => float.NegativeInfinity;
+    public float Combine(float a, float b) => XMath.IsNaN(b) || b > a ? b : a;
+}
+
+// Optimizer updates (Optim/UpdateFunctors.cs).
+
+// y = beta a + (1 - beta) b, or (1 - beta) b^2 when square (Adam's moments)
+internal readonly struct GpuEma(float beta, float oneMinusBeta, bool square) : IGpuBinary
+{
+    public readonly float Beta = beta, OneMinusBeta = oneMinusBeta;
+    public readonly int Square = square ? 1 : 0;
+    public float Apply(float a, float b) => Beta * a + (Square != 0 ? OneMinusBeta * b * b : OneMinusBeta * b);
+}
+
+// y = (a / c1) / (sqrt(b / c2) + eps)
+internal readonly struct GpuAdamDirection(float c1, float c2, float eps) : IGpuBinary
+{
+    public readonly float C1 = c1, C2 = c2, Eps = eps;
+    public float Apply(float a, float b) => a / C1 / (XMath.Sqrt(b / C2) + Eps);
+}
+
+// y = a + alpha b
+internal readonly struct GpuAxpy(float alpha) : IGpuBinary
+{
+    public readonly float Alpha = alpha;
+    public float Apply(float a, float b) => a + Alpha * b;
+}
+
+// y = mu a + b
+internal readonly struct GpuMomentum(float mu) : IGpuBinary
+{
+    public readonly float Mu = mu;
+    public float Apply(float a, float b) => Mu * a + b;
+}

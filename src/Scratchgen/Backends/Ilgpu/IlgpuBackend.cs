@@ -1,0 +1,153 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Scratchgen.Backends.Ilgpu.Kernels;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends.Ilgpu;
+
+/// <summary>
+/// The GPU backend: every IBackend kernel as an ILGPU kernel (static methods in Kernels/), on one
+/// accelerator (CUDA, OpenCL, or ILGPU's CPU accelerator for tests). Float32 only. One instance per
+/// accelerator (IlgpuDevices makes them); calls are serialized by a lock, launches go to the
+/// accelerator's default stream and downloads synchronize with it. Every launch is preceded by a
+/// host-side bounds check: an out-of-range index on the CPU accelerator kills the process.
+/// Partial files: .Elementwise (map/zip/copy/fill), .Reduce, .MatMul, .Gather, .Conv.
+/// ILGPU types stay inside this folder; callers see an IBackend.
+/// </summary>
+public sealed partial class IlgpuBackend : IBackend, IDisposable
+{
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly Dictionary<(string Kernel, Type? Fn), Delegate> _kernels = [];
+    private readonly Lock _gate = new();
+
+    internal IlgpuBackend(string name, Context context, Accelerator accelerator)
+    {
+        Name = name;
+        _context = context;
+        _accelerator = accelerator;
+        Floats = new IlgpuBufferPool<float>(accelerator);
+        Ints = new IlgpuBufferPool<int>(accelerator);
+        GroupSize = (int)Math.Min(ReduceKernels.MaxGroup, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)accelerator.MaxNumThreadsPerGroup + 1) / 2);
+    }
+
+    public string Name { get; }
+
+    /// <summary>What the accelerator says it is, for messages and the devices command.</summary>
+    public string DeviceName => _accelerator.Name;
+
+    internal IlgpuBufferPool<float> Floats { get; }
+
+    internal IlgpuBufferPool<int> Ints { get; }
+
+    /// <summary>Threads per group of the reduction kernels: a power of two, at most 256.</summary>
+    internal int GroupSize { get; }
+
+    internal Accelerator Accelerator => _accelerator;
+
+    /// <summary>Which matmul variant MatMul launches; tests and benchmarks switch it.</summary>
+    internal MatMulKernels.Variant MatMulVariant { get; set; } = MatMulKernels.Default;
+
+    public bool Supports(DType dtype) => dtype == DType.Float32;
+
+    public Storage Allocate(DType dtype, int length)
+    {
+        RequireFloat32(dtype);
+        lock (_gate)
+        {
+            var buffer = Floats.Rent(length);
+            buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
+            return new IlgpuStorage(this, buffer, length);
+        }
+    }
+
+    public Storage Upload(float[] data)
+    {
+        lock (_gate)
+        {
+            var buffer = Floats.Rent(data.Length);
+            if (data.Length > 0) buffer.View.SubView(0, data.Length).CopyFromCPU(data);
+            return new IlgpuStorage(this, buffer, data.Length);
+        }
+    }
+
+    public Storage Upload(double[] data) => throw Float64NotSupported();
+
+    public void Download(Tensor t, Span<float> dst)
+    {
+        if (t.Numel == 0) return;
+        lock (_gate)
+        {
+            Check("download", t);
+            if (t.IsContiguous)
+            {
+                IlgpuStorage.Of(t).View.SubView(t.Offset, t.Numel).CopyToCPU(dst[..t.Numel]);
+                return;
+            }
+            using var flat = Temporary(t.Numel, t.Dims);
+            CopyLocked(t, flat.Tensor);
+            flat.Storage.View.SubView(0, t.Numel).CopyToCPU(dst[..t.Numel]);
+        }
+    }
+
+    public void Download(Tensor t, Span<double> dst)
+    {
+        var f = new float[t.Numel];
+        Download(t, f);
+        for (int i = 0; i < f.Length; i++) dst[i] = f[i];
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Floats.Dispose();
+            Ints.Dispose();
+            _accelerator.Dispose();
+            _context.Dispose();
+        }
+    }
+
+    /// <summary>Loads a kernel once per (name, functor type) and caches the launcher delegate.</summary>
+    private TDelegate Kernel<TDelegate>(string name, Type? fn, Func<Accelerator, TDelegate> load) where TDelegate : Delegate
+    {
+        if (!_kernels.TryGetValue((name, fn), out var d)) _kernels[(name, fn)] = d = load(_accelerator);
+        return (TDelegate)d;
+    }
+
+    /// <summary>Throws unless every element the view can address lies inside its storage.</summary>
+    internal static void Check(string op, Tensor t)
+    {
+        var storage = IlgpuStorage.Of(t);
+        if (t.Numel == 0) return;
+        long lo = t.Offset, hi = t.Offset;
+        for (int d = 0; d < t.Rank; d++)
+        {
+            long reach = (long)(t.Dims[d] - 1) * t.StrideArray[d];
+            if (reach < 0) lo += reach; else hi += reach;
+        }
+        if (lo < 0 || hi >= storage.Length)
+            throw new ArgumentOutOfRangeException(nameof(t),
+                $"{op}: view {t.Describe()} (offset {t.Offset}, strides {Shapes.Format(t.StrideArray)}) reaches [{lo}, {hi}] outside its storage of {storage.Length} elements");
+    }
+
+    /// <summary>A pooled contiguous scratch tensor, returned to the pool on Dispose.</summary>
+    private ScratchTensor Temporary(int length, int[] dims)
+    {
+        var storage = new IlgpuStorage(this, Floats.Rent(length), length);
+        return new ScratchTensor(storage, new Tensor(storage, (int[])dims.Clone()));
+    }
+
+    private readonly record struct ScratchTensor(IlgpuStorage Storage, Tensor Tensor) : IDisposable
+    {
+        public void Dispose() => Storage.Dispose();
+    }
+
+    private static void RequireFloat32(DType dtype)
+    {
+        if (dtype != DType.Float32) throw Float64NotSupported();
+    }
+
+    private static NotSupportedException Float64NotSupported() =>
+        new("the ilgpu backends compute in float32 only; use Backend.Reference for float64");
+}

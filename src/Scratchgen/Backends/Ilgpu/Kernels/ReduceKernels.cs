@@ -1,0 +1,39 @@
+using ILGPU;
+using Scratchgen.Backends.Ilgpu.Functors;
+
+namespace Scratchgen.Backends.Ilgpu.Kernels;
+
+// y[o] = combine_{j < inner} x[o, j]: x viewed as (outer, inner) with the kept axes as `outer` and
+// the reduced axes as `inner`, each addressed through strides; y addressed over `outer`.
+// Launch: explicitly grouped; grid = min(outer, 65535) groups of G threads (G a power of two <= MaxGroup).
+// Group g handles outputs g, g + grid, ...; thread t folds j = t, t + G, t + 2G, ... in that order,
+// then a shared-memory tree halves G partial results to one. The order of every addition depends
+// only on G and the shape, never on timing: results are bit-for-bit reproducible (no atomics).
+internal static class ReduceKernels
+{
+    public const int MaxGroup = 256;
+
+    public static void Reduce<TFn>(ArrayView<float> x, ArrayView<float> y,
+        ViewShape outer, ViewStrides xOuter, ViewStrides yOuter, ViewShape inner, ViewStrides xInner,
+        int outerCount, int innerCount, TFn fn)
+        where TFn : struct, IGpuReduce
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroup);
+        int t = Group.IdxX, g = Group.DimX;
+        for (int o = Grid.IdxX; o < outerCount; o += Grid.DimX)
+        {
+            int start = xOuter.At(outer, o);
+            float acc = fn.Identity();
+            for (int j = t; j < innerCount; j += g) acc = fn.Combine(acc, x[start + xInner.At(inner, j)]);
+            partial[t] = acc;
+            Group.Barrier();
+            for (int s = g / 2; s > 0; s >>= 1)
+            {
+                if (t < s) partial[t] = fn.Combine(partial[t], partial[t + s]);
+                Group.Barrier();
+            }
+            if (t == 0) y[yOuter.At(outer, o)] = partial[0];
+            Group.Barrier();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Scratchgen.Backends;
+using Scratchgen.Backends.Ilgpu;
+using Scratchgen.Diagnostics;
+using Scratchgen.Tensors;
+using Scratchgen.Tests.Ops;
+using Scratchgen.Tests.Support;
+
+namespace Scratchgen.Tests.Backends;
+
+/// <summary>The Ilgpu backend's test subclasses. ilgpu-cpu (ILGPU's CPU accelerator) runs in CI on the
+/// shape sets up to <see cref="IlgpuTestSets.DefaultMaxElements"/> input elements; CUDA and OpenCL skip with
+/// the reason when no usable device is present.</summary>
+public static class IlgpuTestSets
+{
+    /// <summary>ILGPU's CPU accelerator emulates GPU threads (a launch costs milliseconds, a barrier far
+    /// more), so CI compares it on the small shape sets only; bench/gpu/run.sh runs every set on CUDA.</summary>
+    public const int DefaultMaxElements = 20_000;
+
+    /// <summary>The limit, or SCRATCHGEN_ILGPU_MAX_ELEMENTS when set (to compare every set locally; slow).</summary>
+    public static int MaxElements =>
+        int.TryParse(Environment.GetEnvironmentVariable("SCRATCHGEN_ILGPU_MAX_ELEMENTS"), out int n) ? n : DefaultMaxElements;
+
+    public static string? Unavailable(string kind)
+    {
+        try { IlgpuDevices.Get(kind); return null; }
+        catch (NotSupportedException e) { return e.Message; }
+    }
+}
+
+public sealed class IlgpuCpuBackendParityTests : BackendParityTests
+{
+    protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+
+    protected override int MaxElements => IlgpuTestSets.MaxElements;
+
+    [Fact(Skip = "ilgpu-cpu compares only the shape sets of at most 20,000 input elements (IlgpuTestSets.MaxElements); " +
+                 "the larger sets pass without running here: the CPU accelerator emulates GPU threads. bench/gpu/run.sh compares every set on CUDA")]
+    public void LargeShapeSets_AreComparedOnCudaOnly() { }
+}
+
+public sealed class IlgpuCpuKnownAnswerTests : KnownAnswerTests
+{
+    protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+}
+
+public sealed class IlgpuCpuConvKnownAnswerTests : ConvKnownAnswerTests
+{
+    protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+}
