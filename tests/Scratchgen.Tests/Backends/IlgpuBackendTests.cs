@@ -2,6 +2,7 @@ using Scratchgen.Backends;
 using Scratchgen.Backends.Ilgpu;
 using Scratchgen.Diagnostics;
 using Scratchgen.Tensors;
+using Scratchgen.Ops;
 using Scratchgen.Tests.Ops;
 using Scratchgen.Tests.Support;
 
@@ -19,6 +20,13 @@ public static class IlgpuTestSets
     /// <summary>The limit, or SCRATCHGEN_ILGPU_MAX_ELEMENTS when set (to compare every set locally; slow).</summary>
     public static int MaxElements =>
         int.TryParse(Environment.GetEnvironmentVariable("SCRATCHGEN_ILGPU_MAX_ELEMENTS"), out int n) ? n : DefaultMaxElements;
+
+    /// <summary>[1 2 3; 4 5 6] @ [7 8; 9 10; 11 12] = [58 64; 139 154] on the backend.</summary>
+    public static void KnownMatMul(IBackend backend)
+    {
+        var c = Tensor.FromArray([1f, 2, 3, 4, 5, 6], [2, 3], backend).MatMul(Tensor.FromArray([7f, 8, 9, 10, 11, 12], [3, 2], backend));
+        Assert.Equal([58f, 64f, 139f, 154f], c.ToArray());
+    }
 
     public static string? Unavailable(string kind)
     {

@@ -15,7 +15,7 @@ public sealed class WideCpuAccelerator : IDisposable
 }
 
 /// <summary>Every rung of the matmul ladder against the Reference (float64) on ILGPU's CPU accelerator, at
-/// awkward sizes: 1, 7, 33, one off the V2 tile (16) and the V3 block (64), transposed operands, a batch,
+/// awkward sizes: 1, 7, 33, one off the V2 tile (16), the V3 block (64) and the V4 block (128), transposed operands, a batch,
 /// accumulation. Sizes stay tiny: the CPU accelerator emulates each of 256 threads and their barriers.</summary>
 public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixture<WideCpuAccelerator>
 {
@@ -25,7 +25,7 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
         (int B, int M, int N, int K, bool TransA, bool Acc)[] sizes =
         [
             (1, 1, 1, 1, false, false), (1, 7, 7, 7, false, false), (1, 33, 33, 33, false, false),
-            (1, 15, 17, 16, false, true), (1, 17, 15, 33, true, false), (1, 63, 65, 17, false, false),
+            (1, 15, 17, 16, false, true), (1, 17, 15, 33, true, false), (1, 63, 65, 17, false, false), (1, 127, 129, 9, false, true),
             (2, 7, 33, 5, true, true),
         ];
         foreach (var v in Enum.GetNames<MatMulKernels.Variant>())

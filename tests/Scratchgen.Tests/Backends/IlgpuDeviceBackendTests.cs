@@ -1,0 +1,97 @@
+using Scratchgen.Backends;
+using Scratchgen.Backends.Ilgpu;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Tests.Backends;
+
+/// <summary>A fact that is skipped, with ILGPU's reason, when the named ilgpu backend cannot start here
+/// (decided when tests are discovered: xunit 2 has no run-time skip).</summary>
+public sealed class IlgpuDeviceFactAttribute : FactAttribute
+{
+    public IlgpuDeviceFactAttribute(string kind)
+    {
+        if (IlgpuTestSets.Unavailable(kind) is { } reason) Skip = $"no usable {kind} device: {reason}";
+    }
+}
+
+/// <summary>The full parity suite on CUDA. Without a usable device every case returns at once and
+/// <see cref="Device_RunsAKnownMatMul"/> is skipped with the reason; bench/gpu/run.sh runs the same
+/// comparisons on a GPU machine without the SDK.</summary>
+public sealed class IlgpuCudaBackendParityTests : BackendParityTests
+{
+    private const string Kind = "cuda";
+
+    protected override IBackend Backend => IlgpuDevices.Get(Kind);
+
+    protected override int MaxElements => IlgpuTestSets.Unavailable(Kind) == null ? int.MaxValue : -1;
+
+    [IlgpuDeviceFact(Kind)]
+    public void Device_RunsAKnownMatMul() => IlgpuTestSets.KnownMatMul(Backend);
+}
+
+/// <summary>The full parity suite on OpenCL, skipped like the CUDA one when ILGPU refuses or finds no
+/// device (PoCL, for one, lacks the OpenCL 2.0 generic address space ILGPU needs).</summary>
+public sealed class IlgpuOpenClBackendParityTests : BackendParityTests
+{
+    private const string Kind = "opencl";
+
+    protected override IBackend Backend => IlgpuDevices.Get(Kind);
+
+    protected override int MaxElements => IlgpuTestSets.Unavailable(Kind) == null ? int.MaxValue : -1;
+
+    [IlgpuDeviceFact(Kind)]
+    public void Device_RunsAKnownMatMul() => IlgpuTestSets.KnownMatMul(Backend);
+}
+
+public sealed class IlgpuBackendSelectionTests
+{
+    [Fact]
+    public void FromName_IlgpuCpu_ReturnsOneSharedBackend() =>
+        Assert.Same(Scratchgen.Backends.Backend.FromName("ilgpu-cpu"), Scratchgen.Backends.Backend.FromName("ILGPU-CPU"));
+
+    [Fact]
+    public void FromName_Auto_IsCudaWhenPresentElseCpu()
+    {
+        var expected = IlgpuTestSets.Unavailable("cuda") == null ? IlgpuDevices.Get("cuda") : Scratchgen.Backends.Backend.Cpu;
+        Assert.Same(expected, Scratchgen.Backends.Backend.FromName("auto"));
+    }
+
+    [Fact]
+    public void FromName_UnavailableDevice_SaysWhyAndNamesTheOption()
+    {
+        foreach (var kind in new[] { "cuda", "opencl" })
+        {
+            if (IlgpuTestSets.Unavailable(kind) == null) continue;
+            var e = Assert.Throws<NotSupportedException>(() => Scratchgen.Backends.Backend.FromName(kind));
+            Assert.StartsWith(kind, e.Message);
+            Assert.Contains("--backend cpu", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Devices_ListCudaAndOpenClWithAReason()
+    {
+        var devices = IlgpuDevices.List();
+        Assert.Contains(devices, d => d.Backend == "ilgpu-cpu" && d.Usable);
+        Assert.All(devices.Where(d => !d.Usable), d => Assert.False(string.IsNullOrWhiteSpace(d.Details)));
+        Assert.Contains(devices, d => d.Backend == "cuda");
+        Assert.Contains(devices, d => d.Backend == "opencl");
+    }
+
+    [Fact]
+    public void Pool_ReusesBuffers_AfterWarmUp()
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        void Step()
+        {
+            var a = (IDisposable)backend.Allocate(DType.Float32, 1000);
+            var b = (IDisposable)backend.Upload(new float[3000]);
+            a.Dispose();
+            b.Dispose();
+        }
+        Step();
+        int warm = backend.Floats.Allocations;
+        for (int i = 0; i < 5; i++) Step();
+        Assert.Equal(warm, backend.Floats.Allocations);
+    }
+}
