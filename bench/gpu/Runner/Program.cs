@@ -7,7 +7,7 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.GpuRunner;
 
-// Scratchgen.GpuRunner [parity|matmul|all] [--backend cuda] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
+// Scratchgen.GpuRunner [parity|matmul|all|ptx NAME] [--backend cuda] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
 //           with the tolerance of the CI parity tests (atol 2e-5, rtol 2e-4).
 //   matmul: the ladder at 1024, 2048, 4096 (median of timed runs after a warm-up, stream synchronized),
@@ -17,6 +17,14 @@ internal static class Program
     private static int Main(string[] args)
     {
         string mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+        if (mode == "ptx")
+        {
+            // ptx NAME-FRAGMENT: print the SM_90 PTX of the catalog kernels whose name contains it (no GPU needed).
+            string fragment = args.Skip(1).FirstOrDefault() ?? "";
+            foreach (var k in KernelCatalog.All().Where(k => k.Name.Contains(fragment, StringComparison.OrdinalIgnoreCase)))
+                Console.WriteLine($"// {k.Name}\n{PtxCompiler.Compile(k)}");
+            return 0;
+        }
         string backendName = Option(args, "--backend") ?? "cuda";
         string outDir = Option(args, "--out") ?? ".";
         Directory.CreateDirectory(outDir);

@@ -47,6 +47,9 @@ public sealed partial class IlgpuBackend
                 case MatMulKernels.Variant.V4DoubleBuffered:
                     Tiled("matmul-v4", MatMulKernels.V4DoubleBuffered, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
                     break;
+                case MatMulKernels.Variant.V5Vectorized:
+                    Tiled("matmul-v5", MatMulKernels.V5Vectorized, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown matmul variant");
             }
