@@ -27,6 +27,8 @@ app.Configure(config =>
     config.AddBranch("bench", bench =>
     {
         bench.SetDescription("Measure kernels on this machine.");
+        bench.AddCommand<BenchModelsCommand>("models").WithDescription("Training images/s and peak memory of the reference models (MLP AE, VAE, GAN, DCGAN) on the embedded data.");
+        bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");

@@ -3,10 +3,11 @@ using Scratchgen.Data;
 namespace Scratchgen.Cli.Commands;
 
 /// <summary>Turns --data into a Dataset: nothing = the embedded MNIST subset; a file = IDX images with
-/// the labels file found beside it (images-idx3 -> labels-idx1 in the name); a folder = IDX pair inside or an image folder.</summary>
+/// the labels file found beside it (images-idx3 -> labels-idx1 in the name); a folder = an IDX pair inside it, or
+/// a folder of images (subfolder = label; resized to imageSize x imageSize, gray or RGB; bad files skipped by name).</summary>
 internal static class DataSource
 {
-    public static Dataset Load(string? path)
+    public static Dataset Load(string? path, int imageSize = 28, int channels = 1)
     {
         if (path == null) return Embedded.Mnist10k();
         if (File.Exists(path)) return Dataset.FromIdxFiles(path, LabelsBeside(path));
@@ -14,7 +15,10 @@ internal static class DataSource
         {
             var images = Directory.GetFiles(path).FirstOrDefault(f => Path.GetFileName(f).Contains("images-idx3", StringComparison.OrdinalIgnoreCase));
             if (images != null) return Dataset.FromIdxFiles(images, LabelsBeside(images));
-            throw new InvalidDataException($"--data '{path}': no *images-idx3* file in the folder (reading folders of images arrives with the image-folder reader)");
+            var folder = ImageFolderReader.Read(path, imageSize, imageSize, channels);
+            foreach (var skipped in folder.Skipped)
+                Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped {skipped.Path}: {skipped.Reason}[/]");
+            return folder.Dataset;
         }
         throw new FileNotFoundException($"--data '{path}': no such file or folder", path);
     }

@@ -23,6 +23,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--data <PATH>"), Description("IDX images file (its labels file beside it), or a folder of images (subfolder = label). Default: the embedded MNIST subset.")]
         public string? Data { get; init; }
 
+        [CommandOption("--image-size <N>"), Description("Side to resize a folder of images to.")]
+        [DefaultValue(28)]
+        public int ImageSize { get; init; }
+
+        [CommandOption("--channels <N>"), Description("1 (grayscale) or 3 (RGB), for a folder of images.")]
+        [DefaultValue(1)]
+        public int Channels { get; init; }
+
         [CommandOption("--epochs <N>"), Description("Passes over the training split (default: the model's own, 5 or 10).")]
         public int? Epochs { get; init; }
 
@@ -69,6 +77,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (LearningRate is <= 0) return ValidationResult.Error("--lr must be positive");
             if (LatentDim is < 1) return ValidationResult.Error("--latent-dim must be at least 1");
             if (Architecture is not ("mlp" or "conv")) return ValidationResult.Error("--arch must be mlp or conv");
+            if (ImageSize is < 4 or > 256) return ValidationResult.Error("--image-size must be between 4 and 256");
+            if (Channels is not (1 or 3)) return ValidationResult.Error("--channels must be 1 or 3");
             return ValidationResult.Success();
         }
     }
@@ -76,7 +86,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
     {
         var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
-        var data = DataSource.Load(s.Data);
+        var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
         AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
         var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
             s.BatchSize, s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit);

@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using Scratchgen.Data;
+using Scratchgen.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Scratchgen.Cli.Commands;
+
+/// <summary>
+/// scratchgen bench models: training throughput of the reference models of DESIGN.md (MLP AE, MLP VAE,
+/// MLP GAN, DCGAN) on the embedded data: batch 128, 9,000 training images, images/s timed from the first
+/// batch to the last of each epoch (optimizer steps included, evaluation and pictures excluded), and the
+/// process's peak resident memory. One line per epoch, in a form bench/compare.sh parses.
+/// </summary>
+internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <NAME>"), Description("ae, vae, gan or dcgan (default: all four).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--epochs <N>"), Description("Epochs per model.")]
+        [DefaultValue(1)]
+        public int Epochs { get; init; }
+
+        [CommandOption("--batch-size <N>"), Description("Images per step.")]
+        [DefaultValue(128)]
+        public int BatchSize { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
+    {
+        string[] models = s.Model != null ? [s.Model] : ["ae", "vae", "gan", "dcgan"];
+        var data = Embedded.Mnist10k();
+        var table = new Table().AddColumns("model", "epoch", "img/s", "seconds", "held-out loss");
+        foreach (var name in models)
+        {
+            string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000), data);
+            foreach (var r in run.Run())
+            {
+                var first = r.TestLosses.First();
+                AnsiConsole.WriteLine($"{name} epoch {r.Epoch}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB");
+                table.AddRow(name, r.Epoch.ToString(), r.ImagesPerSecond.ToString("F0"), r.Seconds.ToString("F1"), $"{first.Key} {first.Value:F4}");
+            }
+            Directory.Delete(outDir, recursive: true);
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"peak RSS {PeakRssMb():F0} MB");
+        return ExitCodes.Ok;
+    }
+
+    // VmHWM: the largest resident set this process has had (Linux); NaN elsewhere.
+    private static double PeakRssMb()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return double.NaN;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:"));
+        return line != null && double.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out double kb) ? kb / 1024 : double.NaN;
+    }
+}
