@@ -42,10 +42,11 @@ internal static class BatchNormFunction
             xc = x.Sub(runningMean.Reshape(channelShape));
             variance = runningVar.Reshape(channelShape);
         }
-        var y = xc.Mul(variance.Add(eps).Pow(-0.5));
-        if (gamma != null) y = y.Mul(gamma.Reshape(channelShape));
-        if (beta != null) y = y.Add(beta.Reshape(channelShape));
-        return y;
+        // gamma is folded into the per-channel scale first: (1, C) work instead of another full pass.
+        var scale = variance.Add(eps).Pow(-0.5);
+        if (gamma != null) scale = scale.Mul(gamma.Reshape(channelShape));
+        var y = xc.Mul(scale);
+        return beta != null ? y.Add(beta.Reshape(channelShape)) : y;
     }
 
     // running = (1 - momentum) running + momentum scale stat, in place and off the tape.
