@@ -34,9 +34,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--epochs <N>"), Description("Passes over the training split (default: the model's own, 5 or 10).")]
         public int? Epochs { get; init; }
 
-        [CommandOption("--batch-size <N>"), Description("Images per step.")]
-        [DefaultValue(128)]
-        public int BatchSize { get; init; }
+        [CommandOption("--batch-size <N>"), Description("Images per step (default: 128 for autoencoders, 64 for MLP GANs, 32 for dcgan and wgan-gp).")]
+        public int? BatchSize { get; init; }
 
         [CommandOption("--lr <RATE>"), Description("Learning rate (default: the model's customary one).")]
         public double? LearningRate { get; init; }
@@ -73,7 +72,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (!ModelFactory.Names.Contains(Model))
                 return ValidationResult.Error($"unknown model '{Model}': expected one of {string.Join(", ", ModelFactory.Names)}");
             if (Epochs is < 1) return ValidationResult.Error("--epochs must be at least 1");
-            if (BatchSize < 1) return ValidationResult.Error("--batch-size must be at least 1");
+            if (BatchSize is < 1) return ValidationResult.Error("--batch-size must be at least 1");
             if (LearningRate is <= 0) return ValidationResult.Error("--lr must be positive");
             if (LatentDim is < 1) return ValidationResult.Error("--latent-dim must be at least 1");
             if (Architecture is not ("mlp" or "conv")) return ValidationResult.Error("--arch must be mlp or conv");
@@ -89,7 +88,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
         AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
         var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
-            s.BatchSize, s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit);
+            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit);
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null) run.ResumeFrom(s.Resume);
