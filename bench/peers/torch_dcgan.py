@@ -55,32 +55,38 @@ def main():
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--out", default="torch_dcgan.png")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
     a = p.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(1)
     x = torch.from_numpy(read_idx("data/mnist-10k-images-idx3-ubyte.gz").astype(np.float32) / 255 * 2 - 1).reshape(-1, 1, 28, 28)[:9000]
-    g, d = generator(100), discriminator()
+    dev = torch.device(a.device)
+    x = x.to(dev)
+    g, d = generator(100).to(dev), discriminator().to(dev)
     dcgan_init(g); dcgan_init(d)
     og = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
     bce = F.binary_cross_entropy_with_logits
-    noise = torch.randn(100, 100)
+    noise = torch.randn(100, 100, device=dev)
     for epoch in range(a.epochs):
-        perm = torch.randperm(len(x))
+        perm = torch.randperm(len(x), device=dev)
         t0 = time.perf_counter()
         for i in range(0, len(x), a.batch_size):
             real = x[perm[i:i + a.batch_size]]
             n = len(real)
-            fake = g(torch.randn(n, 100))
-            loss_d = bce(d(real), torch.ones(n, 1)) + bce(d(fake.detach()), torch.zeros(n, 1))
+            fake = g(torch.randn(n, 100, device=dev))
+            ones, zeros = torch.ones(n, 1, device=dev), torch.zeros(n, 1, device=dev)
+            loss_d = bce(d(real), ones) + bce(d(fake.detach()), zeros)
             od.zero_grad(); loss_d.backward(); od.step()
-            loss_g = bce(d(fake), torch.ones(n, 1))
+            loss_g = bce(d(fake), ones)
             og.zero_grad(); loss_g.backward(); og.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         seconds = time.perf_counter() - t0
         print(f"dcgan epoch {epoch + 1}: {len(x) / seconds:.0f} img/s, {seconds:.1f} s, loss_d {loss_d.item():.3f} loss_g {loss_g.item():.3f}", flush=True)
     g.eval()
     with torch.no_grad():
-        s = ((g(noise).clamp(-1, 1) + 1) * 127.5).round().byte().numpy().reshape(10, 10, 28, 28)
+        s = ((g(noise).clamp(-1, 1) + 1) * 127.5).round().byte().cpu().numpy().reshape(10, 10, 28, 28)
     grid = np.full((10 * 30 + 2, 10 * 30 + 2), 128, np.uint8)
     for r in range(10):
         for c in range(10):

@@ -26,21 +26,26 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [CommandOption("--batch-size <N>"), Description("Images per step.")]
         [DefaultValue(128)]
         public int BatchSize { get; init; }
+
+        [CommandOption("--backend <NAME>"), Description("cpu, reference, cuda, opencl, ilgpu-cpu or auto.")]
+        [DefaultValue("cpu")]
+        public string Backend { get; init; } = "cpu";
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
     {
         string[] models = s.Model != null ? [s.Model] : ["ae", "vae", "gan", "dcgan"];
         var data = Embedded.Mnist10k();
+        var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
         var table = new Table().AddColumns("model", "epoch", "img/s", "seconds", "held-out loss");
         foreach (var name in models)
         {
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000), data);
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data);
             foreach (var r in run.Run())
             {
                 var first = r.TestLosses.First();
-                AnsiConsole.WriteLine($"{name} epoch {r.Epoch}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB");
+                AnsiConsole.WriteLine($"{name} epoch {r.Epoch} on {backend.Name}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB");
                 table.AddRow(name, r.Epoch.ToString(), r.ImagesPerSecond.ToString("F0"), r.Seconds.ToString("F1"), $"{first.Key} {first.Value:F4}");
             }
             Directory.Delete(outDir, recursive: true);

@@ -49,7 +49,10 @@ internal static class BackwardPass
         {
             var op = tensor.GradFn!;
             if (!grads.TryGetValue(tensor, out var dOut)) continue;
+            var profiler = OpProfiler.Current;
+            long start = profiler != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var inputGrads = op.Backward(dOut);
+            profiler?.Add("backward " + op.Name, start);
             if (inputGrads.Length != op.Inputs.Count)
                 throw new InvalidOperationException($"{op.Name}.Backward returned {inputGrads.Length} gradients for {op.Inputs.Count} inputs");
             var accumulated = new bool[inputGrads.Length];

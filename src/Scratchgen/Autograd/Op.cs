@@ -36,7 +36,10 @@ public abstract class Op
     internal Tensor Run()
     {
         CheckSameBackendAndDType();
+        var profiler = OpProfiler.Current;
+        long start = profiler != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         var output = Forward();
+        profiler?.Add("forward " + Name, start);
         if (AnomalyMode.IsEnabled) AnomalyMode.Check(this, output);
         if (GradMode.IsEnabled && _inputs.Any(t => t.RequiresGrad))
         {
