@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Scratchgen beside TorchSharp-cpu 0.107.0 in one run: training images/s and peak RSS of the four
+# reference models (MLP AE, MLP VAE, MLP GAN, DCGAN; batch 128, 9,000 images, 1 epoch), the DCGAN conv
+# layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048).
+#
+#   bench/compare.sh [--rounds N] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm]
+#
+# Builds both sides in Release (into $ARTIFACTS, default /tmp/ts-artifacts, so that no obj/ folder of the
+# working tree is touched), then runs them one after the other: for every model, round by round, ours and
+# TorchSharp's in alternating order (ours first in odd rounds, theirs first in even ones), each in its own
+# process so that peak RSS (VmHWM) is per model. The table gives the median over the rounds of each side
+# and the ratio of the medians. The machine is shared and noisy: read ratios, not absolute figures.
+# libtorch's OpenMP threads suffer far more than ours from other processes on the cores (AE measured
+# 378 img/s at load ~9 against 10,600 on a quiet machine): the 1-minute load before each run is printed
+# beside it; rerun with more --rounds when it is high.
+#
+# The TorchSharp project (bench/Scratchgen.Bench.TorchSharp) is not in Scratchgen.sln: its first restore
+# downloads about 1.3 GB. SCRATCHGEN_ROOT=DIR measures the Scratchgen sources in DIR instead of this
+# checkout (e.g. another commit), the TorchSharp side still comes from here. Logs go to $LOG_DIR.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+SG_ROOT="$(cd "${SCRATCHGEN_ROOT:-$HERE}" && pwd)"
+ARTIFACTS="${ARTIFACTS:-/tmp/ts-artifacts}"
+LOG_DIR="${LOG_DIR:-/tmp/scratchgen-compare-$(date +%Y%m%d-%H%M%S)}"
+ROUNDS=1
+MODELS="ae vae gan dcgan"
+DO_MODELS=1 DO_CONV=1 DO_SGEMM=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --models) MODELS="$2"; shift 2 ;;
+    --no-models) DO_MODELS=0; shift ;;
+    --no-conv) DO_CONV=0; shift ;;
+    --no-sgemm) DO_SGEMM=0; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$LOG_DIR"
+
+echo "== build (Release, artifacts in $ARTIFACTS, logs in $LOG_DIR)"
+dotnet build "$SG_ROOT/src/Scratchgen.Cli" -c Release --artifacts-path "$ARTIFACTS" > "$LOG_DIR/build-scratchgen.log" 2>&1 \
+  || { tail -20 "$LOG_DIR/build-scratchgen.log"; exit 1; }
+dotnet build "$HERE/bench/Scratchgen.Bench.TorchSharp" -c Release --artifacts-path "$ARTIFACTS" > "$LOG_DIR/build-torchsharp.log" 2>&1 \
+  || { tail -20 "$LOG_DIR/build-torchsharp.log"; exit 1; }
+grep -h "marked weak" "$LOG_DIR/build-torchsharp.log" | sed 's/^ */  /' || true
+set +e # from here on a failed run or a missing line shows as n/a in the tables, with its log kept
+
+# The built programs, run as `dotnet run` runs them after its build check (from the Scratchgen root, where data/ is).
+ours() { (cd "$SG_ROOT" && dotnet "$ARTIFACTS/bin/Scratchgen.Cli/release/Scratchgen.Cli.dll" "$@"); }
+theirs() { (cd "$HERE" && dotnet "$ARTIFACTS/bin/Scratchgen.Bench.TorchSharp/release/Scratchgen.Bench.TorchSharp.dll" "$@"); }
+has_ours() { ours "$@" --help > /dev/null 2>&1; }
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+num() { grep -oE "$1" | head -1 | grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "scratchgen: $(git -C "$SG_ROOT" rev-parse --short HEAD)$(git -C "$SG_ROOT" diff --quiet HEAD -- src || echo '+dirty') ($SG_ROOT); torchsharp bench: $(git -C "$HERE" rev-parse --short HEAD)"
+
+# ---- training throughput --------------------------------------------------------------------------
+if [ "$DO_MODELS" = 1 ]; then
+  if has_ours bench models; then OURS_MODE=bench; else
+    OURS_MODE=train
+    echo "note: this Scratchgen has no 'bench models': using 'train M --epochs 1' (img/s of the epoch line; peak RSS from /usr/bin/time)"
+  fi
+  declare -A O_IPS O_RSS O_LOSS T_IPS T_RSS T_LOSS
+  for m in $MODELS; do
+    for r in $(seq 1 "$ROUNDS"); do
+      if [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
+      for side in $order; do
+        log="$LOG_DIR/$m-$side-$r.log"
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        if [ "$side" = ours ]; then
+          if [ "$OURS_MODE" = bench ]; then
+            ours bench models --model "$m" --epochs 1 > "$log" 2>&1
+            line=$(grep -E "^$m epoch 1:" "$log" | tail -1)
+            rss=$(echo "$line" | num 'peak RSS [0-9.]+')
+          else
+            out=$(mktemp -d)
+            /usr/bin/time -f 'peak RSS %M KB' bash -c "cd '$SG_ROOT' && dotnet '$ARTIFACTS/bin/Scratchgen.Cli/release/Scratchgen.Cli.dll' train '$m' --epochs 1 --batch-size 128 --out '$out'" > "$log" 2>&1
+            rm -rf "$out"
+            line=$(grep -E "epoch 1:.*img/s" "$log" | tail -1)
+            rss=$(grep -oE 'peak RSS [0-9]+ KB' "$log" | num '[0-9]+' | awk '{ printf "%.0f", $1 / 1024 }')
+          fi
+          O_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"; O_RSS[$m]+=" $rss"
+          O_LOSS[$m]=$(echo "$line" | grep -oE 'test [a-z_]+ [0-9.]+' | head -1 | cut -d' ' -f2- || true)
+        else
+          theirs models --model "$m" --epochs 1 > "$log" 2>&1
+          line=$(grep -E "^torchsharp $m epoch 1:" "$log" | tail -1)
+          T_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"
+          T_RSS[$m]+=" $(grep -E "^torchsharp $m peak RSS" "$log" | num 'RSS [0-9.]+')"
+          T_LOSS[$m]=$(echo "$line" | grep -oE 'test [a-z_]+ [0-9.]+' | cut -d' ' -f2-)
+        fi
+        echo "  $m round $r $side (load $load before): ${line:-(no result: see $log)}"
+      done
+    done
+  done
+  echo
+  echo "| model | ours img/s | TorchSharp img/s | ours / TorchSharp | ours peak RSS MB | TorchSharp peak RSS MB | held-out loss ours / TorchSharp |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  for m in $MODELS; do
+    oi=$(echo "${O_IPS[$m]}" | median); ti=$(echo "${T_IPS[$m]}" | median)
+    echo "| $m | $oi | $ti | $(ratio "$oi" "$ti") | $(echo "${O_RSS[$m]}" | median) | $(echo "${T_RSS[$m]}" | median) | ${O_LOSS[$m]:-n/a} / ${T_LOSS[$m]:-n/a} |"
+  done
+  echo
+fi
+
+# ---- DCGAN conv layers ----------------------------------------------------------------------------
+LAYERS=("D conv 1->64 on 28x28" "D conv 64->128 on 14x14" "G conv_transpose 128->64 on 7x7" "G conv_transpose 64->1 on 14x14")
+if [ "$DO_CONV" = 1 ]; then
+  HAVE_OURS_CONV=0; has_ours bench conv && HAVE_OURS_CONV=1
+  [ "$HAVE_OURS_CONV" = 1 ] || echo "note: this Scratchgen has no 'bench conv': our side of the conv table is skipped"
+  declare -A O_CONV T_CONV
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
+    for side in $order; do
+      log="$LOG_DIR/conv-$side-$r.log"
+      if [ "$side" = ours ]; then
+        [ "$HAVE_OURS_CONV" = 1 ] || continue
+        ours bench conv > "$log" 2>&1
+        for l in "${LAYERS[@]}"; do O_CONV[$l]+=" $(grep -F "conv $l:" "$log" | grep -v torchsharp | num ': [0-9.]+ ms')"; done
+      else
+        theirs conv > "$log" 2>&1
+        for l in "${LAYERS[@]}"; do T_CONV[$l]+=" $(grep -F "torchsharp conv $l:" "$log" | num 'median [0-9.]+')"; done
+      fi
+    done
+  done
+  echo "| DCGAN layer, batch 64, fwd+bwd | ours median ms | TorchSharp median ms | TorchSharp / ours (speed-up) |"
+  echo "| --- | ---: | ---: | ---: |"
+  for l in "${LAYERS[@]}"; do
+    o=$(echo "${O_CONV[$l]:-}" | median); t=$(echo "${T_CONV[$l]:-}" | median)
+    echo "| $l | $o | $t | $(ratio "$t" "$o") |"
+  done
+  echo
+fi
+
+# ---- SGEMM ----------------------------------------------------------------------------------------
+if [ "$DO_SGEMM" = 1 ]; then
+  SIZES="256 512 1024 2048"
+  declare -A O_GF T_GF
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
+    for side in $order; do
+      log="$LOG_DIR/sgemm-$side-$r.log"
+      if [ "$side" = ours ]; then
+        ours bench matmul --sizes 256,512,1024,2048 > "$log" 2>&1
+        # The table row of the default multithreaded variant (V3Packed): | n | variant | ms | GFLOPS | % |
+        for n in $SIZES; do
+          O_GF[$n]+=" $(awk -F'│' -v n="$n" '{ gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $5) } $2 == n && $3 == "V3Packed" { print $5 }' "$log" | head -1)"
+        done
+      else
+        theirs sgemm --sizes 256,512,1024,2048 > "$log" 2>&1
+        for n in $SIZES; do T_GF[$n]+=" $(grep -F "torchsharp sgemm n=$n:" "$log" | num '[0-9.]+ GFLOPS')"; done
+      fi
+    done
+  done
+  grep -m1 -oE "FMA peak[^:]*: [0-9.]+ GFLOPS" "$LOG_DIR/sgemm-ours-1.log"
+  echo "| SGEMM n | ours GFLOPS (V3Packed) | TorchSharp torch.mm GFLOPS | ours / TorchSharp |"
+  echo "| --- | ---: | ---: | ---: |"
+  for n in $SIZES; do
+    o=$(echo "${O_GF[$n]:-}" | median); t=$(echo "${T_GF[$n]:-}" | median)
+    echo "| $n | $o | $t | $(ratio "$o" "$t") |"
+  done
+fi
+echo
+echo "logs: $LOG_DIR; load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
