@@ -11,7 +11,7 @@ public readonly struct EluFn(double alpha) : IUnaryFn
     public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> =>
         x > T.Zero ? x : T.CreateTruncating(alpha) * (T.Exp(x) - T.One);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.ConditionalSelect(
-        Vector256.GreaterThan(x, Vector256<float>.Zero), x, (Vector256.Exp(x) - Vector256<float>.One) * (float)alpha);
+        Vector256.GreaterThan(x, Vector256<float>.Zero), x, (SimdMath.ExpClamped(x) - Vector256<float>.One) * (float)alpha);
     public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : y + T.CreateTruncating(alpha);
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.ConditionalSelect(
         Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256<float>.One, y + Vector256.Create((float)alpha));
