@@ -3,7 +3,7 @@
 # reference models (MLP AE, MLP VAE, MLP GAN, DCGAN; batch 128, 9,000 images, 1 epoch), the DCGAN conv
 # layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048).
 #
-#   bench/compare.sh [--rounds N] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm]
+#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm]
 #
 # Builds both sides in Release (into $ARTIFACTS, default /tmp/ts-artifacts, so that no obj/ folder of the
 # working tree is touched), then runs them one after the other: for every model, round by round, ours and
@@ -24,11 +24,13 @@ SG_ROOT="$(cd "${SCRATCHGEN_ROOT:-$HERE}" && pwd)"
 ARTIFACTS="${ARTIFACTS:-/tmp/ts-artifacts}"
 LOG_DIR="${LOG_DIR:-/tmp/scratchgen-compare-$(date +%Y%m%d-%H%M%S)}"
 ROUNDS=1
+EPOCHS=2   # images/s of the last epoch: the first one also pays for JIT compilation (ours) and library warm-up (theirs)
 MODELS="ae vae gan dcgan"
 DO_MODELS=1 DO_CONV=1 DO_SGEMM=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
+    --epochs) EPOCHS="$2"; shift 2 ;;
     --models) MODELS="$2"; shift 2 ;;
     --no-models) DO_MODELS=0; shift ;;
     --no-conv) DO_CONV=0; shift ;;
@@ -74,8 +76,8 @@ if [ "$DO_MODELS" = 1 ]; then
         load=$(cut -d' ' -f1 /proc/loadavg)
         if [ "$side" = ours ]; then
           if [ "$OURS_MODE" = bench ]; then
-            ours bench models --model "$m" --epochs 1 > "$log" 2>&1
-            line=$(grep -E "^$m epoch 1:" "$log" | tail -1)
+            ours bench models --model "$m" --epochs "$EPOCHS" > "$log" 2>&1
+            line=$(grep -E "^$m epoch $EPOCHS( on [a-z-]+)?:" "$log" | tail -1)
             rss=$(echo "$line" | num 'peak RSS [0-9.]+')
           else
             out=$(mktemp -d)
@@ -87,8 +89,8 @@ if [ "$DO_MODELS" = 1 ]; then
           O_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"; O_RSS[$m]+=" $rss"
           O_LOSS[$m]=$(echo "$line" | grep -oE 'test [a-z_]+ [0-9.]+' | head -1 | cut -d' ' -f2- || true)
         else
-          theirs models --model "$m" --epochs 1 > "$log" 2>&1
-          line=$(grep -E "^torchsharp $m epoch 1:" "$log" | tail -1)
+          theirs models --model "$m" --epochs "$EPOCHS" > "$log" 2>&1
+          line=$(grep -E "^torchsharp $m epoch $EPOCHS:" "$log" | tail -1)
           T_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"
           T_RSS[$m]+=" $(grep -E "^torchsharp $m peak RSS" "$log" | num 'RSS [0-9.]+')"
           T_LOSS[$m]=$(echo "$line" | grep -oE 'test [a-z_]+ [0-9.]+' | cut -d' ' -f2-)
