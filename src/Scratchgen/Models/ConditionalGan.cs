@@ -1,5 +1,4 @@
 using Scratchgen.Nn;
-using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Models;
@@ -14,15 +13,9 @@ public sealed class ConditionalGan(ModelOptions o) : GanBase(o, BuildGenerator(o
     public override string Kind => "cgan";
     public override bool IsConditional => true;
 
-    protected override Tensor GeneratorInput(Tensor z, int[]? labels) => WithLabel(z, labels);
+    protected override Tensor GeneratorInput(Tensor z, int[]? labels) => OneHot.Append(z, labels, Options.Classes, Kind);
 
-    protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => WithLabel(Flat(images), labels);
-
-    private Tensor WithLabel(Tensor features, int[]? labels)
-    {
-        if (labels == null) throw new ArgumentException("cgan: labels are required (the model is conditioned on them)");
-        return TensorShape.Concat([features, OneHot.Encode(labels, Options.Classes, features.Backend)], 1);
-    }
+    protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => OneHot.Append(Flat(images), labels, Options.Classes, Kind);
 
     private static Layer BuildGenerator(ModelOptions o) => new Sequential(
         Architectures.Mlp(new Rng(o.Seed * 2 + 1), o, () => new LeakyRelu(0.2), o.LatentDim + o.Classes, 256, 512, 1024, o.Pixels), new Tanh());

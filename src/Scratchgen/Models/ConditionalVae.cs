@@ -1,4 +1,3 @@
-using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Models;
@@ -13,9 +12,5 @@ public sealed class ConditionalVae(ModelOptions options) : Vae(options with { Ar
     public override string Kind => "cvae";
     public override bool IsConditional => true;
 
-    protected override Tensor Condition(Tensor features, int[]? labels)
-    {
-        if (labels == null) throw new ArgumentException("cvae: labels are required (the model is conditioned on them)");
-        return TensorShape.Concat([features, OneHot.Encode(labels, Options.Classes, features.Backend)], 1);
-    }
+    protected override Tensor Condition(Tensor features, int[]? labels) => OneHot.Append(features, labels, Options.Classes, Kind);
 }

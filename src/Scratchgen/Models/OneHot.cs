@@ -1,4 +1,5 @@
 using Scratchgen.Backends;
+using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Models;
@@ -16,5 +17,13 @@ public static class OneHot
             data[i * classes + labels[i]] = 1;
         }
         return Tensor.FromArray(data, [labels.Length, classes], backend);
+    }
+
+    /// <summary>(N, F) -> (N, F + classes): the features with each row's label code appended, as the
+    /// conditional models feed their networks. <paramref name="model"/> names the caller in the error.</summary>
+    public static Tensor Append(Tensor features, int[]? labels, int classes, string model)
+    {
+        if (labels == null) throw new ArgumentException($"{model}: labels are required (the model is conditioned on them)");
+        return TensorShape.Concat([features, Encode(labels, classes, features.Backend)], 1);
     }
 }
