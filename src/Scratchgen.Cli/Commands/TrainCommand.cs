@@ -91,7 +91,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit);
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
-        if (s.Resume != null) run.ResumeFrom(s.Resume);
+        if (s.Resume != null)
+        {
+            run.ResumeFrom(s.Resume);
+            AnsiConsole.MarkupLineInterpolated($"resuming from {s.Resume}: {run.Start.Epoch} epochs done, step {run.Start.Step}");
+            if (run.Start.Epoch >= config.Epochs)
+                AnsiConsole.MarkupLineInterpolated($"[yellow]nothing to train: the checkpoint has {run.Start.Epoch} epochs and --epochs is {config.Epochs}[/]");
+        }
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
 
