@@ -35,11 +35,13 @@ public static class Loss
     }
 
     /// <summary>Binary cross-entropy on logits x: max(x, 0) - x t + log(1 + exp(-|x|)).
-    /// Finite and exact for any x (the naive sigmoid-then-log form overflows at |x| ~ 90).</summary>
+    /// Finite and exact for any x (the naive sigmoid-then-log form overflows at |x| ~ 90). One fused op
+    /// (BceWithLogits.cs): the loss and its gradient each take one pass.</summary>
     public static Tensor BceWithLogits(Tensor logits, Tensor target, LossReduction reduction = LossReduction.Mean)
     {
         Same("bce_with_logits", logits, target);
-        return Reduce(logits.Relu().Sub(logits.Mul(target)).Add(logits.Abs().Neg().Softplus()), reduction);
+        if (logits.Numel == 0) throw new ShapeException("bce_with_logits", $"empty input {Shapes.Format(logits.Shape)}");
+        return new BceWithLogitsOp(logits, target, reduction == LossReduction.Sum ? 1.0 : 1.0 / logits.Numel).Run();
     }
 
     /// <summary>Cross-entropy of logits (N, C) against class indices (N): -log softmax(x)[n, t_n].</summary>

@@ -59,6 +59,8 @@ internal static class FunctorTwins
         B<AdamDirectionFn, GpuAdamDirection>(f => new GpuAdamDirection(Param(f, 0, 3), Param(f, 1, 3), Param(f, 2, 3)));
         B<AxpyFn, GpuAxpy>(f => new GpuAxpy(Param(f, 0, 1)));
         B<MomentumFn, GpuMomentum>(f => new GpuMomentum(Param(f, 0, 1)));
+        B<BceWithLogitsFn, GpuBceWithLogits>(_ => default);
+        B<SigmoidMinusFn, GpuSigmoidMinus>(f => new GpuSigmoidMinus((float)f.Scale));
         R<SumFn, GpuSum>();
         R<MaxFn, GpuMax>();
         return map;

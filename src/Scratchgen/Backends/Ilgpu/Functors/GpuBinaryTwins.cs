@@ -72,3 +72,18 @@ internal readonly struct GpuMomentum(float mu) : IGpuBinary
     public readonly float Mu = mu;
     public float Apply(float a, float b) => Mu * a + b;
 }
+
+// Fused BCE with logits (Ops/Losses/BceWithLogits.cs).
+
+// max(a, 0) - a b + log(1 + exp(-|a|))
+internal readonly struct GpuBceWithLogits : IGpuBinary
+{
+    public float Apply(float a, float b) => XMath.Max(a, 0f) - a * b + XMath.Log(1f + XMath.Exp(-XMath.Abs(a)));
+}
+
+// scale (sigmoid(a) - b)
+internal readonly struct GpuSigmoidMinus(float scale) : IGpuBinary
+{
+    public readonly float Scale = scale;
+    public float Apply(float a, float b) => Scale * (1f / (1f + XMath.Exp(-a)) - b);
+}
