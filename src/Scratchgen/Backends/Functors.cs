@@ -25,10 +25,16 @@ public interface IBinaryFn
     Vector256<float> Apply(Vector256<float> a, Vector256<float> b);
 }
 
-/// <summary>An associative reduction (sum, max) with its identity.</summary>
+/// <summary>An associative reduction (sum, max, sum of squares) with its identity: y = Combine over i of
+/// Load(x_i). Load is applied once to each input element (identity for sum and max, x^2 for a sum of
+/// squares); partial results are combined with Combine alone.</summary>
 public interface IReduceFn
 {
     T Identity<T>() where T : struct, IFloatingPointIeee754<T>;
+
+    T Load<T>(T x) where T : struct, IFloatingPointIeee754<T>;
+
+    Vector256<float> Load(Vector256<float> x);
 
     T Combine<T>(T a, T b) where T : struct, IFloatingPointIeee754<T>;
 

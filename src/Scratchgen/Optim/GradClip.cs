@@ -13,7 +13,7 @@ public static class GradClip
         using var _ = GradMode.NoGrad();
         double total = 0;
         foreach (var p in parameters)
-            if (p.Grad != null) total += p.Grad.Square().Sum().Item();
+            if (p.Grad != null) total += p.Grad.SumOfSquares();
         return Math.Sqrt(total);
     }
 

@@ -46,7 +46,7 @@ public abstract class Optimizer
         foreach (var p in Parameters)
         {
             if (p.Grad == null) continue;
-            double sumSquares = p.Grad.Square().Sum().Item();
+            double sumSquares = p.Grad.SumOfSquares();
             if (!double.IsFinite(sumSquares))
             {
                 SkippedSteps++;

@@ -37,6 +37,7 @@ public sealed class IlgpuKernelTests
     public void EveryOpFunctor_HasAGpuTwin()
     {
         var functors = typeof(IUnaryFn).Assembly.GetTypes()
+            .Where(t => !t.IsNestedPrivate) // a backend's private adapters (the Cpu reduction's Partials) never reach a GPU
             .Where(t => t.IsValueType && (typeof(IUnaryFn).IsAssignableFrom(t) || typeof(IBinaryFn).IsAssignableFrom(t) || typeof(IReduceFn).IsAssignableFrom(t)))
             .ToList();
         var missing = functors.Where(t => !FunctorTwins.All.ContainsKey(t)).Select(t => t.FullName).ToList();

@@ -64,6 +64,17 @@ public abstract class KnownAnswerTests
     }
 
     [Fact]
+    public void SumOfSquares_SmallAndLarge()
+    {
+        Assert.Equal(14.0, T([1, -2, 3], [3]).SumOfSquares(), 5);
+        // 90,300 elements: the Cpu backend's long-row path splits it across threads and combines partials.
+        var values = Enumerable.Range(0, 300 * 301).Select(i => (float)Math.Sin(i * 0.37)).ToArray();
+        double expected = values.Sum(v => (double)v * v);
+        Assert.Equal(expected, T(values, [300, 301]).SumOfSquares(), expected * 2e-4); // float32 sums in different orders
+        Assert.Equal(expected, T(values, [300, 301]).Transpose(0, 1).SumOfSquares(), expected * 2e-4);
+    }
+
+    [Fact]
     public void Max_TiesShareTheGradient()
     {
         var x = T([2, 5, 5], [3]).RequireGrad();

@@ -16,6 +16,7 @@ public sealed partial class CpuBackend
     {
         var (data, offset) = Contiguous(x);
         var runs = Runs(x.Dims, y.Dims);
+        bool first = true;
         while (true)
         {
             int last = runs.FindLastIndex(r => r.Reduced);
@@ -26,14 +27,29 @@ public sealed partial class CpuBackend
             bool final = runs.Count(r => r.Reduced) == 1;
             float[] dst = final ? Data(y) : new float[outer * inner];
             int dstOffset = final ? y.Offset : 0;
-            ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, fn);
+            // Load (x^2 for a sum of squares) applies to input elements only: later passes fold partials.
+            if (first) ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, fn);
+            else ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, new Partials<TFn>(fn));
+            first = false;
             if (final) return;
             (data, offset) = (dst, 0);
             runs.RemoveAt(last);
             MergeKept(runs, last);
         }
-        // Nothing to reduce (every reduced axis had size 1): a plain copy.
-        data.AsSpan(offset, x.Numel).CopyTo(Data(y).AsSpan(y.Offset, y.Numel));
+        // Nothing to reduce (every reduced axis had size 1): y = Load(x).
+        var ys = Data(y);
+        for (int i = 0; i < x.Numel; i++) ys[y.Offset + i] = fn.Load(data[offset + i]);
+    }
+
+    // The same reduction over partial results: Load must not be applied twice.
+    private readonly struct Partials<TFn>(TFn fn) : IReduceFn where TFn : struct, IReduceFn
+    {
+        public T Identity<T>() where T : struct, System.Numerics.IFloatingPointIeee754<T> => fn.Identity<T>();
+        public T Load<T>(T x) where T : struct, System.Numerics.IFloatingPointIeee754<T> => x;
+        public Vector256<float> Load(Vector256<float> x) => x;
+        public T Combine<T>(T a, T b) where T : struct, System.Numerics.IFloatingPointIeee754<T> => fn.Combine(a, b);
+        public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => fn.Combine(a, b);
+        public float Horizontal(Vector256<float> v) => fn.Horizontal(v);
     }
 
     private readonly record struct Run(int Size, bool Reduced);
@@ -129,14 +145,14 @@ public sealed partial class CpuBackend
         int i = 0;
         for (; i <= n - 4 * Lanes; i += 4 * Lanes)
         {
-            a0 = fn.Combine(a0, Vector256.Load(x + i));
-            a1 = fn.Combine(a1, Vector256.Load(x + i + Lanes));
-            a2 = fn.Combine(a2, Vector256.Load(x + i + 2 * Lanes));
-            a3 = fn.Combine(a3, Vector256.Load(x + i + 3 * Lanes));
+            a0 = fn.Combine(a0, fn.Load(Vector256.Load(x + i)));
+            a1 = fn.Combine(a1, fn.Load(Vector256.Load(x + i + Lanes)));
+            a2 = fn.Combine(a2, fn.Load(Vector256.Load(x + i + 2 * Lanes)));
+            a3 = fn.Combine(a3, fn.Load(Vector256.Load(x + i + 3 * Lanes)));
         }
-        for (; i <= n - Lanes; i += Lanes) a0 = fn.Combine(a0, Vector256.Load(x + i));
+        for (; i <= n - Lanes; i += Lanes) a0 = fn.Combine(a0, fn.Load(Vector256.Load(x + i)));
         float acc = fn.Horizontal(fn.Combine(fn.Combine(a0, a1), fn.Combine(a2, a3)));
-        for (; i < n; i++) acc = fn.Combine(acc, x[i]);
+        for (; i < n; i++) acc = fn.Combine(acc, fn.Load(x[i]));
         return acc;
     }
 
@@ -149,8 +165,8 @@ public sealed partial class CpuBackend
         {
             float* row = x + (long)r * stride;
             int i = 0;
-            for (; i <= n - Lanes; i += Lanes) fn.Combine(Vector256.Load(y + i), Vector256.Load(row + i)).Store(y + i);
-            for (; i < n; i++) y[i] = fn.Combine(y[i], row[i]);
+            for (; i <= n - Lanes; i += Lanes) fn.Combine(Vector256.Load(y + i), fn.Load(Vector256.Load(row + i))).Store(y + i);
+            for (; i < n; i++) y[i] = fn.Combine(y[i], fn.Load(row[i]));
         }
     }
 }

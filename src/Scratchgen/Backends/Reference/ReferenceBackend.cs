@@ -120,7 +120,7 @@ public sealed partial class ReferenceBackend : IBackend
             Unravel(x.Dims, i, index);
             for (int d = 0; d < index.Length; d++) if (y.Dims[d] == 1) index[d] = 0;
             int yo = OffsetOf(y, index);
-            ys[yo] = fn.Combine(ys[yo], xs[OffsetOf(x, i)]);
+            ys[yo] = fn.Combine(ys[yo], fn.Load(xs[OffsetOf(x, i)]));
         }
     }
 

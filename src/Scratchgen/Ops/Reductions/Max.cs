@@ -12,6 +12,8 @@ namespace Scratchgen.Ops;
 public readonly struct MaxFn : IReduceFn
 {
     public T Identity<T>() where T : struct, IFloatingPointIeee754<T> => T.NegativeInfinity;
+    public T Load<T>(T x) where T : struct, IFloatingPointIeee754<T> => x;
+    public Vector256<float> Load(Vector256<float> x) => x;
     public T Combine<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => T.IsNaN(b) || b > a ? b : a;
     public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     public float Horizontal(Vector256<float> v)

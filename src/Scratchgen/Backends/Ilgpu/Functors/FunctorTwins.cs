@@ -63,6 +63,7 @@ internal static class FunctorTwins
         B<SigmoidMinusFn, GpuSigmoidMinus>(f => new GpuSigmoidMinus((float)f.Scale));
         R<SumFn, GpuSum>();
         R<MaxFn, GpuMax>();
+        R<SumSquaresFn, GpuSumSquares>();
         return map;
     }
 

@@ -32,6 +32,7 @@ internal readonly struct GpuEqual : IGpuBinary
 internal readonly struct GpuSum : IGpuReduce
 {
     public float Identity() => 0f;
+    public float Load(float x) => x;
     public float Combine(float a, float b) => a + b;
 }
 
@@ -39,6 +40,7 @@ internal readonly struct GpuSum : IGpuReduce
 internal readonly struct GpuMax : IGpuReduce
 {
     public float Identity() => float.NegativeInfinity;
+    public float Load(float x) => x;
     public float Combine(float a, float b) => XMath.IsNaN(b) || b > a ? b : a;
 }
 
@@ -86,4 +88,12 @@ internal readonly struct GpuSigmoidMinus(float scale) : IGpuBinary
 {
     public readonly float Scale = scale;
     public float Apply(float a, float b) => Scale * (1f / (1f + XMath.Exp(-a)) - b);
+}
+
+// sum of x^2
+internal readonly struct GpuSumSquares : IGpuReduce
+{
+    public float Identity() => 0f;
+    public float Load(float x) => x * x;
+    public float Combine(float a, float b) => a + b;
 }

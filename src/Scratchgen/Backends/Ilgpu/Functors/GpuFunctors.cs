@@ -26,5 +26,8 @@ internal interface IGpuReduce
 {
     float Identity();
 
+    /// <summary>Applied once to each input element (x^2 for a sum of squares).</summary>
+    float Load(float x);
+
     float Combine(float a, float b);
 }

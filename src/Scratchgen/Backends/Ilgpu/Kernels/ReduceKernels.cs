@@ -24,7 +24,7 @@ internal static class ReduceKernels
         {
             int start = xOuter.At(outer, o);
             float acc = fn.Identity();
-            for (int j = t; j < innerCount; j += g) acc = fn.Combine(acc, x[start + xInner.At(inner, j)]);
+            for (int j = t; j < innerCount; j += g) acc = fn.Combine(acc, fn.Load(x[start + xInner.At(inner, j)]));
             partial[t] = acc;
             Group.Barrier();
             for (int s = g / 2; s > 0; s >>= 1)
