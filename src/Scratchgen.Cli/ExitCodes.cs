@@ -14,6 +14,8 @@ internal static class ExitCodes
     public const int BadArguments = 2;
     /// <summary>An input (file, tensor shape) was refused.</summary>
     public const int BadInput = 3;
+    /// <summary>Training met NaN or infinity it could not recover from (the message says where).</summary>
+    public const int NumericFailure = 4;
     /// <summary>Training was interrupted (Ctrl+C or SIGTERM) after saving a checkpoint: 128 + SIGINT.</summary>
     public const int Interrupted = 130;
     /// <summary>Anything else: a bug. The stack trace is printed.</summary>
@@ -24,6 +26,7 @@ internal static class ExitCodes
         CommandParseException or CommandRuntimeException or ArgumentException and not ShapeException => BadArguments,
         ShapeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => BadInput,
         GradCheckException => CheckFailed,
+        NonFiniteException => NumericFailure,
         _ => InternalError,
     };
 }

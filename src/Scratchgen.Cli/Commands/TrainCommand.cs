@@ -64,6 +64,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--limit <N>"), Description("Use only the first N images (quick runs).")]
         public int? Limit { get; init; }
 
+        [CommandOption("--detect-anomaly"), Description("Debug mode: check every op's output for NaN/Inf and stop at the first, naming the op (slow).")]
+        public bool DetectAnomaly { get; init; }
+
         [CommandOption("--resume <DIR>"), Description("Continue from a checkpoint folder (e.g. runs/dcgan/checkpoint).")]
         public string? Resume { get; init; }
 
@@ -116,6 +119,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         IReadOnlyList<EpochResult> results;
         try
         {
+            using var anomaly = s.DetectAnomaly ? Scratchgen.Autograd.AnomalyMode.Enable() : default;
             results = observer.Track(config.Epochs - run.Start.Epoch, () => run.Run(interrupt.Token));
         }
         finally

@@ -144,13 +144,17 @@ public sealed class TrainingRun
         finally { Model.Train(); }
     }
 
+    // A diverged loss is written as "NaN" / "Infinity" rather than failing the run.
+    private static readonly JsonSerializerOptions MetricsJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private void AppendMetrics(EpochResult r)
     {
         var line = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["epoch"] = r.Epoch, ["step"] = r.Step, ["train"] = r.TrainLosses, ["test"] = r.TestLosses,
             ["images_per_second"] = Math.Round(r.ImagesPerSecond, 1), ["seconds"] = Math.Round(r.Seconds, 2),
-        });
+            ["non_finite_steps"] = NonFiniteSteps,
+        }, MetricsJson);
         File.AppendAllText(Path.Combine(_config.OutDir, "metrics.jsonl"), line + "\n");
     }
 }
