@@ -52,6 +52,10 @@ public interface IBackend
     /// a and b may be transposed views (either of the last two strides may be 1).</summary>
     void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate);
 
+    /// <summary>One Adam update in a single pass, in place on p, m and v (same shape, contiguous); g may
+    /// have any strides. See <see cref="AdamStepParams"/> for the formula.</summary>
+    void AdamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamStepParams h);
+
     /// <summary>y[i..] = x[i.. with i[axis] replaced by index[i..]]; index has y's shape, row-major.</summary>
     void Gather(Tensor x, int axis, int[] index, Tensor y);
 

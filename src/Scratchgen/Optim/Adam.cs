@@ -25,20 +25,15 @@ public class Adam : Optimizer
         _v = new Tensor?[parameters.Count];
     }
 
+    // One fused pass per parameter (IBackend.AdamStep; the formula is in AdamStepParams).
     protected override void Update(int index, Tensor p, Tensor grad, double lr)
     {
         var m = _m[index] ??= ZerosLike(p);
         var v = _v[index] ??= ZerosLike(p);
-        if (_weightDecay != 0)
-        {
-            if (_decoupled) InPlace(p, p, new AxpyFn(-lr * _weightDecay)); // p -= lr wd p
-            else grad = Combine(grad, p, new AxpyFn(_weightDecay));       // g += wd p
-        }
-        InPlace(m, grad, new EmaFn(_beta1));
-        InPlace(v, grad, new EmaSquareFn(_beta2));
         int t = StepCount; // already incremented by Step: 1 on the first update
-        var direction = Combine(m, v, new AdamDirectionFn(1 - Math.Pow(_beta1, t), 1 - Math.Pow(_beta2, t), _eps));
-        InPlace(p, direction, new AxpyFn(-lr));
+        p.Backend.AdamStep(p, grad, m, v, new Backends.AdamStepParams(
+            (float)lr, (float)_beta1, (float)_beta2, (float)_eps, (float)(1 - Math.Pow(_beta1, t)), (float)(1 - Math.Pow(_beta2, t)),
+            (float)_weightDecay, _decoupled ? 1 : 0));
     }
 
     public override IEnumerable<(string Name, Tensor Tensor)> State()

@@ -34,7 +34,7 @@ public sealed class OptimizerTests
         return p;
     }
 
-    [Theory, InlineData("cpu"), InlineData("reference")]
+    [Theory, InlineData("cpu"), InlineData("reference"), InlineData("ilgpu-cpu")]
     public void Adam_MatchesScalarRule(string backend)
     {
         const double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
@@ -46,6 +46,27 @@ public sealed class OptimizerTests
             return p - lr * (s[0] / (1 - Math.Pow(b1, t))) / (Math.Sqrt(s[1] / (1 - Math.Pow(b2, t))) + eps);
         });
         Close.Assert(expected, Run(p => new Adam([p], lr, b1, b2, eps, wd), Backend.FromName(backend)), 1e-6, 1e-5, "adam");
+    }
+
+    [Theory, InlineData(false), InlineData(true)]
+    public void Adam_FusedKernel_MatchesReferenceOnAwkwardAndLargeSizes(bool decoupled)
+    {
+        foreach (int n in new[] { 1, 7, 8, 33, 70_001 })
+        {
+            float[] Run(IBackend backend)
+            {
+                var rng = new Rng(3);
+                var p = Tensor.RandN([n], rng, backend: backend).RequireGrad();
+                Optimizer opt = decoupled ? new AdamW([p], 0.01, weightDecay: 0.1) : new Adam([p], 0.01, weightDecay: 0.1);
+                for (int step = 0; step < 3; step++)
+                {
+                    p.Grad = Tensor.RandN([n], rng, backend: backend);
+                    opt.Step();
+                }
+                return p.ToArray();
+            }
+            Close.Assert(Run(Backend.Reference), Run(Backend.Cpu), 1e-6, 1e-5, $"adam n={n} decoupled={decoupled}");
+        }
     }
 
     [Fact]
@@ -60,6 +81,7 @@ public sealed class OptimizerTests
             return p - lr * (s[0] / (1 - Math.Pow(b1, t))) / (Math.Sqrt(s[1] / (1 - Math.Pow(b2, t))) + eps);
         });
         Close.Assert(expected, Run(p => new AdamW([p], lr, b1, b2, eps, wd), Backend.Cpu), 1e-6, 1e-5, "adamw");
+        Close.Assert(expected, Run(p => new AdamW([p], lr, b1, b2, eps, wd), Backend.Reference), 1e-6, 1e-5, "adamw on reference");
     }
 
     [Theory, InlineData(false), InlineData(true)]

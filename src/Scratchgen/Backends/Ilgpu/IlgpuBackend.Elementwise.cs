@@ -60,6 +60,20 @@ public sealed partial class IlgpuBackend
         }
     }
 
+    public void AdamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamStepParams h)
+    {
+        lock (_gate)
+        {
+            SameShape("adam", p, g, m, v);
+            Check("adam", p); Check("adam", g); Check("adam", m); Check("adam", v);
+            if (p.Numel == 0) return;
+            var (shape, s) = ViewPlanner.Plan("adam", p.Dims, p, g, m, v);
+            Kernel("adam", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ViewShape, ViewStrides, ViewStrides, ViewStrides, ViewStrides, AdamStepParams>(ElementwiseKernels.AdamStep))(
+                p.Numel, ViewOf(p), ViewOf(g), ViewOf(m), ViewOf(v), shape, s[0], s[1], s[2], s[3], h);
+        }
+    }
+
     public void Copy(Tensor src, Tensor dst)
     {
         lock (_gate) CopyLocked(src, dst);

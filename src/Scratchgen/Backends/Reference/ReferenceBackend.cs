@@ -146,6 +146,18 @@ public sealed partial class ReferenceBackend : IBackend
                 }
     }
 
+    // The Adam update element by element (float32 only: optimizers keep float32 state).
+    public void AdamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamStepParams h)
+    {
+        if (p.DType != DType.Float32) throw new NotSupportedException("AdamStep: float32 parameters only");
+        float[] ps = Array<float>(p), gs = Array<float>(g), ms = Array<float>(m), vs = Array<float>(v);
+        for (int i = 0; i < p.Numel; i++)
+        {
+            int pi = OffsetOf(p, i), mi = OffsetOf(m, i), vi = OffsetOf(v, i);
+            (ps[pi], ms[mi], vs[vi]) = h.Apply(ps[pi], gs[OffsetOf(g, i)], ms[mi], vs[vi]);
+        }
+    }
+
     public void Gather(Tensor x, int axis, int[] index, Tensor y)
     {
         if (x.DType == DType.Float32) GatherScatter<float>(x, axis, index, y, scatter: false);

@@ -54,9 +54,6 @@ internal static class FunctorTwins
         B<MulFn, GpuMul>(_ => default);
         B<DivFn, GpuDiv>(_ => default);
         B<EqualFn, GpuEqual>(_ => default);
-        B<EmaFn, GpuEma>(f => new GpuEma((float)ParamD(f, 0, 1), (float)(1 - ParamD(f, 0, 1)), square: false));
-        B<EmaSquareFn, GpuEma>(f => new GpuEma((float)ParamD(f, 0, 1), (float)(1 - ParamD(f, 0, 1)), square: true));
-        B<AdamDirectionFn, GpuAdamDirection>(f => new GpuAdamDirection(Param(f, 0, 3), Param(f, 1, 3), Param(f, 2, 3)));
         B<AxpyFn, GpuAxpy>(f => new GpuAxpy(Param(f, 0, 1)));
         B<MomentumFn, GpuMomentum>(f => new GpuMomentum(Param(f, 0, 1)));
         B<BceWithLogitsFn, GpuBceWithLogits>(_ => default);

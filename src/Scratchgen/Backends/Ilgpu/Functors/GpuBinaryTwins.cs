@@ -46,21 +46,6 @@ internal readonly struct GpuMax : IGpuReduce
 
 // Optimizer updates (Optim/UpdateFunctors.cs).
 
-// y = beta a + (1 - beta) b, or (1 - beta) b^2 when square (Adam's moments)
-internal readonly struct GpuEma(float beta, float oneMinusBeta, bool square) : IGpuBinary
-{
-    public readonly float Beta = beta, OneMinusBeta = oneMinusBeta;
-    public readonly int Square = square ? 1 : 0;
-    public float Apply(float a, float b) => Beta * a + (Square != 0 ? OneMinusBeta * b * b : OneMinusBeta * b);
-}
-
-// y = (a / c1) / (sqrt(b / c2) + eps)
-internal readonly struct GpuAdamDirection(float c1, float c2, float eps) : IGpuBinary
-{
-    public readonly float C1 = c1, C2 = c2, Eps = eps;
-    public float Apply(float a, float b) => a / C1 / (XMath.Sqrt(b / C2) + Eps);
-}
-
 // y = a + alpha b
 internal readonly struct GpuAxpy(float alpha) : IGpuBinary
 {

@@ -27,6 +27,21 @@ internal static class ElementwiseKernels
         where TFn : struct, IGpuBinary =>
         y[sy.At(shape, i)] = fn.Apply(a[sa.At(shape, i)], b[sb.At(shape, i)]);
 
+    // One fused Adam update per element (AdamStepParams): p, m, v in place, g read.
+    public static void AdamStep(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v,
+        ViewShape shape, ViewStrides sp, ViewStrides sg, ViewStrides sm, ViewStrides sv, AdamStepParams h)
+    {
+        int ip = sp.At(shape, i), im = sm.At(shape, i), iv = sv.At(shape, i);
+        float pv = p[ip], gv = g[sg.At(shape, i)];
+        if (h.Decoupled != 0) pv -= h.Lr * h.WeightDecay * pv;
+        else gv += h.WeightDecay * pv;
+        float mv = h.Beta1 * m[im] + (1f - h.Beta1) * gv;
+        float vv = h.Beta2 * v[iv] + (1f - h.Beta2) * gv * gv;
+        m[im] = mv;
+        v[iv] = vv;
+        p[ip] = pv - h.Lr * (mv / h.C1) / (ILGPU.Algorithms.XMath.Sqrt(vv / h.C2) + h.Eps);
+    }
+
     // dst[i] = src[i]
     public static void Copy(Index1D i, ArrayView<float> src, ArrayView<float> dst, ViewShape shape, ViewStrides ss, ViewStrides sd) =>
         dst[sd.At(shape, i)] = src[ss.At(shape, i)];

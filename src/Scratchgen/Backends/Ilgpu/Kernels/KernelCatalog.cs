@@ -38,6 +38,7 @@ internal static class KernelCatalog
             }
         }
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Copy), false);
+        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.AdamStep), false);
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Fill), false);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V1Naive), false);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V2Tiled), true);
