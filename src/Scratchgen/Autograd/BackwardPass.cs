@@ -99,21 +99,12 @@ internal static class BackwardPass
         return postOrder;
     }
 
+    // Grad is never written in place, here or anywhere else: a gradient an op returns may share its
+    // storage with another leaf's (add returns dy for both inputs), so accumulation makes a new tensor
+    // instead of copying every gradient up front.
     private static void AccumulateIntoLeaf(Tensor leaf, Tensor grad, bool createGraph)
     {
-        if (createGraph)
-        {
-            leaf.Grad = leaf.Grad == null ? grad : leaf.Grad.Add(grad);
-        }
-        else if (leaf.Grad == null || leaf.Grad.RequiresGrad || !leaf.Grad.IsContiguous)
-        {
-            // A private copy: the gradient returned by an op may alias another tensor (Add returns dOut itself).
-            var fresh = grad.Detach().Clone();
-            leaf.Grad = leaf.Grad == null ? fresh : leaf.Grad.Detach().Add(fresh);
-        }
-        else
-        {
-            leaf.Grad.AddInPlace(grad);
-        }
+        if (!createGraph) grad = grad.Detach();
+        leaf.Grad = leaf.Grad == null ? grad : (createGraph ? leaf.Grad : leaf.Grad.Detach()).Add(grad);
     }
 }

@@ -25,8 +25,9 @@ public static class GradClip
         if (norm > maxNorm)
         {
             double scale = maxNorm / (norm + 1e-6);
+            using var _ = GradMode.NoGrad();
             foreach (var p in parameters)
-                if (p.Grad != null) p.Grad.Backend.Map(p.Grad, p.Grad, new MulScalarFn(scale));
+                if (p.Grad != null) p.Grad = p.Grad.Mul(scale); // a new tensor: Grad may share storage (see BackwardPass)
         }
         return norm;
     }
