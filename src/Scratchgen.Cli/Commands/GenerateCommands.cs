@@ -152,12 +152,8 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         var data = DataSource.Load(s.Data);
         int n = Math.Min(s.TestCount, data.Count);
         var test = data.Slice(data.Count - n, n);
-        var it = new Data.BatchIterator(test, 250, new Rng(0), model.Options.Backend, scaleToSymmetric: model.Range == PixelRange.MinusOneToOne, shuffle: false);
-        var sums = new Dictionary<string, double>();
-        foreach (var batch in it.EpochBatches())
-            foreach (var (k, v) in model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
         var table = new Table().Title($"{model.Kind} on the last {n} images of {data.Name}").AddColumns("metric", "value");
-        foreach (var (k, v) in sums) table.AddRow(k, (v / n).ToString("F4"));
+        foreach (var (k, v) in HeldOut.Evaluate(model, test, 250)) table.AddRow(k, v.ToString("F4"));
         AnsiConsole.Write(table);
         return ExitCodes.Ok;
     }

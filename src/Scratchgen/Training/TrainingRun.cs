@@ -125,24 +125,7 @@ public sealed class TrainingRun
     }
 
     /// <summary>Mean held-out losses over the test split (in evaluation mode).</summary>
-    public IReadOnlyDictionary<string, double> Evaluate()
-    {
-        Model.Eval();
-        try
-        {
-            var it = new BatchIterator(Test, Math.Min(_config.BatchSize * 2, Test.Count), new Rng(0), _config.Backend,
-                scaleToSymmetric: Model.Range == PixelRange.MinusOneToOne, shuffle: false);
-            var sums = new Dictionary<string, double>();
-            int count = 0;
-            foreach (var batch in it.EpochBatches())
-            {
-                foreach (var (k, v) in Model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
-                count += batch.Size;
-            }
-            return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
-        }
-        finally { Model.Train(); }
-    }
+    public IReadOnlyDictionary<string, double> Evaluate() => HeldOut.Evaluate(Model, Test, _config.BatchSize * 2);
 
     // A diverged loss is written as "NaN" / "Infinity" rather than failing the run.
     private static readonly JsonSerializerOptions MetricsJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

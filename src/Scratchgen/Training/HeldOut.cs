@@ -1,0 +1,31 @@
+using Scratchgen.Data;
+using Scratchgen.Imaging;
+using Scratchgen.Models;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Training;
+
+/// <summary>Held-out losses: a model's Evaluate averaged over a whole dataset, weighted by batch size,
+/// in evaluation mode (batch norm uses its running statistics), in a fixed order.</summary>
+public static class HeldOut
+{
+    public static IReadOnlyDictionary<string, double> Evaluate(GenerativeModel model, Dataset data, int batchSize)
+    {
+        bool wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            var it = new BatchIterator(data, Math.Min(batchSize, data.Count), new Rng(0), model.Options.Backend,
+                scaleToSymmetric: model.Range == PixelRange.MinusOneToOne, shuffle: false);
+            var sums = new Dictionary<string, double>();
+            int count = 0;
+            foreach (var batch in it.EpochBatches())
+            {
+                foreach (var (k, v) in model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
+                count += batch.Size;
+            }
+            return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
+        }
+        finally { model.Train(wasTraining); }
+    }
+}
