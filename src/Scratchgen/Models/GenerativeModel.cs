@@ -55,6 +55,16 @@ public abstract class GenerativeModel : Module
 
     public abstract IReadOnlyList<Optimizer> Optimizers { get; }
 
+    /// <summary>The tensors that outlive a training step: parameters, buffers (running statistics),
+    /// gradients and optimizer state. A step's <see cref="MemoryScope"/> keeps these and releases the rest.</summary>
+    public IEnumerable<Tensor?> PersistentTensors()
+    {
+        foreach (var (_, t) in StateDict()) yield return t;
+        foreach (var p in Parameters()) yield return p.Grad;
+        foreach (var o in Optimizers)
+            foreach (var (_, t) in o.State()) yield return t;
+    }
+
     /// <summary>One training update on a batch. images: (N, C, H, W) in <see cref="Range"/>; labels: (N).</summary>
     public abstract IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels);
 

@@ -11,10 +11,7 @@ public static class GradClip
     public static double GlobalNorm(IEnumerable<Tensor> parameters)
     {
         using var _ = GradMode.NoGrad();
-        double total = 0;
-        foreach (var p in parameters)
-            if (p.Grad != null) total += p.Grad.SumOfSquares();
-        return Math.Sqrt(total);
+        return Math.Sqrt(TensorChecks.SumOfSquares(parameters.Where(p => p.Grad != null).Select(p => p.Grad!)));
     }
 
     /// <summary>Scales every gradient by maxNorm / (norm + 1e-6) when the global norm exceeds maxNorm.

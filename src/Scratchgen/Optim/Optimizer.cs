@@ -43,16 +43,16 @@ public abstract class Optimizer
     public bool Step()
     {
         using var _ = GradMode.NoGrad();
-        foreach (var p in Parameters)
+        // One finiteness check for all gradients (a single read-back); only when it fails is each
+        // parameter checked, to name the culprit.
+        if (!double.IsFinite(TensorChecks.SumOfSquares(Parameters.Where(p => p.Grad != null).Select(p => p.Grad!))))
         {
-            if (p.Grad == null) continue;
-            double sumSquares = p.Grad.SumOfSquares();
-            if (!double.IsFinite(sumSquares))
-            {
-                SkippedSteps++;
-                LastSkipReason = $"the gradient of {p.Describe()} holds NaN or infinity";
-                return false;
-            }
+            var culprit = Parameters.FirstOrDefault(p => p.Grad != null && !double.IsFinite(p.Grad.SumOfSquares()));
+            SkippedSteps++;
+            LastSkipReason = culprit != null
+                ? $"the gradient of {culprit.Describe()} holds NaN or infinity"
+                : "the sum of squared gradients overflowed float32 (each gradient is finite on its own)";
+            return false;
         }
         LastSkipReason = null;
         double lr = CurrentLearningRate;

@@ -74,9 +74,18 @@ public sealed class TrainingRun
             var sums = new Dictionary<string, (double Sum, int Count)>();
             var clock = Stopwatch.StartNew();
             int images = 0, stepsPerEpoch = Batches.BatchesPerEpoch;
-            foreach (var batch in Batches.EpochBatches())
+            using var batches = Batches.EpochBatches().GetEnumerator();
+            MemoryScope? previous = null;
+            while (true)
             {
+                // One step's tensors (its batch included) live in a memory scope: what the model does
+                // not keep goes back to the backend's pool for the next step (MemoryScope).
+                using var memory = MemoryScope.Begin(carryFrom: previous);
+                if (!batches.MoveNext()) break;
+                var batch = batches.Current;
                 var losses = Model.TrainStep(batch.Images, batch.Labels);
+                memory.End(keep: Model.PersistentTensors());
+                previous = memory;
                 step++;
                 GuardNumerics(step, losses);
                 Pictures.RecordStep(losses);

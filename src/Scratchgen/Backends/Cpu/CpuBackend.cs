@@ -15,6 +15,12 @@ public sealed partial class CpuBackend : IBackend
 
     private CpuBackend() { }
 
+    /// <summary>Arrays released by <see cref="MemoryScope"/>s, reused by later allocations (up to 2 GiB held).</summary>
+    private readonly HostArrayPool _pool = new(2L << 30);
+
+    /// <summary>Allocations the pool could not serve (fresh arrays), for tests that check a warm step reuses memory.</summary>
+    internal long FreshAllocations => _pool.Misses;
+
     public string Name => "cpu";
 
     public bool Supports(DType dtype) => dtype == DType.Float32;
@@ -24,7 +30,9 @@ public sealed partial class CpuBackend : IBackend
         RequireFloat32(dtype);
         try
         {
-            return new HostStorage(this, new float[length]);
+            var storage = new HostStorage(this, _pool.Rent(length), _pool);
+            MemoryScope.Record(storage);
+            return storage;
         }
         catch (OutOfMemoryException ex)
         {

@@ -48,6 +48,7 @@ public sealed partial class IlgpuBackend
                 Kernel("max-pool-indices", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ConvParams>(ConvKernels.MaxPoolIndices))(
                     count, Contiguous(x), view, new ConvParams(g));
                 view.CopyToCPU(index.AsSpan(0, count));
+                DeviceToHostCopies++;
             }
             finally
             {

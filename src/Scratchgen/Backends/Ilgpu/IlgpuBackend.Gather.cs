@@ -36,6 +36,7 @@ public sealed partial class IlgpuBackend
             try
             {
                 indexBuffer.View.SubView(0, index.Length).CopyFromCPU(index);
+                HostToDeviceCopies++;
                 ArrayView<int> idx = indexBuffer.View;
                 int axisStride = big.StrideArray[axis];
                 if (!scatter)

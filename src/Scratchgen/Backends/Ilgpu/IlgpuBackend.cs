@@ -50,6 +50,17 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
 
     public bool Supports(DType dtype) => dtype == DType.Float32;
 
+    /// <summary>Copies from host to device memory so far (uploads of data and index arrays), for
+    /// tests that check a training step makes no copies besides its inputs.</summary>
+    public long HostToDeviceCopies { get; private set; }
+
+    /// <summary>Copies from device to host memory so far (downloads, index read-backs).</summary>
+    public long DeviceToHostCopies { get; private set; }
+
+    /// <summary>Device buffers allocated so far (the pool's misses), for tests that check a warm
+    /// training step allocates nothing new.</summary>
+    public long DeviceAllocations => Floats.Allocations + Ints.Allocations;
+
     public Storage Allocate(DType dtype, int length)
     {
         RequireFloat32(dtype);
@@ -57,7 +68,9 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         {
             var buffer = Floats.Rent(length);
             buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
-            return new IlgpuStorage(this, buffer, length);
+            var storage = new IlgpuStorage(this, buffer, length);
+            MemoryScope.Record(storage);
+            return storage;
         }
     }
 
@@ -66,8 +79,14 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         lock (_gate)
         {
             var buffer = Floats.Rent(data.Length);
-            if (data.Length > 0) buffer.View.SubView(0, data.Length).CopyFromCPU(data);
-            return new IlgpuStorage(this, buffer, data.Length);
+            if (data.Length > 0)
+            {
+                buffer.View.SubView(0, data.Length).CopyFromCPU(data);
+                HostToDeviceCopies++;
+            }
+            var storage = new IlgpuStorage(this, buffer, data.Length);
+            MemoryScope.Record(storage);
+            return storage;
         }
     }
 
@@ -79,6 +98,7 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         lock (_gate)
         {
             Check("download", t);
+            DeviceToHostCopies++;
             if (t.IsContiguous)
             {
                 IlgpuStorage.Of(t).View.SubView(t.Offset, t.Numel).CopyToCPU(dst[..t.Numel]);

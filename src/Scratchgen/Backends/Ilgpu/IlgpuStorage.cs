@@ -21,7 +21,12 @@ internal sealed class IlgpuStorage(IlgpuBackend backend, MemoryBuffer1D<float, S
         if (b != null) ((IlgpuBackend)Backend).Floats.Return(b);
     }
 
-    public static IlgpuStorage Of(Tensor t) =>
-        t.Storage as IlgpuStorage ?? throw new InvalidOperationException(
+    protected override void OnRelease() => Dispose();
+
+    public static IlgpuStorage Of(Tensor t)
+    {
+        var s = t.Storage as IlgpuStorage ?? throw new InvalidOperationException(
             $"tensor {t.Describe()} lives on backend '{t.Backend.Name}', not on an ilgpu backend: move it with To() first");
+        return s.IsReleased ? throw Released(t) : s;
+    }
 }
