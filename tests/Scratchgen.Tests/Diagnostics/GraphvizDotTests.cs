@@ -78,3 +78,41 @@ public sealed partial class GraphvizDotTests
     [GeneratedRegex("^\\s*(\\w+) -> (\\w+)( \\[label=\"\\d+\"\\])?;$", RegexOptions.Multiline)]
     private static partial Regex EdgeLine();
 }
+
+/// <summary>Skips, with the reason, unless Graphviz's dot is on PATH (CI installs no Graphviz).</summary>
+public sealed class GraphvizFactAttribute : FactAttribute
+{
+    public GraphvizFactAttribute()
+    {
+        if (Graphviz.FindDot() == null) Skip = "Graphviz's dot is not on PATH (apt-get install graphviz to run this test)";
+    }
+}
+
+public sealed class GraphvizRenderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("scratchgen-dot-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [GraphvizFact]
+    public void Dot_RendersToSvg_WithEveryNodeLabel()
+    {
+        var x = Tensor.FromArray([1f, 2f], [2]).RequireGrad();
+        x.Name = "x";
+        string dotFile = Path.Combine(_dir, "g.dot"), svgFile = Path.Combine(_dir, "g.svg");
+        File.WriteAllText(dotFile, GraphvizDot.Write(x.Tanh().Sum()));
+        Graphviz.RenderSvg(Graphviz.FindDot()!, dotFile, svgFile);
+        string svg = File.ReadAllText(svgFile);
+        Assert.Contains("<svg", svg);
+        foreach (var label in new[] { "x (2)", "tanh", "sum" }) Assert.Contains(label, svg);
+    }
+
+    [GraphvizFact]
+    public void Render_ReportsDotsOwnError()
+    {
+        string dotFile = Path.Combine(_dir, "bad.dot");
+        File.WriteAllText(dotFile, "digraph { a -> ");
+        var ex = Assert.Throws<InvalidOperationException>(() => Graphviz.RenderSvg(Graphviz.FindDot()!, dotFile, Path.Combine(_dir, "bad.svg")));
+        Assert.Contains("bad.dot", ex.Message);
+    }
+}

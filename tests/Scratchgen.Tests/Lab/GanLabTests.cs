@@ -60,7 +60,7 @@ public sealed class GanLabTests : IDisposable
         var watch = new GanWatch(model, 1);
         var healthyLosses = new Dictionary<string, double> { ["loss_d"] = 1.3 };
         var warnings = new List<string>();
-        for (long step = 1; step <= 600; step++) warnings.AddRange(watch.Observe(step, realLike, healthyLosses));
+        for (long step = 1; step <= 1300; step++) warnings.AddRange(watch.Observe(step, realLike, healthyLosses));
         if (collapsed) Assert.Contains(warnings, w => w.Contains("mode collapse"));
         else Assert.Empty(warnings);
     }
