@@ -14,6 +14,8 @@ namespace Scratchgen.Training;
 /// <param name="Architecture">mlp or conv (models with both).</param>
 /// <param name="TrainCount">Images in the training split (the rest is the test split); null: 90 %.</param>
 /// <param name="Limit">Use only the first N images of the data (quick runs and tests).</param>
+/// <param name="MaxSteps">Stop after this global step, saving a checkpoint as on Ctrl+C (time-boxed runs; a
+/// later --resume continues exactly); null: train all epochs.</param>
 public sealed record TrainConfig(
     string Model,
     string OutDir,
@@ -25,4 +27,5 @@ public sealed record TrainConfig(
     IBackend? Backend = null,
     string Architecture = "mlp",
     int? TrainCount = null,
-    int? Limit = null);
+    int? Limit = null,
+    long? MaxSteps = null);
