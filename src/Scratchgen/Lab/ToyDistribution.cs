@@ -4,9 +4,9 @@ namespace Scratchgen.Lab;
 
 /// <summary>
 /// A mixture of equally likely 2-D Gaussians with one standard deviation, the toy data of the mode
-/// collapse literature:
-///   ring: 8 centres on a circle of radius 2, std 0.02 (Metz et al., Unrolled GANs)
-///   grid: 25 centres at {-4, -2, 0, 2, 4}^2, std 0.05 (Srivastava et al., VEEGAN; Lin et al., PacGAN)
+/// collapse literature (Unrolled GANs, VEEGAN, PacGAN use these shapes; sizes vary between papers):
+///   ring: 8 centres on a circle of radius 2, std 0.02
+///   grid: 25 centres at {-4, -2, 0, 2, 4}^2, std 0.05
 /// </summary>
 public sealed record ToyDistribution(string Name, IReadOnlyList<(double X, double Y)> Centres, double Std, double Extent)
 {

@@ -10,10 +10,10 @@ namespace Scratchgen.Lab;
 /// step, <see cref="WganGp"/>'s critic with gradient penalty) with small MLPs, points carried as
 /// 1x1x2 "images" so that nothing of the image code path changes:
 ///   G: z (16) -> 128 -> 128 -> 2, ReLU         D: (1, 1, 2) -> flatten -> 2 -> 128 -> 128 -> 1, ReLU
-/// Measured on the ring (seeds 1-3, 3,000 steps, batch 256; README): "gan", with the learning rates of the
-/// Unrolled-GAN paper's baseline (G 1e-3, D 1e-4), collapses onto one or two modes; the same networks with
-/// D learning as fast as G ("gan-balanced") cover all 8; WGAN-GP spreads over the ring but is still blurry
-/// at this budget.
+/// Measured on the ring (seeds 1-3, 3,000 steps, batch 256; README): "gan", with D learning ten times
+/// slower than G (1e-4 against 1e-3), bunches up on one mode or none; the same networks with D learning
+/// as fast as G ("gan-balanced") cover 6 to 8 of the 8; WGAN-GP spreads over the ring but is still
+/// blurry at this budget.
 /// </summary>
 public static class ToyGans
 {
@@ -25,7 +25,7 @@ public static class ToyGans
 
     public static IReadOnlyList<Spec> Catalog { get; } =
     [
-        new("gan", "plain GAN, non-saturating loss; G lr 1e-3, D lr 1e-4 (the Unrolled-GAN paper's baseline rates)", false, 1e-3, 1e-4),
+        new("gan", "plain GAN, non-saturating loss; G lr 1e-3, D lr 1e-4 (D ten times slower than G)", false, 1e-3, 1e-4),
         new("gan-balanced", "the same GAN with D learning as fast as G (lr 1e-3 both)", false, 1e-3, 1e-3),
         new("wgan-gp", "Wasserstein GAN with gradient penalty (lambda 0.1), 5 critic steps per G step, lr 1e-3", true, 1e-3, 1e-3),
     ];
