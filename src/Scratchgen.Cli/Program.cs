@@ -24,6 +24,13 @@ app.Configure(config =>
     config.AddCommand<EvalCommand>("eval").WithDescription("Print a trained model's held-out losses.");
     config.AddCommand<GradCheckCommand>("gradcheck")
         .WithDescription("Check every op's backward against finite differences (float64), or a backend against the Reference backend.");
+    config.AddCommand<TraceCommand>("trace")
+        .WithDescription("Run one training step of a small model and print every forward op and backward step: shapes, derivative rule, gradient norms, accumulation (--dot: the graph as Graphviz DOT/SVG).");
+    config.AddBranch("lab", lab =>
+    {
+        lab.SetDescription("Small, visual experiments for teaching.");
+        lab.AddCommand<GanLabCommand>("gan2d").WithDescription("A plain GAN and WGAN-GP side by side on a 2-D ring or grid of Gaussians: GIFs of points and decision surface, modes covered, collapse warnings.");
+    });
     config.AddBranch("bench", bench =>
     {
         bench.SetDescription("Measure kernels on this machine.");

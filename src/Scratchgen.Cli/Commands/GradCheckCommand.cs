@@ -79,7 +79,7 @@ internal sealed class GradCheckCommand : Command<GradCheckCommand.Settings>
     private static bool Compare(List<OpCase> cases, IBackend backend)
     {
         const double Atol = 2e-5, Rtol = 2e-4; // the tolerance of the backend parity tests
-        var table = new Table().AddColumns("op", "shapes", "tensor", "max abs diff vs reference", "result");
+        var table = new Table().AddColumns("op", "shapes", "tensor", "max abs diff vs reference", "max rel diff", "result");
         bool ok = true;
         foreach (var c in cases)
         {
@@ -92,16 +92,17 @@ internal sealed class GradCheckCommand : Command<GradCheckCommand.Settings>
                 rows.AddRange(grads.Select((g, i) => ($"grad {i}", g, gradsRef[i])));
                 foreach (var (name, got, want) in rows)
                 {
-                    double maxDiff = 0;
+                    double maxDiff = 0, maxRel = 0;
                     bool pass = true;
                     for (int j = 0; j < got.Length; j++)
                     {
                         double d = Math.Abs(got[j] - want[j]);
                         maxDiff = Math.Max(maxDiff, d);
+                        maxRel = Math.Max(maxRel, d / Math.Max(Math.Abs(want[j]), 1e-8)); // as GradCheck: relative to the reference
                         pass &= d <= Atol + Rtol * Math.Abs(want[j]);
                     }
                     ok &= pass;
-                    table.AddRow(c.Name, ShapesText(c.Shapes[set]), name, maxDiff.ToString("E1"), pass ? "[green]pass[/]" : "[red]FAIL[/]");
+                    table.AddRow(c.Name, ShapesText(c.Shapes[set]), name, maxDiff.ToString("E1"), maxRel.ToString("E1"), pass ? "[green]pass[/]" : "[red]FAIL[/]");
                 }
             }
         }

@@ -30,6 +30,8 @@ internal sealed class ProgressObserver : ITrainingObserver
 
     public void OnMessage(string message) => AnsiConsole.MarkupLineInterpolated($"{message}");
 
+    public void OnWarning(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
     public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
     {
         if (_task == null) return;

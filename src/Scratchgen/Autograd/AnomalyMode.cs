@@ -6,23 +6,41 @@ namespace Scratchgen.Autograd;
 /// Debug mode in the spirit of torch.autograd.detect_anomaly: while a scope is open on a thread, every
 /// op's output is checked, and the first NaN or infinity throws a <see cref="NonFiniteException"/> naming
 /// the op and its input shapes. It reads every output back, so it is for hunting a problem, not for speed.
+/// An <see cref="IAutogradObserver"/> of forwards (backward rules are ops too, so their outputs are checked).
 /// </summary>
 public static class AnomalyMode
 {
-    [ThreadStatic] private static bool t_enabled;
+    [ThreadStatic] private static int t_depth;
 
-    public static bool IsEnabled => t_enabled;
+    public static bool IsEnabled => t_depth > 0;
 
     public static Scope Enable()
     {
-        var scope = new Scope(t_enabled);
-        t_enabled = true;
-        return scope;
+        t_depth++;
+        return new Scope(AutogradObservers.Attach(Checker.Instance));
     }
 
-    public readonly struct Scope(bool previous) : IDisposable
+    /// <summary>Ends the mode. A default Scope does nothing.</summary>
+    public readonly struct Scope : IDisposable
     {
-        public void Dispose() => t_enabled = previous;
+        private readonly AutogradObservers.Scope _observer;
+        private readonly bool _active;
+
+        internal Scope(AutogradObservers.Scope observer) => (_observer, _active) = (observer, true);
+
+        public void Dispose()
+        {
+            if (!_active) return;
+            _observer.Dispose();
+            t_depth--;
+        }
+    }
+
+    private sealed class Checker : IAutogradObserver
+    {
+        public static readonly Checker Instance = new();
+
+        public void OnForward(Op op, Tensor output, TimeSpan elapsed) => Check(op, output);
     }
 
     internal static void Check(Op op, Tensor output)

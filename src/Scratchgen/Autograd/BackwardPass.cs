@@ -18,9 +18,9 @@ public sealed record BackwardStep(Op Op, Tensor GradOutput, Tensor?[] GradInputs
 /// </summary>
 internal static class BackwardPass
 {
-    public static void Run(Tensor root, Tensor? gradOutput, bool createGraph, Action<BackwardStep>? observe = null)
+    public static void Run(Tensor root, Tensor? gradOutput, bool createGraph)
     {
-        var grads = Compute(root, gradOutput, createGraph, observe);
+        var grads = Compute(root, gradOutput, createGraph);
         foreach (var (tensor, grad) in grads)
         {
             if (tensor.IsLeaf && tensor.RequiresGrad) AccumulateIntoLeaf(tensor, grad, createGraph);
@@ -28,7 +28,7 @@ internal static class BackwardPass
     }
 
     /// <summary>dL/dt for every tensor t that requires grad and that the root depends on.</summary>
-    public static Dictionary<Tensor, Tensor> Compute(Tensor root, Tensor? gradOutput, bool createGraph, Action<BackwardStep>? observe)
+    public static Dictionary<Tensor, Tensor> Compute(Tensor root, Tensor? gradOutput, bool createGraph)
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException($"Backward: {root.Describe()} does not require grad (no input of the graph had RequiresGrad set, or it was built under NoGrad)");
@@ -45,14 +45,14 @@ internal static class BackwardPass
 
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = gradOutput };
         using var mode = createGraph ? GradMode.Enable() : GradMode.NoGrad();
-        foreach (var tensor in TopologicalOrder(root))
+        var observers = AutogradObservers.Current;
+        if (observers != null) foreach (var o in observers) o.OnBackwardBegin(root);
+        foreach (var tensor in ComputationGraph.RootFirst(root))
         {
             var op = tensor.GradFn!;
             if (!grads.TryGetValue(tensor, out var dOut)) continue;
-            var profiler = OpProfiler.Current;
-            long start = profiler != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            long start = observers != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var inputGrads = op.Backward(dOut);
-            profiler?.Add("backward " + op.Name, start);
             if (inputGrads.Length != op.Inputs.Count)
                 throw new InvalidOperationException($"{op.Name}.Backward returned {inputGrads.Length} gradients for {op.Inputs.Count} inputs");
             var accumulated = new bool[inputGrads.Length];
@@ -70,33 +70,10 @@ internal static class BackwardPass
                 }
                 else grads[input] = g;
             }
-            observe?.Invoke(new BackwardStep(op, dOut, inputGrads, accumulated));
+            if (observers != null) AutogradObservers.BackwardStep(observers, new BackwardStep(op, dOut, inputGrads, accumulated), start);
         }
+        if (observers != null) foreach (var o in observers) o.OnBackwardEnd(root);
         return grads;
-    }
-
-    /// <summary>Tensors with a GradFn, ordered so that every tensor comes before the tensors it was made from.</summary>
-    private static List<Tensor> TopologicalOrder(Tensor root)
-    {
-        var postOrder = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        // Iterative depth-first search (deep graphs would overflow a recursive one).
-        var stack = new Stack<(Tensor Tensor, int NextInput)>();
-        if (root.GradFn != null) { stack.Push((root, 0)); visited.Add(root); }
-        while (stack.Count > 0)
-        {
-            var (t, next) = stack.Pop();
-            var inputs = t.GradFn!.Inputs;
-            if (next < inputs.Count)
-            {
-                stack.Push((t, next + 1));
-                var input = inputs[next];
-                if (input.GradFn != null && input.RequiresGrad && visited.Add(input)) stack.Push((input, 0));
-            }
-            else postOrder.Add(t);
-        }
-        postOrder.Reverse();
-        return postOrder;
     }
 
     // Grad is never written in place, here or anywhere else: a gradient an op returns may share its

@@ -13,7 +13,7 @@ public static class Gradients
     {
         // An output that does not require grad depends on none of the inputs: every gradient is zero.
         var grads = output.RequiresGrad
-            ? BackwardPass.Compute(output, gradOutput, createGraph, observe: null)
+            ? BackwardPass.Compute(output, gradOutput, createGraph)
             : new Dictionary<Tensor, Tensor>();
         var result = new Tensor[inputs.Count];
         for (int i = 0; i < inputs.Count; i++)
@@ -22,6 +22,14 @@ public static class Gradients
     }
 
     /// <summary>Runs a backward pass and reports every step to <paramref name="observe"/> (for traces).</summary>
-    public static void Trace(Tensor output, Action<BackwardStep> observe) =>
-        BackwardPass.Run(output, null, createGraph: false, observe);
+    public static void Trace(Tensor output, Action<BackwardStep> observe)
+    {
+        using var _ = AutogradObservers.Attach(new StepObserver(observe));
+        BackwardPass.Run(output, null, createGraph: false);
+    }
+
+    private sealed class StepObserver(Action<BackwardStep> observe) : IAutogradObserver
+    {
+        public void OnBackwardStep(BackwardStep step, TimeSpan elapsed) => observe(step);
+    }
 }

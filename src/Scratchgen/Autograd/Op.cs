@@ -36,16 +36,15 @@ public abstract class Op
     internal Tensor Run()
     {
         CheckSameBackendAndDType();
-        var profiler = OpProfiler.Current;
-        long start = profiler != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var observers = AutogradObservers.Current;
+        long start = observers != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         var output = Forward();
-        profiler?.Add("forward " + Name, start);
-        if (AnomalyMode.IsEnabled) AnomalyMode.Check(this, output);
         if (GradMode.IsEnabled && _inputs.Any(t => t.RequiresGrad))
         {
             output.GradFn = this;
             output.RequiresGrad = true;
         }
+        if (observers != null) AutogradObservers.Forward(observers, this, output, start);
         return output;
     }
 

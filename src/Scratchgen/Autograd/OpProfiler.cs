@@ -1,33 +1,32 @@
-using System.Diagnostics;
-
 namespace Scratchgen.Autograd;
 
 /// <summary>
 /// Time spent per op, forward and backward, while a profiling scope is open on this thread:
-/// <c>using var p = OpProfiler.Start(); ... ; p.Report()</c>. Off by default (one flag test per op).
-/// Kernel timings are wall-clock and include each op's output allocation.
+/// <c>using var p = OpProfiler.Start(); ... ; p.Report()</c>. An <see cref="IAutogradObserver"/>:
+/// off by default (one null test per op). Kernel timings are wall-clock and include each op's output
+/// allocation; ops run by backward rules count as forwards too (they are what the backward costs).
 /// </summary>
-public sealed class OpProfiler : IDisposable
+public sealed class OpProfiler : IAutogradObserver, IDisposable
 {
-    [ThreadStatic] private static OpProfiler? t_current;
-
-    private readonly OpProfiler? _previous;
     private readonly Dictionary<string, (double Ms, int Calls)> _times = [];
+    private AutogradObservers.Scope _scope;
 
-    private OpProfiler() => _previous = t_current;
+    private OpProfiler() { }
 
     public static OpProfiler Start()
     {
         var p = new OpProfiler();
-        t_current = p;
+        p._scope = AutogradObservers.Attach(p);
         return p;
     }
 
-    internal static OpProfiler? Current => t_current;
+    void IAutogradObserver.OnForward(Op op, Tensors.Tensor output, TimeSpan elapsed) => Add("forward " + op.Name, elapsed);
 
-    internal void Add(string key, long startTimestamp)
+    void IAutogradObserver.OnBackwardStep(BackwardStep step, TimeSpan elapsed) => Add("backward " + step.Op.Name, elapsed);
+
+    private void Add(string key, TimeSpan elapsed)
     {
-        double ms = Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;
+        double ms = elapsed.TotalMilliseconds;
         _times[key] = _times.TryGetValue(key, out var t) ? (t.Ms + ms, t.Calls + 1) : (ms, 1);
     }
 
@@ -35,5 +34,5 @@ public sealed class OpProfiler : IDisposable
     public IReadOnlyList<(string What, double Ms, int Calls)> Report() =>
         _times.Select(kv => (kv.Key, kv.Value.Ms, kv.Value.Calls)).OrderByDescending(r => r.Ms).ToList();
 
-    public void Dispose() => t_current = _previous;
+    public void Dispose() => _scope.Dispose();
 }

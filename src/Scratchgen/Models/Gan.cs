@@ -9,8 +9,15 @@ namespace Scratchgen.Models;
 ///   D: 784 -> 512 -> 256 -> 1, LeakyReLU(0.2), a logit
 /// Training: the non-saturating step of <see cref="GanBase"/>.
 /// </summary>
-public sealed class Gan(ModelOptions o) : GanBase(o, BuildGenerator(o), BuildDiscriminator(o))
+public sealed class Gan : GanBase
 {
+    public Gan(ModelOptions o) : this(o, BuildGenerator(o), BuildDiscriminator(o)) { }
+
+    /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), D maps the
+    /// discriminator input to (N, 1) logits (the 2-D GAN lab uses small MLPs); D may learn at its own rate.</summary>
+    public Gan(ModelOptions o, Layer generator, Layer discriminator, double? discriminatorLr = null)
+        : base(o, generator, discriminator, discriminatorLr: discriminatorLr) { }
+
     public override string Kind => "gan";
 
     private static Layer BuildGenerator(ModelOptions o)

@@ -16,13 +16,15 @@ namespace Scratchgen.Models;
 /// </summary>
 public abstract class GanBase : GenerativeModel
 {
-    protected GanBase(ModelOptions options, Layer generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999, double defaultLr = 2e-4)
+    /// <param name="discriminatorLr">D's own learning rate; null: the same as G's.</param>
+    protected GanBase(ModelOptions options, Layer generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999, double defaultLr = 2e-4,
+        double? discriminatorLr = null)
         : base(options)
     {
         Generator = Child("generator", generator);
         Discriminator = Child("discriminator", discriminator);
         GeneratorOptimizer = new Adam(generator.Parameters(), options.LearningRate ?? defaultLr, beta1, beta2);
-        DiscriminatorOptimizer = new Adam(discriminator.Parameters(), options.LearningRate ?? defaultLr, beta1, beta2);
+        DiscriminatorOptimizer = new Adam(discriminator.Parameters(), discriminatorLr ?? options.LearningRate ?? defaultLr, beta1, beta2);
     }
 
     public Layer Generator { get; }

@@ -1,4 +1,5 @@
 using Scratchgen.Autograd;
+using Scratchgen.Nn;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -14,10 +15,25 @@ namespace Scratchgen.Models;
 /// update flows through the backward pass itself. Networks: DCGAN's generator, DCGAN's discriminator
 /// without batch norm (the penalty is per image). Adam lr 1e-4, betas 0 / 0.9 as in the paper.
 /// </summary>
-public sealed class WganGp(ModelOptions o, double lambda = 10, int nCritic = 5)
-    : GanBase(o, Dcgan.BuildGenerator(o), Dcgan.BuildDiscriminator(o, batchNorm: false), beta1: 0.0, beta2: 0.9, defaultLr: 1e-4)
+public sealed class WganGp : GanBase
 {
+    private readonly double _lambda;
+    private readonly int _nCritic;
     private int _criticSteps;
+
+    public WganGp(ModelOptions o, double lambda = 10, int nCritic = 5)
+        : this(o, Dcgan.BuildGenerator(o), Dcgan.BuildDiscriminator(o, batchNorm: false), lambda, nCritic) { }
+
+    /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), the critic maps
+    /// images (N, C, H, W) to (N, 1) scores (the 2-D GAN lab uses small MLPs behind a Flatten).</summary>
+    public WganGp(ModelOptions o, Layer generator, Layer critic, double lambda = 10, int nCritic = 5, double? criticLr = null)
+        : base(o, generator, critic, beta1: 0.0, beta2: 0.9, defaultLr: 1e-4, discriminatorLr: criticLr)
+    {
+        if (lambda < 0) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "the gradient penalty weight must not be negative");
+        if (nCritic < 1) throw new ArgumentOutOfRangeException(nameof(nCritic), nCritic, "critic steps per generator step must be at least 1");
+        _lambda = lambda;
+        _nCritic = nCritic;
+    }
 
     public override string Kind => "wgan-gp";
 
@@ -29,13 +45,13 @@ public sealed class WganGp(ModelOptions o, double lambda = 10, int nCritic = 5)
         var fake = Decode(SampleLatent(n, Rng)).Detach();
         var penalty = GradientPenalty(images, fake);
         var wasserstein = Critic(images, null).Mean().Sub(Critic(fake, null).Mean());
-        var lossCritic = wasserstein.Neg().Add(penalty.Mul(lambda));
+        var lossCritic = wasserstein.Neg().Add(penalty.Mul(_lambda));
         DiscriminatorOptimizer.ZeroGrad();
         lossCritic.Backward();
         DiscriminatorOptimizer.Step();
 
         double lossG = double.NaN;
-        if (++_criticSteps % nCritic == 0)
+        if (++_criticSteps % _nCritic == 0)
         {
             var g = Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg();
             GeneratorOptimizer.ZeroGrad();

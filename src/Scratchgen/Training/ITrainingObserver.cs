@@ -5,6 +5,9 @@ public interface ITrainingObserver
 {
     void OnMessage(string message);
 
+    /// <summary>Something looks wrong but training goes on (a GAN collapsing, <see cref="CollapseDetector"/>).</summary>
+    void OnWarning(string message) => OnMessage("warning: " + message);
+
     /// <summary>After each step: 0-based epoch, steps done in this epoch, steps per epoch, the step's losses.</summary>
     void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses);
 

@@ -43,7 +43,14 @@ public sealed class TrainingRun
         Batches = new BatchIterator(Train, config.BatchSize, new Rng(config.Seed + 101), config.Backend,
             scaleToSymmetric: Model.Range == PixelRange.MinusOneToOne);
         Pictures = new RunPictures(config.OutDir, Model, Test, config.Seed);
+        if (Model is GanBase gan) _ganWatch = new GanWatch(gan, config.Seed);
     }
+
+    private readonly GanWatch? _ganWatch;
+    private readonly List<string> _epochWarnings = [];
+
+    /// <summary>Every warning the run raised (GAN collapse), in order.</summary>
+    public List<string> Warnings { get; } = [];
 
     public Dataset Train { get; }
     public Dataset Test { get; }
@@ -88,6 +95,8 @@ public sealed class TrainingRun
                 previous = memory;
                 step++;
                 GuardNumerics(step, losses);
+                if (_ganWatch != null)
+                    foreach (var warning in _ganWatch.Observe(step, batch.Images, losses)) Warn(warning);
                 Pictures.RecordStep(losses);
                 images += batch.Size;
                 foreach (var (k, v) in losses) sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + v, s.Count + 1) : (v, 1);
@@ -138,6 +147,13 @@ public sealed class TrainingRun
                 "Try a smaller --lr; the last good checkpoint is in " + CheckpointDir);
     }
 
+    private void Warn(string warning)
+    {
+        Warnings.Add(warning);
+        _epochWarnings.Add(warning);
+        _observer.OnWarning(warning);
+    }
+
     /// <summary>Mean held-out losses over the test split (in evaluation mode).</summary>
     public IReadOnlyDictionary<string, double> Evaluate() => HeldOut.Evaluate(Model, Test, _config.BatchSize * 2);
 
@@ -151,7 +167,9 @@ public sealed class TrainingRun
             ["epoch"] = r.Epoch, ["step"] = r.Step, ["train"] = r.TrainLosses, ["test"] = r.TestLosses,
             ["images_per_second"] = Math.Round(r.ImagesPerSecond, 1), ["seconds"] = Math.Round(r.Seconds, 2),
             ["non_finite_steps"] = NonFiniteSteps,
+            ["warnings"] = _epochWarnings.ToList(),
         }, MetricsJson);
+        _epochWarnings.Clear();
         File.AppendAllText(Path.Combine(_config.OutDir, "metrics.jsonl"), line + "\n");
     }
 }

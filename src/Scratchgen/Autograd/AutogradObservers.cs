@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Autograd;
+
+/// <summary>
+/// The observers attached to the current thread (like GradMode, per thread, so a trace on one thread
+/// never sees another's ops). <c>using var _ = AutogradObservers.Attach(observer);</c> Scopes nest and
+/// must be disposed in reverse order of attaching.
+/// </summary>
+public static class AutogradObservers
+{
+    [ThreadStatic] private static IAutogradObserver[]? t_observers;
+
+    /// <summary>The attached observers, or null when there are none (the fast path tests only this).</summary>
+    internal static IAutogradObserver[]? Current => t_observers;
+
+    public static Scope Attach(IAutogradObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var previous = t_observers;
+        t_observers = previous == null ? [observer] : [.. previous, observer];
+        return new Scope(previous);
+    }
+
+    /// <summary>Restores the observers attached before. A default Scope does nothing.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly IAutogradObserver[]? _previous;
+        private readonly bool _active;
+
+        internal Scope(IAutogradObserver[]? previous) => (_previous, _active) = (previous, true);
+
+        public void Dispose()
+        {
+            if (_active) t_observers = _previous;
+        }
+    }
+
+    internal static void Forward(IAutogradObserver[] observers, Op op, Tensor output, long start)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        foreach (var o in observers) o.OnForward(op, output, elapsed);
+    }
+
+    internal static void BackwardStep(IAutogradObserver[] observers, BackwardStep step, long start)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        foreach (var o in observers) o.OnBackwardStep(step, elapsed);
+    }
+}
