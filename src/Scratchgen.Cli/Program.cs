@@ -31,6 +31,7 @@ app.Configure(config =>
         bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
+    config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 

@@ -14,6 +14,7 @@ namespace Scratchgen.Training;
 /// <param name="Architecture">mlp or conv (models with both).</param>
 /// <param name="TrainCount">Images in the training split (the rest is the test split); null: 90 %.</param>
 /// <param name="Limit">Use only the first N images of the data (quick runs and tests).</param>
+/// <param name="KeepEpochs">Also keep each epoch's weights in checkpoint/epoch_NNN/ (for detection epoch by epoch).</param>
 public sealed record TrainConfig(
     string Model,
     string OutDir,
@@ -25,4 +26,5 @@ public sealed record TrainConfig(
     IBackend? Backend = null,
     string Architecture = "mlp",
     int? TrainCount = null,
-    int? Limit = null);
+    int? Limit = null,
+    bool KeepEpochs = false);

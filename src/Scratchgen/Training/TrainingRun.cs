@@ -87,6 +87,7 @@ public sealed class TrainingRun
                 Evaluate(), images / Math.Max(seconds, 1e-9), seconds);
             results.Add(result);
             Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step);
+            if (_config.KeepEpochs && finished) Checkpoint.KeepEpochSnapshot(CheckpointDir, savedEpoch);
             Pictures.WriteEpoch(result, Path.Combine(CheckpointDir, Checkpoint.ModelFile));
             AppendMetrics(result);
             _observer.OnEpoch(result);
