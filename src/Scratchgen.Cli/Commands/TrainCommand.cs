@@ -116,7 +116,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             Checkpoint.LoadWeightsInto(s.InitFrom, run.Model);
             var frozen = Freezing.Freeze(run.Model, (s.Freeze ?? "").Split(','));
-            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}" + (frozen.Count > 0 ? $"; frozen: {string.Join(", ", frozen)}" : ""));
+            string frozenText = frozen.Count > 0 ? "; frozen: " + string.Join(", ", frozen) : "";
+            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}{frozenText}");
         }
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
