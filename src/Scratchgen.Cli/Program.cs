@@ -32,6 +32,7 @@ app.Configure(config =>
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
     config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
+    config.AddCommand<ReportCommand>("report").WithDescription("Write a static, self-contained HTML page of a run: pictures, per-epoch curves and metrics, eval.json.");
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 
