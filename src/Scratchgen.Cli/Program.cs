@@ -33,6 +33,8 @@ app.Configure(config =>
     });
     config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
     config.AddCommand<ReportCommand>("report").WithDescription("Write a static, self-contained HTML page of a run: pictures, per-epoch curves and metrics, eval.json.");
+    config.AddCommand<DetectCommand>("detect").WithDescription("Train a small real-vs-generated classifier per kept epoch of a run and report its ROC AUC on unseen images.");
+    config.AddCommand<AnomalyCommand>("anomaly").WithDescription("Train an AE or VAE on all digits but one, score held-out images, report the ROC AUC of the held-out digit and picture the most and least anomalous.");
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 
