@@ -12,7 +12,8 @@ namespace Scratchgen.Reporting;
 /// from metrics.jsonl, eval.json's values when the folder has one, and every PNG/GIF picture in the
 /// folder inlined as a data: URI (files over <see cref="MaxInlineBytes"/> are linked relatively), each
 /// with the provenance it carries. No script, no external resource.
-/// Elements tests and readers can find: table#run, table#metrics, table#eval (or p#eval-missing), section#pictures.
+/// Other JSON objects in the folder (detection.json, anomaly.json) get a table each.
+/// Elements tests and readers can find: table#run, table#metrics, table#eval (or p#eval-missing), table#json-NAME, section#pictures.
 /// </summary>
 public static class RunReport
 {
@@ -103,16 +104,26 @@ public static class RunReport
         h.Append("</table>");
     }
 
+    // eval.json first (or a note that it is missing), then every other JSON object the run's commands
+    // left in the folder (detection.json from detect, anomaly.json from anomaly), one table each.
     private static void EvalSection(StringBuilder h, string runDir)
     {
         h.Append("<h2>Evaluation</h2>");
         var values = RunMetrics.ReadObject(Path.Combine(runDir, EvalFile));
-        if (values == null)
+        if (values == null) h.Append("<p id=\"eval-missing\">No eval.json in this folder (<code>scratchgen eval</code> writes one).</p>");
+        else ValuesTable(h, "eval", EvalFile, values);
+        foreach (var file in Directory.GetFiles(runDir, "*.json").Order(StringComparer.Ordinal))
         {
-            h.Append("<p id=\"eval-missing\">No eval.json in this folder (<code>scratchgen eval</code> writes one).</p>");
-            return;
+            string fileName = Path.GetFileName(file);
+            if (fileName == EvalFile) continue;
+            try { ValuesTable(h, "json-" + Path.GetFileNameWithoutExtension(fileName), fileName, RunMetrics.ReadObject(file)!); }
+            catch (InvalidDataException ex) { h.Append("<p>").Append(E($"{fileName} left out: {ex.Message}")).Append("</p>"); }
         }
-        h.Append("<table id=\"eval\"><tr><th>metric</th><th>value</th></tr>");
+    }
+
+    private static void ValuesTable(StringBuilder h, string id, string fileName, IReadOnlyDictionary<string, string> values)
+    {
+        h.Append("<h3>").Append(E(fileName)).Append("</h3><table id=\"").Append(E(id)).Append("\"><tr><th>metric</th><th>value</th></tr>");
         foreach (var (k, v) in values) Row(h, k, RunMetrics.Display(v));
         h.Append("</table>");
     }

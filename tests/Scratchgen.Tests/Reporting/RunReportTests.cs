@@ -90,8 +90,12 @@ window.addEventListener('load', () => {
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "metrics.jsonl"), """{"epoch":1,"train":{"bce":0.5},"test":{"bce":0.25}}""" + "\n");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "data", "gallery", "dcgan-loss-curves.png"), Path.Combine(run, "loss_curves.png"));
+        File.WriteAllText(Path.Combine(run, "detection.json"), """{"epoch_001.auc": 0.875}""");
+        File.WriteAllText(Path.Combine(run, "list.json"), "[1, 2]");
         string html = RunReport.Render(run, run);
         Assert.Contains("id=\"eval-missing\"", html);
+        Assert.Contains("<table id=\"json-detection\"><tr><th>metric</th><th>value</th></tr><tr><td>epoch_001.auc</td><td>0.875</td></tr>", html);
+        Assert.Contains("list.json left out", html);
         Assert.DoesNotContain("id=\"eval\"", html);
         Assert.Contains("data:image/png;base64,", html);
         Assert.DoesNotContain("http", html.Replace("http://www.w3.org/2000/svg", "")); // nothing to fetch
