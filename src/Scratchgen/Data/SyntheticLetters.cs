@@ -8,8 +8,9 @@ namespace Scratchgen.Data;
 /// A-Z drawn from the built-in 5x7 font, white on black like MNIST, each with its own random
 /// geometry so that no two are alike:
 ///   glyph cell (u, v) -> image point  p = c + R(theta) Shear(k) diag(s sx, s) (u - 2, v - 3)
-///   scale s in [2.4, 3.2] px per cell (letters 17-22 px tall), aspect sx in [0.85, 1.15],
-///   rotation theta in [-12, 12] degrees, shear k in [-0.2, 0.2], centre c = 14 +- 2 px,
+///   scale s in [2.4, 3.2] px per cell, aspect sx in [0.85, 1.15], rotation theta in [-12, 12] degrees,
+///   shear k in [-0.2, 0.2]; s shrunk where needed so the letter fits a 20 x 20 box (as MNIST's digits
+///   do), centre c = 14 +- up to 2 px, never pushing ink off the frame;
 ///   stroke: a pixel is ink when its glyph-space point lies within r in [0.45, 0.75] cells of a lit cell's
 ///   centre line segment to a lit neighbour (or of a lone lit cell), 3x3 supersampled for grey edges.
 /// Labels are the letter's index (A = 0). Deterministic for a seed.
@@ -39,10 +40,22 @@ public static class SyntheticLetters
     {
         double s = Uniform(rng, 2.4, 3.2), sx = Uniform(rng, 0.85, 1.15), theta = Uniform(rng, -12, 12) * Math.PI / 180;
         double shear = Uniform(rng, -0.2, 0.2), radius = Uniform(rng, 0.45, 0.75);
-        double cx = size / 2.0 + Uniform(rng, -2, 2), cy = size / 2.0 + Uniform(rng, -2, 2);
-        // Forward map A = R Shear diag(s sx, s); invert it once to map image points back to glyph space.
+        double jitterX = Uniform(rng, -1, 1), jitterY = Uniform(rng, -1, 1);
         double cos = Math.Cos(theta), sin = Math.Sin(theta);
-        double a = cos * s * sx, b = (cos * shear - sin) * s, c = sin * s * sx, d = (sin * shear + cos) * s;
+        // Forward map A = R Shear diag(sx, 1) (times s); as MNIST does, the letter is shrunk where needed to
+        // fit a 20 x 20 box, then placed at the centre moved by up to 2 px while staying in the frame.
+        double a = cos * sx, b = cos * shear - sin, c = sin * sx, d = sin * shear + cos;
+        double halfW = 0, halfH = 0;
+        foreach (var (u, v) in new[] { (-2 - radius, -3 - radius), (2 + radius, -3 - radius), (-2 - radius, 3 + radius), (2 + radius, 3 + radius) })
+        {
+            halfW = Math.Max(halfW, Math.Abs(a * u + b * v));
+            halfH = Math.Max(halfH, Math.Abs(c * u + d * v));
+        }
+        double fit = size * 10.0 / 28;
+        s = Math.Min(s, fit / Math.Max(halfW, halfH));
+        (a, b, c, d) = (a * s, b * s, c * s, d * s);
+        double slackX = Math.Clamp(size / 2.0 - 1 - halfW * s, 0, 2), slackY = Math.Clamp(size / 2.0 - 1 - halfH * s, 0, 2);
+        double cx = size / 2.0 + jitterX * slackX, cy = size / 2.0 + jitterY * slackY;
         double det = a * d - b * c;
         var segments = Segments(lit);
         const int ss = 3;
