@@ -45,7 +45,7 @@ public static class RunReport
         h.Append("<style>body{font-family:sans-serif;margin:1.5em;max-width:1200px}table{border-collapse:collapse;margin:.5em 0}" +
                  "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}" +
                  "figure{display:inline-block;margin:.5em;vertical-align:top}figcaption{font-size:.85em;color:#444;max-width:600px}" +
-                 "img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%}.charts svg{margin:.3em;border:1px solid #eee}</style></head><body>");
+                 "img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%}.charts svg{margin:.3em;border:1px solid #eee}.wide{overflow-x:auto}</style></head><body>");
         h.Append("<h1>").Append(E($"Scratchgen run: {name}")).Append("</h1>");
         RunTable(h, runDir);
         MetricsSection(h, metrics);
@@ -92,7 +92,7 @@ public static class RunReport
                 if (metrics.Columns.Contains($"{split}.{loss}")) series.Add(($"{split}", metrics.Numbers($"{split}.{loss}")));
             h.Append(SvgLineChart.Render(loss, series));
         }
-        h.Append("</div><table id=\"metrics\"><tr>");
+        h.Append("</div><div class=\"wide\"><table id=\"metrics\"><tr>");
         foreach (var c in metrics.Columns) h.Append("<th>").Append(E(c)).Append("</th>");
         h.Append("</tr>");
         foreach (var row in metrics.Rows)
@@ -101,7 +101,7 @@ public static class RunReport
             foreach (var c in metrics.Columns) h.Append("<td>").Append(E(row.TryGetValue(c, out var v) ? RunMetrics.Display(v) : "")).Append("</td>");
             h.Append("</tr>");
         }
-        h.Append("</table>");
+        h.Append("</table></div>");
     }
 
     // eval.json first (or a note that it is missing), then every other JSON object the run's commands
