@@ -16,10 +16,17 @@ internal static class ExitCodes
     public const int BadInput = 3;
     /// <summary>Training met NaN or infinity it could not recover from (the message says where).</summary>
     public const int NumericFailure = 4;
+    /// <summary>Memory ran out (host or device): the message gives the bytes asked for and a hint.</summary>
+    public const int OutOfMemory = 5;
     /// <summary>Training was interrupted (Ctrl+C or SIGTERM) after saving a checkpoint: 128 + SIGINT.</summary>
     public const int Interrupted = 130;
     /// <summary>Anything else: a bug. The stack trace is printed.</summary>
     public const int InternalError = 70;
+
+    /// <summary>What the user is told: the exception's message, with a hint where the runtime gave none.</summary>
+    public static string Describe(Exception ex) => ex is OutOfMemoryException
+        ? "out of memory: the .NET runtime could not allocate what this step needs. A smaller batch size (--batch-size) or a smaller model needs less."
+        : ex.Message;
 
     public static int Classify(Exception ex) => ex switch
     {
@@ -27,6 +34,7 @@ internal static class ExitCodes
         ShapeException or InvalidDataException or Scratchgen.Data.DataFormatException or FileNotFoundException or DirectoryNotFoundException => BadInput,
         GradCheckException => CheckFailed,
         NonFiniteException => NumericFailure,
+        DeviceOutOfMemoryException or OutOfMemoryException => OutOfMemory,
         _ => InternalError,
     };
 }

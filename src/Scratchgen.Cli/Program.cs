@@ -46,7 +46,7 @@ try
 }
 catch (Exception ex) when (ExitCodes.Classify(ex) is var code and not ExitCodes.InternalError)
 {
-    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ExitCodes.Describe(ex)}");
     return code;
 }
 catch (Exception ex)

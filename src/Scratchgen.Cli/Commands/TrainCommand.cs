@@ -67,6 +67,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--detect-anomaly"), Description("Debug mode: check every op's output for NaN/Inf and stop at the first, naming the op (slow).")]
         public bool DetectAnomaly { get; init; }
 
+        [CommandOption("--max-steps <N>"), Description("Stop after this many steps in all (counting a resumed run's), saving a checkpoint to --resume from.")]
+        public long? MaxSteps { get; init; }
+
         [CommandOption("--resume <DIR>"), Description("Continue from a checkpoint folder (e.g. runs/dcgan/checkpoint).")]
         public string? Resume { get; init; }
 
@@ -89,6 +92,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (BatchSize is < 1) return ValidationResult.Error("--batch-size must be at least 1");
             if (LearningRate is <= 0) return ValidationResult.Error("--lr must be positive");
             if (LatentDim is < 1) return ValidationResult.Error("--latent-dim must be at least 1");
+            if (MaxSteps is < 1) return ValidationResult.Error("--max-steps must be at least 1");
             if (Architecture is not ("mlp" or "conv")) return ValidationResult.Error("--arch must be mlp or conv");
             if (ImageSize is < 4 or > 256) return ValidationResult.Error("--image-size must be between 4 and 256");
             if (Channels is not (1 or 3)) return ValidationResult.Error("--channels must be 1 or 3");
@@ -102,7 +106,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
         AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
         var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
-            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.KeepEpochs);
+            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs);
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null)
@@ -150,6 +154,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted: checkpoint saved in {run.CheckpointDir}; continue with --resume {run.CheckpointDir}[/]");
             return ExitCodes.Interrupted;
         }
+        if (run.StoppedAtMaxSteps)
+            AnsiConsole.MarkupLineInterpolated($"stopped at step {s.MaxSteps} (--max-steps): checkpoint saved in {run.CheckpointDir}; continue with --resume {run.CheckpointDir}");
         return ExitCodes.Ok;
     }
 }

@@ -11,9 +11,11 @@ public static class ImageProvenance
 {
     private const int MaxTextBytes = 1 << 20;
 
-    public static IReadOnlyDictionary<string, string> Read(string path)
+    public static IReadOnlyDictionary<string, string> Read(string path) => Read(File.ReadAllBytes(path), path);
+
+    /// <summary>As <see cref="Read(string)"/>, from bytes in memory; <paramref name="path"/> names them in errors.</summary>
+    public static IReadOnlyDictionary<string, string> Read(byte[] bytes, string path)
     {
-        var bytes = File.ReadAllBytes(path);
         ReadOnlySpan<byte> pngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
         if (bytes.AsSpan().StartsWith(pngSignature)) return ReadPng(bytes, path);
         if (bytes.AsSpan().StartsWith("GIF8"u8)) return ReadGif(bytes, path);

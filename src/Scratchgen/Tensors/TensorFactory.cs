@@ -40,7 +40,7 @@ public sealed partial class Tensor
     {
         if (step == 0) throw new ArgumentException("Arange: step must not be 0");
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
-        var values = new double[n];
+        var values = HostArray<double>(n);
         for (int i = 0; i < n; i++) values[i] = start + i * step;
         return FromHost(values, [n], dtype, backend, "Arange");
     }
@@ -50,7 +50,7 @@ public sealed partial class Tensor
     /// <summary>Uniform in [low, high).</summary>
     public static Tensor Rand(int[] shape, Rng rng, double low = 0, double high = 1, DType dtype = DType.Float32, IBackend? backend = null)
     {
-        var values = new double[Shapes.Numel(shape)];
+        var values = HostArray<double>(Shapes.Numel(shape));
         for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * rng.NextDouble();
         return FromHost(values, shape, dtype, backend, "Rand");
     }
@@ -58,7 +58,7 @@ public sealed partial class Tensor
     /// <summary>Normal with the given mean and standard deviation.</summary>
     public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null)
     {
-        var values = new double[Shapes.Numel(shape)];
+        var values = HostArray<double>(Shapes.Numel(shape));
         for (int i = 0; i < values.Length; i++) values[i] = mean + std * rng.NextNormal();
         return FromHost(values, shape, dtype, backend, "RandN");
     }
@@ -86,9 +86,23 @@ public sealed partial class Tensor
         var b = Resolve(backend, dtype, op);
         CheckLength(op, values.Length, shape);
         if (dtype == DType.Float64) return new Tensor(b.Upload(values), (int[])shape.Clone());
-        var f = new float[values.Length];
+        var f = HostArray<float>(values.Length);
         for (int i = 0; i < f.Length; i++) f[i] = (float)values[i];
         return new Tensor(b.Upload(f), (int[])shape.Clone());
+    }
+
+    // Host staging arrays for random and converted values: out of memory here is reported like a
+    // backend's (bytes asked for and a hint), not as the runtime's bare OutOfMemoryException.
+    private static T[] HostArray<T>(int length) where T : unmanaged
+    {
+        try
+        {
+            return new T[length];
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw new DeviceOutOfMemoryException("host", typeof(T) == typeof(double) ? DType.Float64 : DType.Float32, length, ex);
+        }
     }
 
     private static void CheckLength(string op, int length, int[] shape)

@@ -23,6 +23,7 @@ public sealed class TrainingRun
     {
         if (config.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {config.Epochs}");
         if (config.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {config.BatchSize}");
+        if (config.MaxSteps is < 1) throw new ArgumentException($"--max-steps must be at least 1, got {config.MaxSteps}");
         _config = config;
         _observer = observer ?? new SilentObserver();
         if (config.Limit is int limit)
@@ -58,13 +59,17 @@ public sealed class TrainingRun
     /// <summary>Continues a run from a checkpoint folder written by an earlier run.</summary>
     public void ResumeFrom(string dir) => Start = Checkpoint.Resume(dir, Model, Batches);
 
-    /// <summary>Trains until the configured epoch count or cancellation. Returns every epoch's result.</summary>
+    /// <summary>True when the last <see cref="Run"/> stopped at <see cref="TrainConfig.MaxSteps"/>.</summary>
+    public bool StoppedAtMaxSteps { get; private set; }
+
+    /// <summary>Trains until the configured epoch count, the step limit or cancellation. Returns every epoch's result.</summary>
     public IReadOnlyList<EpochResult> Run(CancellationToken cancel = default)
     {
         Directory.CreateDirectory(_config.OutDir);
         var results = new List<EpochResult>();
         long step = Start.Step;
-        for (int epoch = Start.Epoch; epoch < _config.Epochs && !cancel.IsCancellationRequested; epoch++)
+        bool Stop() => cancel.IsCancellationRequested || (StoppedAtMaxSteps = step >= _config.MaxSteps);
+        for (int epoch = Start.Epoch; epoch < _config.Epochs && !Stop(); epoch++)
         {
             var sums = new Dictionary<string, (double Sum, int Count)>();
             var clock = Stopwatch.StartNew();
@@ -78,7 +83,7 @@ public sealed class TrainingRun
                 images += batch.Size;
                 foreach (var (k, v) in losses) sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + v, s.Count + 1) : (v, 1);
                 _observer.OnStep(epoch, (Batches.Position + Batches.BatchSize - 1) / Batches.BatchSize, stepsPerEpoch, losses);
-                if (cancel.IsCancellationRequested) break; // the step is finished: save below and stop
+                if (Stop()) break; // the step is finished: save below and stop
             }
             double seconds = clock.Elapsed.TotalSeconds;
             bool finished = Batches.IsEpochDone;

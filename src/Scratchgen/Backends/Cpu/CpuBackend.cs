@@ -22,7 +22,14 @@ public sealed partial class CpuBackend : IBackend
     public Storage Allocate(DType dtype, int length)
     {
         RequireFloat32(dtype);
-        return new HostStorage(this, new float[length]);
+        try
+        {
+            return new HostStorage(this, new float[length]);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw new DeviceOutOfMemoryException(Name, dtype, length, ex);
+        }
     }
 
     public Storage Upload(float[] data) => new HostStorage(this, data);

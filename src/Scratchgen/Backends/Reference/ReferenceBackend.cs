@@ -20,8 +20,17 @@ public sealed partial class ReferenceBackend : IBackend
 
     public bool Supports(DType dtype) => true;
 
-    public Storage Allocate(DType dtype, int length) =>
-        dtype == DType.Float32 ? new HostStorage(this, new float[length]) : new HostStorage(this, new double[length]);
+    public Storage Allocate(DType dtype, int length)
+    {
+        try
+        {
+            return dtype == DType.Float32 ? new HostStorage(this, new float[length]) : new HostStorage(this, new double[length]);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw new DeviceOutOfMemoryException(Name, dtype, length, ex);
+        }
+    }
 
     public Storage Upload(float[] data) => new HostStorage(this, data);
 

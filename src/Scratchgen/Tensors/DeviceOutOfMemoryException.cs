@@ -1,0 +1,21 @@
+namespace Scratchgen.Tensors;
+
+/// <summary>
+/// A backend could not allocate a tensor's storage: host memory for the Cpu and Reference backends
+/// (the .NET runtime's OutOfMemoryException, e.g. under a container's memory limit), device memory
+/// for the Ilgpu backend (after its buffer pool has been emptied and the allocation retried once).
+/// The message names the backend, the bytes asked for and the usual remedy.
+/// </summary>
+public sealed class DeviceOutOfMemoryException(string device, DType dtype, long elements, Exception inner)
+    : Exception(
+        $"out of memory on {device}: could not allocate {Bytes(dtype, elements):N0} bytes " +
+        $"({Bytes(dtype, elements) / (1024.0 * 1024.0):F1} MiB, a {dtype} tensor of {elements:N0} elements). " +
+        "A smaller batch size (--batch-size) or a smaller model needs less.", inner)
+{
+    public string Device { get; } = device;
+
+    public long BytesRequested { get; } = Bytes(dtype, elements);
+
+    private static long Bytes(DType dtype, long elements) => elements * (dtype == DType.Float64 ? 8 : 4);
+
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using Scratchgen.Tests.Support;
+
+namespace Scratchgen.Tests.Cli;
+
+/// <summary>
+/// What only a fresh process shows, through the real `scratchgen` command: a run stopped after N steps
+/// and resumed in a new process equals the straight run bit for bit; SIGTERM saves and exits with 130;
+/// running out of memory gives exit code 5 and a message with the bytes asked for and a hint.
+/// </summary>
+public sealed class CliProcessTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "scratchgen-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string Sha256(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+
+    private string[] Train(string model, string name, params string[] extra) =>
+        ["train", model, "--limit", "240", "--train-count", "200", "--batch-size", "16", "--epochs", "2",
+         "--latent-dim", "4", "--seed", "5", "--out", Path.Combine(_dir, name), .. extra];
+
+    [Theory, InlineData("vae"), InlineData("gan")]
+    public void StopMidEpoch_ResumeInANewProcess_EqualsTheStraightRun(string model)
+    {
+        // 200 training images in batches of 16: 13 steps per epoch; stop at step 5 (mid-epoch 1),
+        // then a second process resumes and finishes both epochs (26 steps).
+        var straight = CliProcess.Run(Train(model, "straight"), Timeout);
+        Assert.True(straight.ExitCode == 0, straight.Output);
+
+        var first = CliProcess.Run(Train(model, "split", "--max-steps", "5"), Timeout);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("stopped at step 5", first.Output);
+        string checkpoint = Path.Combine(_dir, "split", "checkpoint");
+        var second = CliProcess.Run(Train(model, "split", "--resume", checkpoint), Timeout);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("step 5", second.Output);
+
+        foreach (var file in new[] { "model.safetensors", "training-state.safetensors" })
+            Assert.True(Sha256(Path.Combine(_dir, "straight", "checkpoint", file)) == Sha256(Path.Combine(checkpoint, file)),
+                $"{model}: {file} differs between the straight run and stop-at-5 + resume in a new process");
+    }
+
+    [Fact]
+    public void Sigterm_SavesACheckpointAndExitsWith130()
+    {
+        using var p = CliProcess.Start(["train", "dcgan", "--epochs", "50", "--batch-size", "8", "--limit", "4000", "--out", Path.Combine(_dir, "term")]);
+        p.WaitForOutput("parameters, latent", Timeout); // the model line, printed just before training starts
+        Thread.Sleep(1500); // inside the training loop, a few steps in
+        p.Signal("TERM");
+        int code = p.WaitForExit(Timeout);
+        Assert.True(code == 130, $"exit code {code}; output:\n{p.Output}");
+        Assert.Contains("interrupted: checkpoint saved", p.Output);
+        string checkpoint = Path.Combine(_dir, "term", "checkpoint");
+        var resumed = CliProcess.Run(["train", "dcgan", "--epochs", "50", "--batch-size", "8", "--limit", "4000", "--max-steps", "1",
+            "--resume", checkpoint, "--out", Path.Combine(_dir, "term")], Timeout);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Contains("resuming from", resumed.Output);
+    }
+
+    [Fact]
+    public void OutOfMemory_ExitsWith5AndSaysHowMuchAndWhatToDo()
+    {
+        // A 200 MB heap limit and a GAN whose first layer alone needs 400000 x 256 floats (410 MB).
+        var r = CliProcess.Run(["train", "gan", "--latent-dim", "400000", "--limit", "100", "--out", Path.Combine(_dir, "oom")], Timeout,
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0xC800000" });
+        Assert.True(r.ExitCode == 5, $"exit code {r.ExitCode}; output:\n{r.Output}");
+        Assert.Contains("out of memory", r.Output);
+        Assert.Contains("--batch-size", r.Output);
+        Assert.Matches(@"\d[\d,]* bytes", r.Output);
+    }
+}
