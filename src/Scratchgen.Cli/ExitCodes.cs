@@ -31,7 +31,7 @@ internal static class ExitCodes
     public static int Classify(Exception ex) => ex switch
     {
         CommandParseException or CommandRuntimeException or ArgumentException and not ShapeException => BadArguments,
-        ShapeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => BadInput,
+        ShapeException or InvalidDataException or Scratchgen.Data.DataFormatException or FileNotFoundException or DirectoryNotFoundException => BadInput,
         GradCheckException => CheckFailed,
         NonFiniteException => NumericFailure,
         DeviceOutOfMemoryException or OutOfMemoryException => OutOfMemory,

@@ -38,6 +38,12 @@ app.Configure(config =>
         bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
+    config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
+    config.AddCommand<ReportCommand>("report").WithDescription("Write a static, self-contained HTML page of a run: pictures, per-epoch curves and metrics, eval.json.");
+    config.AddCommand<DetectCommand>("detect").WithDescription("Train a small real-vs-generated classifier per kept epoch of a run and report its ROC AUC on unseen images.");
+    config.AddCommand<AnomalyCommand>("anomaly").WithDescription("Train an AE or VAE on all digits but one, score held-out images, report the ROC AUC of the held-out digit and picture the most and least anomalous.");
+    config.AddCommand<MakeLettersCommand>("make-letters").WithDescription("Write a second, offline data set: letters A-Z with random geometry and stroke as 28x28 PNGs, one folder per letter.");
+    config.AddCommand<TransferDemoCommand>("transfer-demo").WithDescription("Fine-tune a checkpoint on a small subset of new data beside training from scratch for the same steps; samples and loss curves side by side.");
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 

@@ -41,7 +41,8 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         foreach (var name in models)
         {
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data);
+            var counters = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device) : null;
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, counters);
             foreach (var r in run.Run())
             {
                 var first = r.TestLosses.First();
@@ -53,6 +54,29 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"peak RSS {PeakRssMb():F0} MB");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
+    /// step <see cref="WarmSteps"/> to the last step of each epoch (evaluation and pictures excluded).</summary>
+    private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
+    {
+        private const int WarmSteps = 10;
+        private (long Allocations, long ToHost, long ToDevice) _start;
+
+        public void OnMessage(string message) { }
+
+        public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
+        {
+            if (stepInEpoch == WarmSteps) _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies);
+            if (stepInEpoch != stepsPerEpoch || stepsPerEpoch <= WarmSteps) return;
+            int steps = stepsPerEpoch - WarmSteps;
+            AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{stepsPerEpoch} on {device.Name}: " +
+                $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
+                $"{(device.DeviceToHostCopies - _start.ToHost) / (double)steps:F1} device-to-host and " +
+                $"{(device.HostToDeviceCopies - _start.ToDevice) / (double)steps:F1} host-to-device copies per step");
+        }
+
+        public void OnEpoch(EpochResult result) { }
     }
 
     // VmHWM: the largest resident set this process has had (Linux); NaN elsewhere.

@@ -38,6 +38,7 @@ internal class CheckpointSettings : CommandSettings
         ["Model"] = model.Kind,
         ["Seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Checkpoint"] = Path.GetFullPath(Checkpoint),
+        ["Checkpoint-SHA256"] = Training.Checkpoint.ModelSha256(Checkpoint),
     });
 }
 

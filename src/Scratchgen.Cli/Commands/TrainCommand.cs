@@ -73,8 +73,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--resume <DIR>"), Description("Continue from a checkpoint folder (e.g. runs/dcgan/checkpoint).")]
         public string? Resume { get; init; }
 
+        [CommandOption("--init-from <DIR>"), Description("Transfer learning: start from the weights of a checkpoint folder of the same model and sizes (optimizer and step start anew).")]
+        public string? InitFrom { get; init; }
+
+        [CommandOption("--freeze <NAMES>"), Description("With --init-from: comma-separated parameters or modules not to train, e.g. discriminator.0 (the discriminator's first convolution).")]
+        public string? Freeze { get; init; }
+
+        [CommandOption("--keep-epochs"), Description("Also keep each epoch's weights in checkpoint/epoch_NNN/model.safetensors (for detect).")]
+        public bool KeepEpochs { get; init; }
+
         public override ValidationResult Validate()
         {
+            if (InitFrom != null && Resume != null) return ValidationResult.Error("--init-from and --resume exclude each other: --resume continues a run, --init-from starts a new one from its weights");
+            if (Freeze != null && InitFrom == null) return ValidationResult.Error("--freeze needs --init-from (freezing untrained weights keeps them random)");
             if (!ModelFactory.Names.Contains(Model))
                 return ValidationResult.Error($"unknown model '{Model}': expected one of {string.Join(", ", ModelFactory.Names)}");
             if (Epochs is < 1) return ValidationResult.Error("--epochs must be at least 1");
@@ -95,7 +106,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
         AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
         var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
-            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps);
+            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs);
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null)
@@ -104,6 +115,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"resuming from {s.Resume}: {run.Start.Epoch} epochs done, step {run.Start.Step}");
             if (run.Start.Epoch >= config.Epochs)
                 AnsiConsole.MarkupLineInterpolated($"[yellow]nothing to train: the checkpoint has {run.Start.Epoch} epochs and --epochs is {config.Epochs}[/]");
+        }
+        if (s.InitFrom != null)
+        {
+            Checkpoint.LoadWeightsInto(s.InitFrom, run.Model);
+            var frozen = Freezing.Freeze(run.Model, (s.Freeze ?? "").Split(','));
+            string frozenText = frozen.Count > 0 ? "; frozen: " + string.Join(", ", frozen) : "";
+            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}{frozenText}");
         }
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");

@@ -38,6 +38,17 @@ internal static class BitmapFont
 
     private static readonly byte[] Unknown = [0x1F, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1F];
 
+    /// <summary>The glyph of a character as lit cells [row, column] (7 x 5); unknown characters give the hollow box.</summary>
+    public static bool[,] Cells(char ch)
+    {
+        var rows = Glyphs.TryGetValue(char.ToUpperInvariant(ch), out var g) ? g : Unknown;
+        var cells = new bool[GlyphHeight, GlyphWidth];
+        for (int row = 0; row < GlyphHeight; row++)
+            for (int col = 0; col < GlyphWidth; col++)
+                cells[row, col] = (rows[row] >> (GlyphWidth - 1 - col) & 1) != 0;
+        return cells;
+    }
+
     /// <summary>Width in pixels of <paramref name="text"/> at the given scale.</summary>
     public static int Measure(string text, int scale = 1) => text.Length == 0 ? 0 : (text.Length * Advance - 1) * scale;
 

@@ -56,6 +56,29 @@ public static class Checkpoint
         SafeTensors.Write(Path.Combine(dir, ModelFile), model.StateDict().ToDictionary(p => p.Name, p => p.Tensor), modelMeta);
     }
 
+    /// <summary>Copies the model file just saved to <c>epoch_NNN/model.safetensors</c> beside it, so each
+    /// epoch's generator stays loadable (<see cref="LoadModel"/> takes that folder). Returns the folder.</summary>
+    public static string KeepEpochSnapshot(string dir, int epoch)
+    {
+        string snapshot = EpochDir(dir, epoch);
+        Directory.CreateDirectory(snapshot);
+        var bytes = File.ReadAllBytes(Path.Combine(dir, ModelFile));
+        AtomicFile.Write(Path.Combine(snapshot, ModelFile), s => s.Write(bytes));
+        return snapshot;
+    }
+
+    /// <summary>The folder of an epoch's snapshot: checkpoint/epoch_NNN.</summary>
+    public static string EpochDir(string dir, int epoch) => Path.Combine(dir, $"epoch_{epoch:D3}");
+
+    /// <summary>SHA-256 (lower-case hex) of a checkpoint folder's model file: the hash that provenance records.</summary>
+    public static string ModelSha256(string dir)
+    {
+        string path = Path.Combine(dir, ModelFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"no checkpoint in '{dir}': {ModelFile} is missing", path);
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     /// <summary>Rebuilds the model a checkpoint folder holds (its kind and sizes come from the metadata) and loads its weights.</summary>
     public static GenerativeModel LoadModel(string dir, Backends.IBackend? backend = null)
     {
@@ -70,6 +93,19 @@ public static class Checkpoint
         var model = ModelFactory.Create(Meta("model"), options);
         model.LoadStateDict(ToHost(file, path), path);
         return model;
+    }
+
+    /// <summary>Transfer learning: copies a checkpoint's weights (parameters and buffers) into a freshly
+    /// built model of the same kind and sizes; optimizer state, steps and data order start anew.
+    /// Another kind, or a tensor of another shape, is refused with the tensor's name and both shapes.</summary>
+    public static void LoadWeightsInto(string dir, GenerativeModel model)
+    {
+        string path = Path.Combine(dir, ModelFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"--init-from '{dir}': {ModelFile} is missing (expected a checkpoint folder such as runs/dcgan/checkpoint)", path);
+        var file = SafeTensors.Read(path);
+        string? kind = file.Metadata.GetValueOrDefault("model");
+        if (kind != model.Kind) throw new InvalidDataException($"{path}: holds a '{kind}' model, not '{model.Kind}': --init-from needs the same model");
+        model.LoadStateDict(ToHost(file, path), path);
     }
 
     /// <summary>Restores weights, optimizer moments and steps, the model's Rng and the data order into a

@@ -16,6 +16,7 @@ namespace Scratchgen.Training;
 /// <param name="Limit">Use only the first N images of the data (quick runs and tests).</param>
 /// <param name="MaxSteps">Stop after this global step, saving a checkpoint as on Ctrl+C (time-boxed runs; a
 /// later --resume continues exactly); null: train all epochs.</param>
+/// <param name="KeepEpochs">Also keep each epoch's weights in checkpoint/epoch_NNN/ (for detection epoch by epoch).</param>
 public sealed record TrainConfig(
     string Model,
     string OutDir,
@@ -28,4 +29,5 @@ public sealed record TrainConfig(
     string Architecture = "mlp",
     int? TrainCount = null,
     int? Limit = null,
-    long? MaxSteps = null);
+    long? MaxSteps = null,
+    bool KeepEpochs = false);

@@ -91,12 +91,13 @@ public sealed class TrainingRun
                 if (!batches.MoveNext()) break;
                 var batch = batches.Current;
                 var losses = Model.TrainStep(batch.Images, batch.Labels);
+                step++;
+                // The watch reads this step's batch: before the scope releases it.
+                var warnings = _ganWatch?.Observe(step, batch.Images, losses).ToList() ?? [];
                 memory.End(keep: Model.PersistentTensors());
                 previous = memory;
-                step++;
                 GuardNumerics(step, losses);
-                if (_ganWatch != null)
-                    foreach (var warning in _ganWatch.Observe(step, batch.Images, losses)) Warn(warning);
+                foreach (var warning in warnings) Warn(warning);
                 Pictures.RecordStep(losses);
                 images += batch.Size;
                 foreach (var (k, v) in losses) sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + v, s.Count + 1) : (v, 1);
@@ -110,6 +111,7 @@ public sealed class TrainingRun
                 Evaluate(), images / Math.Max(seconds, 1e-9), seconds);
             results.Add(result);
             Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step);
+            if (_config.KeepEpochs && finished) Checkpoint.KeepEpochSnapshot(CheckpointDir, savedEpoch);
             Pictures.WriteEpoch(result, Path.Combine(CheckpointDir, Checkpoint.ModelFile));
             AppendMetrics(result);
             _observer.OnEpoch(result);
