@@ -27,6 +27,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [DefaultValue(128)]
         public int BatchSize { get; init; }
 
+        [CommandOption("--profile"), Description("Time every op forward and backward (waiting for the GPU after each) and print the 20 costliest.")]
+        public bool Profile { get; init; }
+
         [CommandOption("--backend <NAME>"), Description("cpu, reference, cuda, opencl, ilgpu-cpu or auto.")]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
@@ -43,7 +46,13 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
             var counters = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device) : null;
             var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, counters);
-            foreach (var r in run.Run())
+            IReadOnlyList<EpochResult> results;
+            using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
+            {
+                results = run.Run();
+                if (profiler != null) PrintProfile(name, profiler, results.Sum(r => r.Seconds));
+            }
+            foreach (var r in results)
             {
                 var first = r.TestLosses.First();
                 AnsiConsole.WriteLine($"{name} epoch {r.Epoch} on {backend.Name}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB");
@@ -56,8 +65,21 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         return ExitCodes.Ok;
     }
 
+    private static void PrintProfile(string model, Scratchgen.Autograd.OpProfiler profiler, double trainSeconds)
+    {
+        var rows = profiler.Report();
+        var table = new Table().AddColumns("op", "ms", "calls", "us/call", "% of training time");
+        foreach (var (what, ms, calls) in rows.Take(20))
+            table.AddRow(what, ms.ToString("F0"), calls.ToString(), (1000 * ms / calls).ToString("F1"), (100 * ms / (1000 * trainSeconds)).ToString("F1"));
+        AnsiConsole.WriteLine($"{model}: {1000 * trainSeconds:F0} ms of training steps, profiled with a wait after each op (slower than unprofiled). " +
+            "Rows nest: a backward row includes the ops its rule runs, which also appear as forward rows; " +
+            "optimizer updates, read-backs and data loading are in no row.");
+        AnsiConsole.Write(table);
+    }
+
     /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
-    /// step <see cref="WarmSteps"/> to the last step of each epoch (evaluation and pictures excluded).</summary>
+    /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
+    /// new shapes; evaluation and pictures are excluded).</summary>
     private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
     {
         private const int WarmSteps = 10;
@@ -68,9 +90,10 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
         {
             if (stepInEpoch == WarmSteps) _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies);
-            if (stepInEpoch != stepsPerEpoch || stepsPerEpoch <= WarmSteps) return;
-            int steps = stepsPerEpoch - WarmSteps;
-            AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{stepsPerEpoch} on {device.Name}: " +
+            int last = stepsPerEpoch - 1;
+            if (stepInEpoch != last || last <= WarmSteps) return;
+            int steps = last - WarmSteps;
+            AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{last} on {device.Name}: " +
                 $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
                 $"{(device.DeviceToHostCopies - _start.ToHost) / (double)steps:F1} device-to-host and " +
                 $"{(device.HostToDeviceCopies - _start.ToDevice) / (double)steps:F1} host-to-device copies per step");

@@ -39,12 +39,14 @@ public static class AutogradObservers
 
     internal static void Forward(IAutogradObserver[] observers, Op op, Tensor output, long start)
     {
+        if (observers.Any(o => o.SynchronizesDevice)) output.Backend.Synchronize();
         var elapsed = Stopwatch.GetElapsedTime(start);
         foreach (var o in observers) o.OnForward(op, output, elapsed);
     }
 
     internal static void BackwardStep(IAutogradObserver[] observers, BackwardStep step, long start)
     {
+        if (observers.Any(o => o.SynchronizesDevice) && step.Op.Inputs.Count > 0) step.Op.Inputs[0].Backend.Synchronize();
         var elapsed = Stopwatch.GetElapsedTime(start);
         foreach (var o in observers) o.OnBackwardStep(step, elapsed);
     }

@@ -10,6 +10,11 @@ namespace Scratchgen.Autograd;
 /// </summary>
 public interface IAutogradObserver
 {
+    /// <summary>True when the elapsed times this observer receives must include the device's work:
+    /// the engine then waits for the backend (<see cref="Backends.IBackend.Synchronize"/>) before
+    /// stopping each clock. Off by default: synchronizing serializes a GPU.</summary>
+    bool SynchronizesDevice => false;
+
     /// <summary>After an op's forward computed <paramref name="output"/> (on the tape when output.GradFn is op).
     /// Ops run inside a backward pass (the backward rules' own tensor ops) are reported too.</summary>
     void OnForward(Op op, Tensor output, TimeSpan elapsed) { }

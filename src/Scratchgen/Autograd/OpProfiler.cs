@@ -11,14 +11,18 @@ public sealed class OpProfiler : IAutogradObserver, IDisposable
     private readonly Dictionary<string, (double Ms, int Calls)> _times = [];
     private AutogradObservers.Scope _scope;
 
-    private OpProfiler() { }
+    private OpProfiler(bool synchronize) => SynchronizesDevice = synchronize;
 
-    public static OpProfiler Start()
+    /// <summary>Starts profiling on this thread. <paramref name="synchronizeDevice"/>: wait for a GPU
+    /// backend after each op, so that its time is the kernels' and not only their launch.</summary>
+    public static OpProfiler Start(bool synchronizeDevice = false)
     {
-        var p = new OpProfiler();
+        var p = new OpProfiler(synchronizeDevice);
         p._scope = AutogradObservers.Attach(p);
         return p;
     }
+
+    public bool SynchronizesDevice { get; }
 
     void IAutogradObserver.OnForward(Op op, Tensors.Tensor output, TimeSpan elapsed) => Add("forward " + op.Name, elapsed);
 

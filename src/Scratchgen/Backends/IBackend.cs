@@ -20,6 +20,10 @@ public interface IBackend
     /// <summary>A zero-filled buffer of <paramref name="length"/> elements.</summary>
     Storage Allocate(DType dtype, int length);
 
+    /// <summary>Waits until every kernel launched so far has finished (GPU launches are asynchronous;
+    /// host backends finish each kernel before returning). For timing, e.g. a synchronizing OpProfiler.</summary>
+    void Synchronize() { }
+
     /// <summary>Takes ownership of host data (the array must not be used by the caller afterwards).</summary>
     Storage Upload(float[] data);
 

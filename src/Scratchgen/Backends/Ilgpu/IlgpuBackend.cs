@@ -74,6 +74,11 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         }
     }
 
+    public void Synchronize()
+    {
+        lock (_gate) _accelerator.Synchronize();
+    }
+
     public Storage Upload(float[] data)
     {
         lock (_gate)
