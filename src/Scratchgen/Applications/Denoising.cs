@@ -64,7 +64,7 @@ public static class Denoising
             (string.Format(ci, "DENOISED {0:F1} DB", r.PsnrDenoised), r.Denoised),
             ("CLEAN", r.Clean),
         };
-        string title = string.Format(ci, "GAUSSIAN NOISE SD {0:F2}; PSNR: MEAN OVER {1} HELD-OUT IMAGES", r.NoiseStd, r.Count);
+        string title = string.Format(ci, "GAUSSIAN NOISE SD {0:F2}, PSNR = MEAN OVER {1} HELD-OUT IMAGES", r.NoiseStd, r.Count);
         int labelWidth = rows.Max(row => BitmapFont.Measure(row.Label)) + 2 * pad;
         int top = BitmapFont.GlyphHeight + 2 * pad;
         int width = Math.Max(labelWidth + columns * (w + pad) + pad, BitmapFont.Measure(title) + 2 * pad);
