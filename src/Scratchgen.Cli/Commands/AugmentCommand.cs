@@ -75,7 +75,7 @@ internal sealed class AugmentCommand : Command<AugmentCommand.Settings>
         var canvas = new Raster(Math.Max(shown.Width, BitmapFont.Measure(header) + 4), shown.Height + BitmapFont.GlyphHeight + 6, Rgb.White);
         BitmapFont.Draw(canvas, header, 2, 3, Rgb.Black);
         canvas.Blit(shown, 0, BitmapFont.GlyphHeight + 6);
-        string file = s.Out ?? "augmentation.png";
+        string file = s.Out ?? Path.Combine(s.RunFolder, "augmentation.png");
         ImageFiles.SavePng(canvas.Upscale(2), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(file)} (generated training samples, one column per class; mean accuracies on top)");
         return ExitCodes.Ok;

@@ -47,7 +47,7 @@ internal sealed class DenoiseCommand : Command<DenoiseCommand.Settings>
         var test = data.Slice(data.Count - n, n);
         var result = Denoising.Run(ae, test, s.Noise, new Rng(s.Seed));
         AnsiConsole.MarkupLineInterpolated($"Gaussian noise sd {s.Noise:F2} on the last {n} images of {data.Name}: mean PSNR noisy {result.PsnrNoisy:F2} dB, denoised {result.PsnrDenoised:F2} dB ({result.PsnrDenoised - result.PsnrNoisy:+0.00;-0.00} dB)");
-        string file = s.Out ?? "denoising.png";
+        string file = s.Out ?? Path.Combine(s.RunFolder, "denoising.png");
         ImageFiles.SavePng(Denoising.Picture(result, s.Count), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(file)} (rows: noisy input, {model.Kind} output, clean original)");
         return ExitCodes.Ok;

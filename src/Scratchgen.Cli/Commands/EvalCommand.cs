@@ -53,6 +53,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         report.Add("checkpoint", Path.GetFullPath(s.Checkpoint));
         report.Add("data", data.Name);
         report.Add("classifier", s.Classifier ?? $"data/{DigitClassifier.ShippedFile} (embedded)");
+        report.Add("seed", s.Seed);
 
         var table = new Table().Title($"{model.Kind}: the last {n} images of {data.Name} held out").AddColumns("metric", "value");
         foreach (var (name, value) in report.Metrics)
@@ -64,7 +65,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         if (report.Balance is { } balance) AnsiConsole.Write(BalanceTable(balance));
         foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
 
-        string json = s.Json ?? Path.Combine(RunFolder(s.Checkpoint), "eval.json");
+        string json = s.Json ?? Path.Combine(s.RunFolder, "eval.json");
         report.WriteJson(json);
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(json)}");
         return ExitCodes.Ok;
@@ -85,8 +86,4 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         if (b.Agreement is double all) table.Caption($"the classifier agrees with the requested label for {100 * all:F1} % of the samples");
         return table;
     }
-
-    /// <summary>The run folder: the checkpoint folder's parent (runs/dcgan for runs/dcgan/checkpoint).</summary>
-    private static string RunFolder(string checkpoint) =>
-        Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint))) ?? ".";
 }

@@ -33,6 +33,10 @@ internal class CheckpointSettings : CommandSettings
         return model;
     }
 
+    /// <summary>The run folder: the checkpoint folder's parent (runs/dcgan for runs/dcgan/checkpoint), where
+    /// eval, denoise and augment leave their results by default.</summary>
+    public string RunFolder => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Checkpoint))) ?? ".";
+
     public Provenance Provenance(GenerativeModel model) => Imaging.Provenance.Generated(new Dictionary<string, string>
     {
         ["Model"] = model.Kind,

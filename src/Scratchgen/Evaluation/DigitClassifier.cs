@@ -177,6 +177,15 @@ public sealed class DigitClassifier : Layer
 /// (N x C) and the predicted class of each, all row-major on the host.</summary>
 public sealed record ClassifierOutput(int Count, int Classes, float[] Features, double[] Probabilities, int[] Predicted)
 {
+    /// <summary>Share of the images whose most likely class has at least probability <paramref name="level"/>.</summary>
+    public double ConfidentShare(double level)
+    {
+        int confident = 0;
+        for (int i = 0; i < Count; i++)
+            if (Probabilities[i * Classes + Predicted[i]] >= level) confident++;
+        return confident / (double)Count;
+    }
+
     /// <summary>Share of the images whose prediction equals the label.</summary>
     public double Accuracy(ReadOnlySpan<int> labels)
     {

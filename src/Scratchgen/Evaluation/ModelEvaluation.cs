@@ -28,6 +28,9 @@ public sealed record EvaluationOptions(int Samples = 1000, int ImportanceSamples
 /// </summary>
 public static class ModelEvaluation
 {
+    /// <summary>A prediction counts as confident from this top-class probability.</summary>
+    public const double ConfidenceLevel = 0.9;
+
     public static EvaluationReport Evaluate(GenerativeModel model, Dataset train, Dataset test, DigitClassifier? classifier,
         EvaluationOptions options, Action<string>? progress = null)
     {
@@ -109,6 +112,10 @@ public static class ModelEvaluation
         report.Add("fid_real_floor", Fid.Compute(floor.Features, floor.Count, real.Features, real.Count, f));
         report.Add("inception_score", InceptionScore.Compute(generated.Probabilities, generated.Count, generated.Classes));
         report.Add("inception_score_real", InceptionScore.Compute(real.Probabilities, real.Count, real.Classes));
+        // The classifier must put every image somewhere: it calls a black image and most noise an 8, so an
+        // excess of one class can mean unrecognisable samples. The confident share tells the two apart.
+        report.Add("confident_share", generated.ConfidentShare(ConfidenceLevel));
+        report.Add("confident_share_real", real.ConfidentShare(ConfidenceLevel));
 
         var names = train.ClassNames is { } n && n.Count == classifier.Classes ? n : null;
         var balance = ClassBalance.Measure(generated.Predicted, train.Labels, classifier.Classes, samples.Requested, names);

@@ -39,6 +39,7 @@ public sealed class ClassifierTests
         Assert.Equal(10, balance.Covered);
         Assert.True(Math.Abs(balance.LargestDeviation) < 0.03, balance.DescribeLargestDeviation());
         Assert.True(InceptionScore.Compute(real.Probabilities, 1000, 10) > 8, "real digits are confidently classified into all ten classes");
+        Assert.True(real.ConfidentShare(0.9) > 0.9, $"only {real.ConfidentShare(0.9):P1} of real digits were classified with p >= 0.9");
     }
 
     [Fact]
