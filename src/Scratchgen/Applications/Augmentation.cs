@@ -12,19 +12,25 @@ namespace Scratchgen.Applications;
 /// <param name="Repeats">Independent repeats: each takes a disjoint labelled subset, a new draw of samples and a new classifier seed.</param>
 public sealed record AugmentationOptions(int LabelsPerClass = 10, int GeneratedPerClass = 50, int Steps = 500, int BatchSize = 32, int Repeats = 3, ulong Seed = 1);
 
-/// <summary>Held-out accuracies of both arms, per repeat, and the samples of the first repeat.</summary>
+/// <summary>Held-out accuracies of the three arms, per repeat, and the samples of the first repeat.</summary>
+/// <param name="ShuffledControl">The control arm: the same generated images with their labels shuffled among them.</param>
 /// <param name="SampleAgreement">Share of the generated samples the shipped evaluation classifier assigns to their requested label (null when not measured).</param>
-public sealed record AugmentationResult(double[] RealOnly, double[] Augmented, GeneratedSamples Samples, int LabelledCount, int GeneratedCount, double? SampleAgreement)
+public sealed record AugmentationResult(double[] RealOnly, double[] Augmented, double[] ShuffledControl, GeneratedSamples Samples,
+    int LabelledCount, int GeneratedCount, double? SampleAgreement)
 {
     public double MeanRealOnly => RealOnly.Average();
     public double MeanAugmented => Augmented.Average();
+    public double MeanShuffledControl => ShuffledControl.Average();
 }
 
 /// <summary>
 /// Data augmentation with a conditional generator (cgan, cvae): a LeNet-5 (<see cref="DigitClassifier"/>)
 /// trained on a small labelled subset, once on the real images alone and once on the real images plus
 /// generated ones (label = the class requested from the generator), for the same number of steps from
-/// the same initial weights and data-order seed; both scored on the held-out split. The labelled subset is
+/// the same initial weights and data-order seed; all scored on the held-out split. A third, control arm
+/// trains on the real images plus the same generated images with their labels shuffled among them: extra
+/// images can help as a regulariser even when their labels mean little, and the gap between the augmented
+/// and the control arm is what the generator's labels add. The labelled subset is
 /// stratified: the first LabelsPerClass images of each class in the training split (repeat r takes the
 /// next LabelsPerClass, so repeats never share images).
 /// </summary>
@@ -43,6 +49,7 @@ public static class Augmentation
         int classes = train.ClassCount;
         var realOnly = new double[o.Repeats];
         var augmented = new double[o.Repeats];
+        var control = new double[o.Repeats];
         GeneratedSamples? first = null;
         double? agreement = null;
         for (int r = 0; r < o.Repeats; r++)
@@ -54,7 +61,7 @@ public static class Augmentation
             realOnly[r] = ClassifierTraining.Accuracy(ClassifierTraining.Train(labelled, training), test);
             if (requested.Length == 0)
             {
-                augmented[r] = realOnly[r];
+                augmented[r] = control[r] = realOnly[r];
                 continue;
             }
             var samples = GeneratedSamples.Draw(generator, requested.Length, new Rng(o.Seed * 1000 + (ulong)r), labels: requested);
@@ -66,9 +73,14 @@ public static class Augmentation
             progress?.Invoke($"repeat {r + 1}/{o.Repeats}: {labelled.Count} real + {samples.Count} generated");
             var union = Concat(labelled, new Dataset($"{generator.Kind} samples", samples.Images, train.ImageShape, requested, classes));
             augmented[r] = ClassifierTraining.Accuracy(ClassifierTraining.Train(union, training), test);
+            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: {labelled.Count} real + {samples.Count} generated with shuffled labels (control)");
+            var shuffled = (int[])requested.Clone();
+            new Rng(o.Seed * 7919 + (ulong)r).Shuffle(shuffled.AsSpan());
+            var controlSet = Concat(labelled, new Dataset($"{generator.Kind} samples, labels shuffled", samples.Images, train.ImageShape, shuffled, classes));
+            control[r] = ClassifierTraining.Accuracy(ClassifierTraining.Train(controlSet, training), test);
         }
         first ??= GeneratedSamples.Draw(generator, classes, new Rng(o.Seed * 1000), labels: Enumerable.Range(0, classes).ToArray());
-        return new AugmentationResult(realOnly, augmented, first, o.LabelsPerClass * classes, o.GeneratedPerClass * classes, agreement);
+        return new AugmentationResult(realOnly, augmented, control, first, o.LabelsPerClass * classes, o.GeneratedPerClass * classes, agreement);
     }
 
     /// <summary>For each class, its images number skip .. skip + perClass - 1 in data order.</summary>

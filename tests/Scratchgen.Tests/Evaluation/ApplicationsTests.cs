@@ -59,6 +59,7 @@ public sealed class ApplicationsTests
         Assert.Equal(20, result.GeneratedCount);
         Assert.InRange(result.MeanRealOnly, 0, 1);
         Assert.InRange(result.MeanAugmented, 0, 1);
+        Assert.InRange(result.MeanShuffledControl, 0, 1);
         Assert.NotEqual(result.MeanRealOnly, result.MeanAugmented); // different training data, different classifier
         var ex = Assert.Throws<ArgumentException>(() => Augmentation.Run(new Vae(new ModelOptions(LatentDim: 4)), train, test, options));
         Assert.Contains("conditional", ex.Message);
