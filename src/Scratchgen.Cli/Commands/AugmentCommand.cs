@@ -76,7 +76,7 @@ internal sealed class AugmentCommand : Command<AugmentCommand.Settings>
         var shown = Crop(picture, Math.Min(picture.Height, 2 + 8 * (train.Height + 2)));
         string header = string.Format(ci, "{0} REAL: {1:F1} %   + {2} {3}: {4:F1} %   SHUFFLED LABELS: {5:F1} %", result.LabelledCount, 100 * result.MeanRealOnly,
             result.GeneratedCount, model.Kind.ToUpperInvariant(), 100 * result.MeanAugmented, 100 * result.MeanShuffledControl);
-        var canvas = new Raster(Math.Max(shown.Width, BitmapFont.Measure(header) + 4), shown.Height + BitmapFont.GlyphHeight + 6, Rgb.White);
+        var canvas = new Raster(Math.Max(shown.Width, BitmapFont.Measure(header) + 8), shown.Height + BitmapFont.GlyphHeight + 6, Rgb.White);
         BitmapFont.Draw(canvas, header, 2, 3, Rgb.Black);
         canvas.Blit(shown, 0, BitmapFont.GlyphHeight + 6);
         string file = s.Out ?? Path.Combine(s.RunFolder, "augmentation.png");

@@ -122,6 +122,7 @@ public static class ModelEvaluation
         report.Balance = balance;
         report.Add("coverage", balance.Covered);
         report.Add("coverage_share", balance.Covered / (double)balance.ClassCount);
+        report.Add("coverage_real", ClassBalance.Measure(real.Predicted, train.Labels, classifier.Classes).Covered);
         report.Add("largest_deviation", balance.DescribeLargestDeviation());
         report.Add("largest_deviation_points", 100 * balance.LargestDeviation);
         if (balance.Agreement is double agreement) report.Add("label_agreement", agreement);
