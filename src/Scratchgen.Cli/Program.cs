@@ -21,7 +21,15 @@ app.Configure(config =>
     config.AddCommand<SampleCommand>("sample").WithDescription("Draw a grid of new images from a trained model's checkpoint.");
     config.AddCommand<InterpolateCommand>("interpolate").WithDescription("Decode straight lines between latent codes of a trained model.");
     config.AddCommand<ReconstructCommand>("reconstruct").WithDescription("Show held-out images above their reconstructions (ae, dae, vae, cvae).");
-    config.AddCommand<EvalCommand>("eval").WithDescription("Print a trained model's held-out losses.");
+    config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: held-out losses; FID, Inception Score, class coverage and balance (generators); ELBO and importance-weighted NLL (VAEs); reconstruction error beside PCA (autoencoders). Writes eval.json.");
+    config.AddCommand<DenoiseCommand>("denoise").WithDescription("Noisy held-out digits in, a denoising autoencoder's output out, beside the originals; PSNR of both.");
+    config.AddCommand<AugmentCommand>("augment").WithDescription("Train a small classifier on a few labels with and without samples from a cgan or cvae; held-out accuracy both ways.");
+    config.AddBranch("classifier", classifier =>
+    {
+        classifier.SetDescription("The evaluation classifier (LeNet-5) behind FID, the Inception Score and the bias report.");
+        classifier.AddCommand<ClassifierTrainCommand>("train").WithDescription("Train it on the training split and write its weights (reproduces data/mnist-classifier.safetensors).");
+        classifier.AddCommand<ClassifierAccuracyCommand>("accuracy").WithDescription("Its accuracy per digit on the held-out split.");
+    });
     config.AddCommand<GradCheckCommand>("gradcheck")
         .WithDescription("Check every op's backward against finite differences (float64), or a backend against the Reference backend.");
     config.AddCommand<TraceCommand>("trace")

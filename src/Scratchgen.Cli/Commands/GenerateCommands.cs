@@ -33,6 +33,10 @@ internal class CheckpointSettings : CommandSettings
         return model;
     }
 
+    /// <summary>The run folder: the checkpoint folder's parent (runs/dcgan for runs/dcgan/checkpoint), where
+    /// eval, denoise and augment leave their results by default.</summary>
+    public string RunFolder => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Checkpoint))) ?? ".";
+
     public Provenance Provenance(GenerativeModel model) => Imaging.Provenance.Generated(new Dictionary<string, string>
     {
         ["Model"] = model.Kind,
@@ -130,32 +134,6 @@ internal sealed class ReconstructCommand : Command<ReconstructCommand.Settings>
         string file = s.Out ?? "reconstructions.png";
         ImageFiles.SavePng(Strips.Reconstructions(batch.Images, recon, model.Range, scale: 2), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {test.Count} reconstructions to {Path.GetFullPath(file)}");
-        return ExitCodes.Ok;
-    }
-}
-
-/// <summary>scratchgen eval CHECKPOINT: the model's held-out losses on the test split.</summary>
-internal sealed class EvalCommand : Command<EvalCommand.Settings>
-{
-    public sealed class Settings : CheckpointSettings
-    {
-        [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset).")]
-        public string? Data { get; init; }
-
-        [CommandOption("--test-count <N>"), Description("Held-out images: the last N of the data.")]
-        [DefaultValue(1000)]
-        public int TestCount { get; init; }
-    }
-
-    public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
-    {
-        var model = s.Load();
-        var data = DataSource.Load(s.Data);
-        int n = Math.Min(s.TestCount, data.Count);
-        var test = data.Slice(data.Count - n, n);
-        var table = new Table().Title($"{model.Kind} on the last {n} images of {data.Name}").AddColumns("metric", "value");
-        foreach (var (k, v) in HeldOut.Evaluate(model, test, 250)) table.AddRow(k, v.ToString("F4"));
-        AnsiConsole.Write(table);
         return ExitCodes.Ok;
     }
 }

@@ -66,7 +66,8 @@ public class Vae : GenerativeModel
 
     public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(DecoderLogits(z, labels).Sigmoid());
 
-    private Tensor DecoderLogits(Tensor z, int[]? labels) => Decoder.Forward(Condition(z, labels));
+    /// <summary>Logits of the Bernoulli p(x|z) per pixel, (N, C H W): what the ELBO and the importance-weighted bound score.</summary>
+    public Tensor DecoderLogits(Tensor z, int[]? labels) => Decoder.Forward(Condition(z, labels));
 
     /// <summary>-ELBO per image (nats) and its two parts, for one pass with fresh noise from rng.</summary>
     public (Tensor Loss, Tensor Reconstruction, Tensor Kl) NegativeElbo(Tensor images, int[]? labels, Rng rng)

@@ -142,7 +142,8 @@ public static class Checkpoint
         return (int.Parse(stateFile.Metadata["epoch"], Ci), long.Parse(stateFile.Metadata["step"], Ci));
     }
 
-    private static Dictionary<string, (float[] Data, int[] Shape)> ToHost(SafeTensorsFile file, string path)
+    /// <summary>Every F32 tensor of a file as (values, shape) on the host, for LoadStateDict; other dtypes are refused by name.</summary>
+    internal static Dictionary<string, (float[] Data, int[] Shape)> ToHost(SafeTensorsFile file, string path)
     {
         var result = new Dictionary<string, (float[], int[])>();
         foreach (var (name, entry) in file.Tensors)

@@ -14,6 +14,7 @@ namespace Scratchgen.Tests.Training;
 /// and a warm training step allocates no new memory, on the Cpu backend and on an ILGPU accelerator,
 /// where it also copies nothing between host and device beyond its inputs and the scalars it reports.
 /// </summary>
+[Collection(ExclusiveCpuBackend.Name)]
 public sealed class MemoryScopeTests
 {
     [Fact]
@@ -101,8 +102,8 @@ public sealed class MemoryScopeTests
         var batch = Batch(cpu, 8, model.Range);
         var scopes = new ScopedSteps();
         for (int i = 0; i < 3; i++) Step(model, batch, scopes);
-        // Other tests run in parallel on the same backend and may allocate meanwhile: take the
-        // smallest growth over a few measured steps (a step that reuses everything adds 0).
+        // The class runs alone (ExclusiveCpuBackend), so no other test takes arrays from the shared
+        // pool meanwhile; still take the smallest growth over a few steps (a step that reuses everything adds 0).
         long smallest = long.MaxValue;
         for (int i = 0; i < 4; i++)
         {
@@ -149,4 +150,12 @@ public sealed class MemoryScopeTests
         Assert.Equal(2 * steps, backend.DeviceToHostCopies - toHost);
         Assert.Equal(steps, backend.HostToDeviceCopies - toDevice);
     }
+}
+
+/// <summary>Tests that count the shared Cpu backend's allocations run alone: a test running beside them
+/// would take arrays from the same pool.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ExclusiveCpuBackend
+{
+    public const string Name = "Exclusive use of the Cpu backend's pool";
 }

@@ -1,0 +1,39 @@
+using Scratchgen.Autograd;
+using Scratchgen.Imaging;
+using Scratchgen.Models;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Evaluation;
+
+/// <summary>Images drawn from a generator's prior, on the host in [0, 1] (row-major [N, C, H, W]),
+/// with the label each was requested for when the model is conditional (label i mod C, so every
+/// class is asked for equally often).</summary>
+public sealed record GeneratedSamples(float[] Images, int Count, int[]? Requested)
+{
+    /// <summary>Decodes <paramref name="count"/> latent codes drawn from <paramref name="rng"/> in batches,
+    /// in evaluation mode and without recording gradients. <paramref name="labels"/> overrides the requested labels.</summary>
+    public static GeneratedSamples Draw(GenerativeModel model, int count, Rng rng, int batchSize = 250, int[]? labels = null)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "draw at least one sample");
+        if (labels != null && labels.Length != count) throw new ArgumentException($"{labels.Length} labels for {count} samples");
+        int[]? requested = model.IsConditional ? labels ?? Enumerable.Range(0, count).Select(i => i % model.Options.Classes).ToArray() : null;
+        int size = model.Options.Pixels;
+        var images = new float[count * size];
+        bool wasTraining = model.Training;
+        model.Eval();
+        using var noGrad = GradMode.NoGrad();
+        try
+        {
+            for (int start = 0; start < count; start += batchSize)
+            {
+                int b = Math.Min(batchSize, count - start);
+                var batch = model.Decode(model.SampleLatent(b, rng), requested?[start..(start + b)]).ToArray();
+                if (model.Range == PixelRange.MinusOneToOne)
+                    for (int i = 0; i < batch.Length; i++) batch[i] = (batch[i] + 1f) * 0.5f;
+                batch.CopyTo(images.AsSpan(start * size));
+            }
+        }
+        finally { model.Train(wasTraining); }
+        return new GeneratedSamples(images, count, requested);
+    }
+}
