@@ -35,7 +35,30 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Variant_MatchesReference(string variant, int batch, int m, int n, int k, bool transposeA, bool accumulate)
+    public void Variant_MatchesReference(string variant, int batch, int m, int n, int k, bool transposeA, bool accumulate) =>
+        Check(variant, batch, m, n, k, transposeA, accumulate, splitK: 1);
+
+    /// <summary>Split-K (chunks of K as a batch, then a fixed-order sum), forced at tiny sizes: a skinny
+    /// output, a transposed operand, accumulation, chunks that are not a multiple of any tile.</summary>
+    [Theory]
+    [InlineData("V2Tiled", 7, 1, 48, 3, false, false)]
+    [InlineData("V5Vectorized", 7, 1, 48, 3, false, false)]
+    [InlineData("V5Vectorized", 33, 17, 64, 4, true, true)]
+    [InlineData("V3RegisterBlocked", 1, 5, 35, 5, false, true)]
+    public void SplitK_MatchesReference(string variant, int m, int n, int k, int parts, bool transposeA, bool accumulate) =>
+        Check(variant, 1, m, n, k, transposeA, accumulate, parts);
+
+    [Theory]
+    [InlineData(1, 128, 1, 6272, 132, 16)]     // DCGAN D's last linear at batch 128: 1 tile, 6272 = 16 x 392
+    [InlineData(1, 128, 1024, 3136, 132, 8)]   // a conv weight gradient: 8 tiles -> 8 chunks fill 64 groups
+    [InlineData(2, 128, 1, 6272, 132, 1)]      // batched: not split
+    [InlineData(1, 4096, 4096, 4096, 132, 1)]  // the tiles already fill the device
+    [InlineData(1, 128, 1, 512, 132, 1)]       // K too short to be worth it
+    [InlineData(1, 128, 1, 1031, 132, 1)]      // a prime K has no even split
+    public void AutoSplitK_FillsTheDeviceWithEvenChunks(int batch, int m, int n, int k, int multiprocessors, int expected) =>
+        Assert.Equal(expected, IlgpuBackend.AutoSplitK(batch, m, n, k, MatMulKernels.V4Block, multiprocessors));
+
+    private void Check(string variant, int batch, int m, int n, int k, bool transposeA, bool accumulate, int splitK)
     {
         var backend = wide.Backend;
         var rng = new Rng(1234);
@@ -51,12 +74,12 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
         var a = A(backend);
         var b = Tensor.FromArray(bv, [batch, k, n], backend);
         var c = Tensor.FromArray(cv, [batch, m, n], backend);
-        backend.MatMul(a, b, c, accumulate, Enum.Parse<MatMulKernels.Variant>(variant));
+        backend.MatMul(a, b, c, accumulate, Enum.Parse<MatMulKernels.Variant>(variant), splitK);
 
         var reference = Scratchgen.Backends.Backend.Reference;
         var aRef = A(reference).To(reference, DType.Float64);
         var cRef = Tensor.FromArray(cv, [batch, m, n], reference).To(reference, DType.Float64);
         reference.MatMul(aRef, Tensor.FromArray(bv, [batch, k, n], reference).To(reference, DType.Float64), cRef, accumulate);
-        Close.Assert(cRef.ToDoubleArray(), c.ToDoubleArray(), atol: 1e-5, rtol: 1e-4, $"{variant} ({batch}, {m}, {n}, {k})");
+        Close.Assert(cRef.ToDoubleArray(), c.ToDoubleArray(), atol: 1e-5, rtol: 1e-4, $"{variant} ({batch}, {m}, {n}, {k}), split-K {splitK}");
     }
 }

@@ -14,8 +14,17 @@ public sealed partial class IlgpuBackend
     public void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate) =>
         MatMul(a, b, c, accumulate, _accelerator.MaxNumThreadsPerGroup >= 256 ? MatMulVariant : MatMulKernels.Variant.V1Naive);
 
-    internal void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate, MatMulKernels.Variant variant)
+    internal void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate, MatMulKernels.Variant variant, int splitK = 0)
     {
+        if (variant != MatMulKernels.Variant.V1Naive && a.Rank == 3 && c.Rank == 3)
+        {
+            int parts = splitK > 0 ? splitK : AutoSplitK(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], TileOf(variant), _accelerator.NumMultiprocessors);
+            if (parts > 1 && c.Dims[0] == 1 && a.Dims[2] % parts == 0)
+            {
+                MatMulSplitK(a, b, c, accumulate, variant, parts);
+                return;
+            }
+        }
         lock (_gate)
         {
             if (a.Rank != 3 || b.Rank != 3 || c.Rank != 3)
@@ -55,6 +64,54 @@ public sealed partial class IlgpuBackend
             }
         }
     }
+
+    /// <summary>
+    /// Split-K: c (1, M, N) = sum over s of a[:, :, s-th chunk] @ b[:, s-th chunk, :], the S chunks of K
+    /// run as one batched product into scratch (S, M, N) (the batch index is the chunk: plain strided
+    /// views of a and b, nothing copied), then summed over s by the fixed-order reduction, so the result
+    /// is deterministic. For products with few output tiles and a long K (a linear layer to one logit:
+    /// (128 x 6272) @ (6272 x 1); a conv weight gradient: (128 x 3136) @ (3136 x 1024)), one group per
+    /// tile would leave most multiprocessors idle while it walks all of K.
+    /// </summary>
+    private void MatMulSplitK(Tensor a, Tensor b, Tensor c, bool accumulate, MatMulKernels.Variant variant, int parts)
+    {
+        int m = c.Dims[1], n = c.Dims[2], chunk = a.Dims[2] / parts;
+        var sa = a.StrideArray;
+        var sb = b.StrideArray;
+        var aParts = new Tensor(a.Storage, [parts, m, chunk], [chunk * sa[2], sa[1], sa[2]], a.Offset);
+        var bParts = new Tensor(b.Storage, [parts, chunk, n], [chunk * sb[1], sb[1], sb[2]], b.Offset);
+        using var partial = Temporary(parts * m * n, [parts, m, n]);
+        MatMul(aParts, bParts, partial.Tensor, accumulate: false, variant, splitK: 1);
+        if (!accumulate)
+        {
+            Reduce(partial.Tensor, c, default(Ops.SumFn));
+            return;
+        }
+        using var sum = Temporary(m * n, [1, m, n]);
+        Reduce(partial.Tensor, sum.Tensor, default(Ops.SumFn));
+        Zip(c, sum.Tensor, c, default(Ops.AddFn));
+    }
+
+    /// <summary>How many chunks of K to split a product into: enough groups to fill about every
+    /// multiprocessor, chunks of at least 256, a count that divides K; 1 (no split) when the output
+    /// tiles already fill the device, for batched products, or for short K.</summary>
+    internal static int AutoSplitK(int batch, int m, int n, int k, int tile, int multiprocessors)
+    {
+        if (batch != 1 || k < 1024) return 1;
+        long tiles = (long)((m + tile - 1) / tile) * ((n + tile - 1) / tile);
+        if (tiles >= multiprocessors) return 1;
+        long want = Math.Min(k / 256, (multiprocessors + tiles - 1) / tiles);
+        for (long parts = want; parts >= 2; parts--)
+            if (k % parts == 0) return (int)parts;
+        return 1;
+    }
+
+    private static int TileOf(MatMulKernels.Variant variant) => variant switch
+    {
+        MatMulKernels.Variant.V2Tiled => MatMulKernels.V2Tile,
+        MatMulKernels.Variant.V3RegisterBlocked => MatMulKernels.V3Block,
+        _ => MatMulKernels.V4Block,
+    };
 
     // Explicitly grouped rungs: one group of threads x threads per block x block tile of c, z = batch.
     private void Tiled(string name, Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims> kernel,
