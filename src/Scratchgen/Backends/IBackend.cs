@@ -71,6 +71,17 @@ public interface IBackend
     /// reads from there. Accumulates into x, which the caller zeroes when it wants a plain result.</summary>
     void Col2Im(Tensor cols, Tensor x, ConvGeometry g);
 
+    /// <summary>The convolution's forward GEMM: yt (K, N OH OW) (+)= w (K, C R S) @ im2col(x), with x (N, C, H, W);
+    /// w and x contiguous, yt a matrix with unit column stride. The default builds im2col chunk by chunk
+    /// (<see cref="ConvGemmLowering"/>); a backend may read x directly instead.</summary>
+    void Im2ColMatMul(Tensor w, Tensor x, Tensor yt, ConvGeometry g, bool accumulate) =>
+        ConvGemmLowering.Im2ColMatMul(this, w, x, yt, g, accumulate);
+
+    /// <summary>The convolution's weight-gradient GEMM: dw (K, C R S) (+)= dyt (K, N OH OW) @ im2col(x)^T, with
+    /// x (N, C, H, W) contiguous, dyt a matrix with unit column stride, dw contiguous. Default as above.</summary>
+    void MatMulIm2ColT(Tensor dyt, Tensor x, Tensor dw, ConvGeometry g, bool accumulate) =>
+        ConvGemmLowering.MatMulIm2ColT(this, dyt, x, dw, g, accumulate);
+
     /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
     /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
     void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);

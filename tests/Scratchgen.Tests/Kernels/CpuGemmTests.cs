@@ -21,7 +21,24 @@ public sealed unsafe class CpuGemmTests
         ("V3Packed", CpuGemm.V3Packed),
         ("V3Packed-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
         ("Sgemm", CpuGemm.Sgemm),
+        ("IndexedB", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc,
+            (m2, n2, k2, a2, lda2, ta2, b2, rows, cols, c2, ldc2, acc2) => CpuGemm.SgemmIndexedB(m2, n2, k2, a2, lda2, ta2, b2, rows, cols, c2, ldc2, acc2))),
+        ("IndexedB-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc,
+            (m2, n2, k2, a2, lda2, ta2, b2, rows, cols, c2, ldc2, acc2) => CpuGemm.SgemmIndexedB(m2, n2, k2, a2, lda2, ta2, b2, rows, cols, c2, ldc2, acc2, maxThreads: 1))),
+        ("IndexedBNaive", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, CpuGemm.IndexedBNaive)),
     ];
+
+    private delegate void IndexedGemmFn(int m, int n, int k, float* a, int lda, bool transA, float* b, int* bRows, int* bCols, float* c, int ldc, bool accumulate);
+
+    // The strided op(B) given as offset tables, B[p, j] = b[rows[p] + cols[j]], so the indexed GEMM meets
+    // every shape and transpose above (the im2col tables themselves are tested in CpuConvGemmTests).
+    private static void Indexed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, IndexedGemmFn fn)
+    {
+        int[] rows = Enumerable.Range(0, k).Select(p => transB ? p : p * ldb).ToArray();
+        int[] cols = Enumerable.Range(0, n).Select(j => transB ? j * ldb : j).ToArray();
+        fixed (int* pr = rows, pc = cols)
+            fn(m, n, k, a, lda, transA, b, pr, pc, c, ldc, accumulate);
+    }
 
     public static TheoryData<bool, bool> Transposes => new() { { false, false }, { false, true }, { true, false }, { true, true } };
 
@@ -57,7 +74,8 @@ public sealed unsafe class CpuGemmTests
         {
             (int m, int n, int k) = shapes[s];
             foreach (bool accumulate in new[] { false, true })
-                CheckVariant(Variants[2], m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
+                foreach (var variant in Variants.Where(v => v.Name is "V3Packed" or "IndexedB"))
+                    CheckVariant(variant, m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
         }
     }
 

@@ -4,39 +4,14 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 /// <summary>
-/// The pieces every convolution op is lowered to, on any backend: im2col, a GEMM over the whole batch,
-/// and the reordering between batch-first (N, K, P) and channels-first (K, N P) layouts that lets the
-/// whole batch be one GEMM (for the DCGAN's 64->128 layer: 128 x 3136 x 1024 instead of 64 GEMMs of
-/// 128 x 49 x 1024). None of these record on the tape: the ops call them on raw values.
-/// A full im2col matrix is big (13 MB for that layer), so the ops walk the batch in chunks of images
-/// whose columns fit <see cref="ScratchFloats"/>: one scratch buffer per call, reused by every chunk,
-/// and the col2im or GEMM that reads a chunk finds it still in cache.
+/// The pieces the convolution ops are lowered to, on any backend: a GEMM over the whole batch and the
+/// reordering between batch-first (N, K, P) and channels-first (K, N P) layouts that lets the whole batch
+/// be one GEMM (for the DCGAN's 64->128 layer: 128 x 3136 x 1024 instead of 64 GEMMs of 128 x 49 x 1024).
+/// The GEMMs with an im2col operand are backend primitives (IBackend.Im2ColMatMul, MatMulIm2ColT; chunking
+/// in ConvGemmLowering). None of these record on the tape: the ops call them on raw values.
 /// </summary>
 internal static class ConvLowering
 {
-    /// <summary>Target size of one chunk's im2col matrix: 2 MB of float32.</summary>
-    public const int ScratchFloats = 1 << 19;
-
-    /// <summary>Images per chunk: as many as keep the chunk's columns within <see cref="ScratchFloats"/> (at least 1).</summary>
-    public static int ChunkImages(ConvGeometry g) => Math.Clamp(ScratchFloats / Math.Max(1, g.PatchSize * g.Positions), 1, g.N);
-
-    /// <summary>A scratch buffer for the im2col matrix of one chunk of images.</summary>
-    public static Tensor Scratch(Tensor like, ConvGeometry g, int chunk) => like.NewEmpty([g.PatchSize * chunk * g.Positions]);
-
-    /// <summary>The first rows x cols elements of a scratch buffer as a contiguous (rows, cols) matrix.</summary>
-    public static Tensor Prefix(Tensor scratch, int rows, int cols) => new(scratch.Storage, [rows, cols], [cols, 1], scratch.Offset);
-
-    /// <summary>Images [n0, n0 + count) of a contiguous (N, C, H, W) tensor.</summary>
-    public static Tensor Images(Tensor t, int n0, int count)
-    {
-        int per = t.Numel / t.Dims[0];
-        int[] dims = [count, .. t.Dims[1..]];
-        return new Tensor(t.Storage, dims, Shapes.ContiguousStrides(dims), t.Offset + n0 * per);
-    }
-
-    /// <summary>Columns [c0, c0 + count) of a contiguous matrix (a view with the matrix's row stride).</summary>
-    public static Tensor ColumnRange(Tensor m, int c0, int count) => new(m.Storage, [m.Dims[0], count], [m.StrideArray[0], 1], m.Offset + c0);
-
     /// <summary>c (M, N) (+)= a (M, K) @ b (K, N) on rank-2 views (a and b may be transposed views).</summary>
     public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate) =>
         a.Backend.MatMul(As3D(a), As3D(b), As3D(c), accumulate);

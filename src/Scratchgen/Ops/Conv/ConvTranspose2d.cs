@@ -30,14 +30,14 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
         var wt = ConvLowering.AsMatrix(w).Transpose(0, 1);
         var y = NewOutput([g.N, g.C, g.H, g.W]);
         // Chunks of images: cols = W^T @ X^T[:, chunk] into the scratch, then col2im into those images.
-        int chunk = ConvLowering.ChunkImages(g), p = g.Positions;
-        var scratch = ConvLowering.Scratch(x, g, chunk);
+        int chunk = ConvGemmLowering.ChunkImages(g), p = g.Positions;
+        var scratch = ConvGemmLowering.Scratch(x, g, chunk);
         for (int n0 = 0; n0 < g.N; n0 += chunk)
         {
             int count = Math.Min(chunk, g.N - n0);
-            var part = ConvLowering.Prefix(scratch, g.PatchSize, count * p);
-            ConvLowering.Gemm(wt, ConvLowering.ColumnRange(xt, n0 * p, count * p), part, accumulate: false);
-            Backend.Col2Im(part, ConvLowering.Images(y, n0, count), g with { N = count });
+            var part = ConvGemmLowering.Prefix(scratch, g.PatchSize, count * p);
+            ConvLowering.Gemm(wt, ConvGemmLowering.ColumnRange(xt, n0 * p, count * p), part, accumulate: false);
+            Backend.Col2Im(part, ConvGemmLowering.Images(y, n0, count), g with { N = count });
         }
         if (b != null) Backend.Zip(y, ConvLowering.BiasPlanes(b, y.Dims), y, default(AddFn));
         return y;
@@ -46,7 +46,7 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
     public override Tensor?[] Backward(Tensor dOut) =>
     [
         x.RequiresGrad ? new Conv2dOp(dOut, w, null, g).Run() : null,
-        w.RequiresGrad ? new Conv2dWeightGradOp(dOut, x, g, null, _xt).Run() : null,
+        w.RequiresGrad ? new Conv2dWeightGradOp(dOut, x, g, _xt).Run() : null,
         .. b != null ? [b.RequiresGrad ? dOut.Sum([0, 2, 3]) : null] : Array.Empty<Tensor?>(),
     ];
 }

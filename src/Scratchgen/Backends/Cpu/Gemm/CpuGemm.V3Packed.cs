@@ -44,7 +44,14 @@ internal static partial class CpuGemm
         if (HandleEmpty(m, n, k, c, ldc, accumulate))
             return;
 
-        var job = new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate), maxThreads);
+    }
+
+    // Picks the split and the thread count for one job and runs it (shared by V3Packed and the
+    // indexed-B entry of CpuGemm.IndexedB.cs).
+    private static unsafe void Run(GemmJob job, int maxThreads)
+    {
+        int m = job.M, n = job.N, k = job.K;
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         bool splitN = m <= n ? nPanels >= 2 : mPanels < 2;
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, splitN ? nPanels : mPanels);
@@ -56,8 +63,21 @@ internal static partial class CpuGemm
     }
 
     // One GEMM call's arguments, as a value each thread of the fork-join gets a copy of.
-    internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
+    // bRows/bCols: when set, B is an indexed operand (CpuGemm.IndexedB.cs) and ldb/transB are unused.
+    internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate,
+        int* bRows = null, int* bCols = null)
     {
+        internal int M => m;
+        internal int N => n;
+        internal int K => k;
+
+        // Packs op(B)[p0.., j0..] (kc x nc) into 16-column panels, from whichever form B was given in.
+        private void PackBlockB(int kc, int nc, int p0, int j0, float* dst)
+        {
+            if (bRows != null) PackBIndexed(kc, nc, b, bRows, bCols, p0, j0, dst);
+            else PackB(kc, nc, b, ldb, transB, p0, j0, dst);
+        }
+
         // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
         // is shared: thread t packs its share of the 6-row panels into a0/a1 (alternating, so a thread
         // may pack block s+1 while another still computes on block s), then all meet at the barrier.
@@ -75,7 +95,7 @@ internal static partial class CpuGemm
                     int kc = Math.Min(KC, k - pc);
                     bool add = accumulate || pc > 0;
                     if (j1 > j0)
-                        PackB(kc, j1 - j0, b, ldb, transB, pc, jc + j0, bPack);
+                        PackBlockB(kc, j1 - j0, pc, jc + j0, bPack);
                     for (int ic = 0; ic < m; ic += MC, block++)
                     {
                         int mc = Math.Min(MC, m - ic);
@@ -109,7 +129,7 @@ internal static partial class CpuGemm
                     float* bPack = (block & 1) == 0 ? b0 : b1;
                     (int q0, int q1) = Share(nc, NR, t, count);
                     if (q1 > q0)
-                        PackB(kc, q1 - q0, b, ldb, transB, pc, jc + q0, bPack + (long)q0 * kc);
+                        PackBlockB(kc, q1 - q0, pc, jc + q0, bPack + (long)q0 * kc);
                     barrier?.SignalAndWait(block);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
