@@ -9,7 +9,7 @@ namespace Scratchgen.Ops;
 //                                                    and ow Stride - Padding + s Dilation = iw  of  w[k, c, r, s] x[n, k, oh, ow]
 //   x: (N, K, OH, OW), w: (K, C, R, S) (PyTorch's (Cin, Cout, kH, kW)), b: (C) or none -> y: (N, C, H, W)
 // Lowered to the conv input-gradient path, never a scatter loop over x:
-//   cols (C R S, N OH OW) = W^T (C R S, K) @ X^T (K, N OH OW),  y = col2im(cols) + b
+//   cols (C R S, N OH OW) = W^T (C R S, K) @ X^T (K, N OH OW),  y = b + col2im(cols)  (col2im adds onto b)
 //   walked in chunks of images (ConvLowering.ChunkImages) so the columns stay a small, cached scratch.
 // dx = conv2d(dy, w)                 (this op's adjoint is the convolution)
 // dw = conv2d_weight_grad(dy, x)     = X^T (K, N OH OW) @ im2col(dy)^T
@@ -29,6 +29,7 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
         if (GradMode.IsEnabled && w.RequiresGrad) _xt = xt;
         var wt = ConvLowering.AsMatrix(w).Transpose(0, 1);
         var y = NewOutput([g.N, g.C, g.H, g.W]);
+        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // col2im then adds onto the bias
         // Chunks of images: cols = W^T @ X^T[:, chunk] into the scratch, then col2im into those images.
         int chunk = ConvGemmLowering.ChunkImages(g), p = g.Positions;
         var scratch = ConvGemmLowering.Scratch(x, g, chunk);
@@ -39,7 +40,6 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
             ConvLowering.Gemm(wt, ConvGemmLowering.ColumnRange(xt, n0 * p, count * p), part, accumulate: false);
             Backend.Col2Im(part, ConvGemmLowering.Images(y, n0, count), g with { N = count });
         }
-        if (b != null) Backend.Zip(y, ConvLowering.BiasPlanes(b, y.Dims), y, default(AddFn));
         return y;
     }
 
