@@ -4,45 +4,82 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
 
-// The convolution GEMMs with im2col(x) as an indexed operand of the packed GEMM (Gemm/CpuGemm.IndexedB.cs),
-// so the im2col matrix is never written and the whole batch is one GEMM (no chunks):
+// The three convolution GEMMs with their operands as indexed matrices of the packed GEMM
+// (Gemm/CpuGemm.Indexed.cs), so that neither an im2col matrix nor a channels-first copy is ever written:
 //   x: (N, C, H, W) copied once into xp: (N, C, Hp, Wp) with its zero padding (Hp = H + 2 Padding), so
 //   every tap of every output lies inside xp and
 //     im2col(x)[(c R + r) S + s, (n OH + oh) OW + ow] = xp[tap[(c, r, s)] + pos[(n, oh, ow)]]
 //     tap[(c, r, s)]    = (c Hp + r Dilation) Wp + s Dilation
 //     pos[(n, oh, ow)]  = n C Hp Wp + oh Stride Wp + ow Stride
-//   forward:          yt (K, N OH OW) (+)= w (K, C R S) @ im2col(x)      B rows = tap, columns = pos
-//   weight gradient:  dw (K, C R S) (+)= dyt (K, N OH OW) @ im2col(x)^T  B rows = pos, columns = tap
+//   an NCHW tensor t: (N, K, OH, OW) as the matrix T (K, N OH OW):
+//     T[k, (n, p)] = t[k P + (n K P + p)]     rows k P, columns n K P + p   (P = OH OW)
+//   forward          y (as Y^T) (+)= W (K, C R S) @ im2col(x)          one GEMM over the batch
+//   weight gradient  dW (+)= dY^T @ im2col(x)^T                         one GEMM over the batch
+//   input gradient   y += col2im(W^T @ X^T)                             chunks of images: the GEMM writes
+//                    each chunk's columns into a 2 MB scratch, col2im reads it while it is in cache
 // Without padding xp is x itself. The padded copy is rented from the shared array pool and every
 // element of it is written (interior copied, border zeroed), so no zero-fill pass precedes it.
 public sealed partial class CpuBackend
 {
-    public unsafe void Im2ColMatMul(Tensor w, Tensor x, Tensor yt, ConvGeometry g, bool accumulate)
+    public unsafe void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate)
     {
-        RequireContiguous("im2col_matmul", w, x);
-        RequireUnitColumns("im2col_matmul", yt);
+        RequireContiguous("im2col_matmul", w, x, y);
         using var image = PaddedImage.Of(x, g);
-        fixed (float* pw = Data(w), py = Data(yt), pb = image.Data)
-        fixed (int* taps = image.Taps, positions = image.Positions)
-            CpuGemm.SgemmIndexedB(g.K, g.Columns, g.PatchSize, pw + w.Offset, g.PatchSize, false,
-                pb + image.Offset, taps, positions, py + yt.Offset, yt.StrideArray[0], accumulate);
+        var (rows, cols) = ChannelsFirstTables(g.N, g.K, g.Positions);
+        fixed (float* pw = Data(w), py = Data(y), pb = image.Data)
+        fixed (int* taps = image.Taps, positions = image.Positions, yRows = rows, yCols = cols)
+            CpuGemm.SgemmIndexed(g.K, g.Columns, g.PatchSize, pw + w.Offset, g.PatchSize, false, pb + image.Offset, 0, false,
+                py + y.Offset, 0, accumulate, new GemmIndex(bRows: taps, bCols: positions, cRows: yRows, cCols: yCols));
     }
 
-    public unsafe void MatMulIm2ColT(Tensor dyt, Tensor x, Tensor dw, ConvGeometry g, bool accumulate)
+    public unsafe void MatMulIm2ColT(Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate)
     {
-        RequireContiguous("matmul_im2col_t", x, dw);
-        RequireUnitColumns("matmul_im2col_t", dyt);
+        RequireContiguous("matmul_im2col_t", dy, x, dw);
         using var image = PaddedImage.Of(x, g);
-        fixed (float* pa = Data(dyt), pc = Data(dw), pb = image.Data)
-        fixed (int* taps = image.Taps, positions = image.Positions)
-            CpuGemm.SgemmIndexedB(g.K, g.PatchSize, g.Columns, pa + dyt.Offset, dyt.StrideArray[0], false,
-                pb + image.Offset, positions, taps, pc + dw.Offset, g.PatchSize, accumulate);
+        var (rows, cols) = ChannelsFirstTables(g.N, g.K, g.Positions);
+        fixed (float* pa = Data(dy), pc = Data(dw), pb = image.Data)
+        fixed (int* taps = image.Taps, positions = image.Positions, dyRows = rows, dyCols = cols)
+            CpuGemm.SgemmIndexed(g.K, g.PatchSize, g.Columns, pa + dy.Offset, 0, false, pb + image.Offset, 0, false,
+                pc + dw.Offset, g.PatchSize, accumulate, new GemmIndex(aRows: dyRows, aCols: dyCols, bRows: positions, bCols: taps));
     }
 
-    private static void RequireUnitColumns(string kernel, Tensor m)
+    public unsafe void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g)
     {
-        if (m.Rank != 2 || (m.StrideArray[1] != 1 && m.Dims[1] > 1))
-            throw new InvalidOperationException($"{kernel}: {m.Describe()} must be a matrix with unit column stride");
+        RequireContiguous("col2im_matmul", w, x, y);
+        int chunk = ConvGemmLowering.ChunkImages(g), p = g.Positions;
+        var (rows, cols) = ChannelsFirstTables(chunk, g.K, p); // relative to the chunk's first image
+        float[] scratch = ArrayPool<float>.Shared.Rent(g.PatchSize * chunk * p);
+        try
+        {
+            var scratchStorage = new HostStorage(this, scratch);
+            for (int n0 = 0; n0 < g.N; n0 += chunk)
+            {
+                int count = Math.Min(chunk, g.N - n0);
+                fixed (float* pw = Data(w), px = Data(x), pc = scratch)
+                fixed (int* xRows = rows, xCols = cols)
+                    CpuGemm.SgemmIndexed(g.PatchSize, count * p, g.K, pw + w.Offset, g.PatchSize, true, px + x.Offset + (long)n0 * g.K * p, 0, false,
+                        pc, count * p, false, new GemmIndex(bRows: xRows, bCols: xCols));
+                var part = new Tensor(scratchStorage, [g.PatchSize, count * p]);
+                int per = g.C * g.H * g.W;
+                var images = new Tensor(y.Storage, [count, g.C, g.H, g.W], Shapes.ContiguousStrides([count, g.C, g.H, g.W]), y.Offset + n0 * per);
+                Col2Im(part, images, g with { N = count });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    // An NCHW tensor (n, k, p) as the matrix (k, n p): rows[k] = k p, cols[(n, q)] = n k p + q.
+    private static (int[] Rows, int[] Cols) ChannelsFirstTables(int n, int k, int p)
+    {
+        var rows = new int[k];
+        for (int i = 0; i < k; i++) rows[i] = i * p;
+        var cols = new int[n * p];
+        for (int image = 0, j = 0; image < n; image++)
+            for (int q = 0; q < p; q++) cols[j++] = image * k * p + q;
+        return (rows, cols);
     }
 
     // x with its zero border (or x itself when Padding is 0) and the two offset tables into it.
