@@ -28,8 +28,9 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 // Only packing and the final store change; the blocking, threads and micro-kernel are V3's.
 //   B: each 16-column panel loads its 16 column offsets once as two int vectors, and each of its kc
 //      rows is two AVX2 gathers at b + bRows[p]; a ragged last panel gathers under a mask.
-//   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]] for each p (scalar: A is
-//      packed once per block and reused for every column of C).
+//   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; where 8 consecutive p are
+//      one run in memory (an NCHW tensor between image boundaries) 8 of each row at once through an
+//      8x8 transpose, as PackA does, else one p at a time.
 //   C: each 6x16 tile is computed into a stack tile and then added or stored through the tables.
 // Offsets are int32 and must stay inside their buffers.
 internal static partial class CpuGemm
@@ -106,15 +107,31 @@ internal static partial class CpuGemm
         {
             int live = Math.Min(MR, mc - r0);
             for (int ii = 0; ii < MR; ii++) r[ii] = a + rows[r0 + Math.Min(ii, live - 1)];
-            for (int p = 0; p < kc; p++)
+            float* r0p = r[0], r1p = r[1], r2p = r[2], r3p = r[3], r4p = r[4], r5p = r[5];
+            Vector256<float> zero = Vector256<float>.Zero;
+            int p = 0;
+            // Where 8 consecutive p are one run of every row (no image boundary inside), load 8 from each
+            // row and transpose, as PackA does; p + 8 < kc keeps the 2 spare lanes of each store inside
+            // this panel (see PackA).
+            for (; p + 8 < kc; p += 8)
             {
                 int o = cols[p];
-                float* d = dst + p * MR;
-                d[0] = r[0][o]; d[1] = r[1][o]; d[2] = r[2][o]; d[3] = r[3][o]; d[4] = r[4][o]; d[5] = r[5][o];
+                if (cols[p + 7] - o == 7)
+                    Transpose8x8(Avx.LoadVector256(r0p + o), Avx.LoadVector256(r1p + o), Avx.LoadVector256(r2p + o),
+                        Avx.LoadVector256(r3p + o), Avx.LoadVector256(r4p + o), Avx.LoadVector256(r5p + o), zero, zero, dst + p * MR, MR);
+                else
+                    for (int q = p; q < p + 8; q++) PackAColumn(r0p, r1p, r2p, r3p, r4p, r5p, cols[q], dst + q * MR);
             }
+            for (; p < kc; p++) PackAColumn(r0p, r1p, r2p, r3p, r4p, r5p, cols[p], dst + p * MR);
             for (int ii = live; ii < MR; ii++) // rows past the edge: zeros, as PackA writes them
-                for (int p = 0; p < kc; p++) dst[p * MR + ii] = 0f;
+                for (int q = 0; q < kc; q++) dst[q * MR + ii] = 0f;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PackAColumn(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int o, float* d)
+    {
+        d[0] = r0[o]; d[1] = r1[o]; d[2] = r2[o]; d[3] = r3[o]; d[4] = r4[o]; d[5] = r5[o];
     }
 
     // C block (mc x nc) (+)= packed A block * packed B block, tile by tile through a stack tile, with C
