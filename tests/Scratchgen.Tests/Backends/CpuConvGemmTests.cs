@@ -9,7 +9,7 @@ namespace Scratchgen.Tests.Backends;
 /// im2col matrix and read/write NCHW tensors without reordering them (CpuBackend.ConvGemm.cs), against the
 /// Reference backend's chunked im2col + matmul + reorders (ConvGemmLowering) in float64, on awkward
 /// geometries: batch 1 and odd batches, odd images, 1 and 33 channels, stride, padding and dilation
-/// combinations, with accumulate on and off (the start values are random, so an accumulate that drops
+/// combinations, one image per chunk of the input gradient on either side, with accumulate on and off (the start values are random, so an accumulate that drops
 /// them or a store that misses an element shows).</summary>
 public sealed class CpuConvGemmTests
 {
@@ -21,7 +21,8 @@ public sealed class CpuConvGemmTests
     [InlineData(5, 2, 28, 28, 17, 4, 4, 2, 1, 1)]
     [InlineData(2, 7, 8, 6, 33, 1, 1, 3, 0, 1)]
     [InlineData(7, 4, 13, 13, 6, 5, 5, 1, 2, 1)]
-    [InlineData(3, 32, 33, 31, 8, 3, 3, 1, 1, 1)] // 288 x 1023 columns per image: one image per chunk, 3 chunks
+    [InlineData(3, 32, 33, 31, 8, 3, 3, 1, 1, 1)] // 288 x 1023 columns per image: 3 chunks in the Reference lowering
+    [InlineData(2, 64, 64, 64, 2, 3, 3, 1, 1, 1)] // 576 x 4096 columns per image, over the Cpu dx's 8 MB: one image per chunk
     public void ConvGemms_MatchReference(int n, int c, int h, int w, int k, int r, int s, int stride, int padding, int dilation)
     {
         var g = new ConvGeometry(n, c, h, w, k, r, s, stride, padding, dilation);
