@@ -75,6 +75,22 @@ public interface IBackend
     /// reads from there. Accumulates into x, which the caller zeroes when it wants a plain result.</summary>
     void Col2Im(Tensor cols, Tensor x, ConvGeometry g);
 
+    /// <summary>The convolution's GEMM: y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), with x (N, C, H, W); w, x and y
+    /// contiguous. The batch is the GEMM's column dimension (N OH OW). The default builds im2col chunk by chunk
+    /// and reorders (<see cref="ConvGemmLowering"/>); a backend may read x and write y directly instead.</summary>
+    void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
+        ConvGemmLowering.Im2ColMatMul(this, w, x, y, g, accumulate);
+
+    /// <summary>The convolution's weight-gradient GEMM: dW (K, C R S) (+)= dY^T (K, N OH OW) @ im2col(x)^T, with
+    /// dy (N, K, OH, OW) and x (N, C, H, W); all contiguous. Default as above.</summary>
+    void MatMulIm2ColT(Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate) =>
+        ConvGemmLowering.MatMulIm2ColT(this, dy, x, dw, g, accumulate);
+
+    /// <summary>The convolution's input gradient (and the transposed convolution): y (N, C, H, W) +=
+    /// col2im(W^T (C R S, K) @ X^T (K, N OH OW)), with x (N, K, OH, OW); all contiguous. Default as above.</summary>
+    void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g) =>
+        ConvGemmLowering.Col2ImMatMul(this, w, x, y, g);
+
     /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
     /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
     void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);

@@ -7,7 +7,7 @@ namespace Scratchgen.Diagnostics;
 // 1-2, every input: x, w, b, gamma, beta, running statistics) are gradient-checked; the first sets stay
 // under 200 elements so the second-order check takes them too. The large sets (the DCGAN layers at
 // batch 8, odd sizes past the parallel thresholds, and 3 images of 288 x 1023 columns each, which the
-// ops lower in 3 chunks: ConvLowering.ChunkImages) are compared across backends only.
+// ops lower in 3 chunks: ConvGemmLowering.ChunkImages; the Cpu backend chunks only its dx) are compared across backends only.
 public static partial class OpCatalog
 {
     private static OpCase[] ConvCases() =>

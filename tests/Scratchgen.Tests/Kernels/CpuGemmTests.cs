@@ -21,7 +21,30 @@ public sealed unsafe class CpuGemmTests
         ("V3Packed", CpuGemm.V3Packed),
         ("V3Packed-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
         ("Sgemm", CpuGemm.Sgemm),
+        ("IndexedB", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "B")),
+        ("IndexedAC", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "AC")),
+        ("IndexedABC-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", maxThreads: 1)),
+        ("IndexedNaive", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", naive: true)),
     ];
+
+    // The strided operands named in `which` given as offset tables instead, X[i, j] = x[rows[i] + cols[j]],
+    // so the indexed GEMM meets every shape and transpose above (the convolution tables themselves are
+    // tested in CpuConvGemmTests).
+    private static void Indexed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate,
+        string which, int maxThreads = 0, bool naive = false)
+    {
+        int[] Steps(int count, int step) => Enumerable.Range(0, count).Select(i => i * step).ToArray();
+        int[] aRows = transA ? Steps(m, 1) : Steps(m, lda), aCols = transA ? Steps(k, lda) : Steps(k, 1);
+        int[] bRows = transB ? Steps(k, 1) : Steps(k, ldb), bCols = transB ? Steps(n, ldb) : Steps(n, 1);
+        int[] cRows = Steps(m, ldc), cCols = Steps(n, 1);
+        fixed (int* ar = aRows, ac = aCols, br = bRows, bc = bCols, cr = cRows, cc = cCols)
+        {
+            var index = new GemmIndex(which.Contains('A') ? ar : null, which.Contains('A') ? ac : null, which.Contains('B') ? br : null,
+                which.Contains('B') ? bc : null, which.Contains('C') ? cr : null, which.Contains('C') ? cc : null);
+            if (naive) CpuGemm.IndexedNaive(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index);
+            else CpuGemm.SgemmIndexed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index, maxThreads);
+        }
+    }
 
     public static TheoryData<bool, bool> Transposes => new() { { false, false }, { false, true }, { true, false }, { true, true } };
 
@@ -57,7 +80,8 @@ public sealed unsafe class CpuGemmTests
         {
             (int m, int n, int k) = shapes[s];
             foreach (bool accumulate in new[] { false, true })
-                CheckVariant(Variants[2], m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
+                foreach (var variant in Variants.Where(v => v.Name is "V3Packed" or "IndexedB" or "IndexedAC"))
+                    CheckVariant(variant, m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
         }
     }
 

@@ -5,7 +5,7 @@ using Scratchgen.Tests.Support;
 
 namespace Scratchgen.Tests.Ops;
 
-/// <summary>The conv ops walk a batch in chunks of images (ConvLowering.ChunkImages: here 288 x 1023 columns
+/// <summary>The conv ops walk a batch in chunks of images (ConvGemmLowering.ChunkImages on the Reference backend: here 288 x 1023 columns
 /// per image, so one image per chunk). A batch of 3 must give what the 3 images give one at a time
 /// (each a single chunk): outputs and input gradients per image, weight and bias gradients summed.</summary>
 public sealed class ConvChunkingTests

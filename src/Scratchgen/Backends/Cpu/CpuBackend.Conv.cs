@@ -9,7 +9,8 @@ namespace Scratchgen.Backends.Cpu;
 // For one tap the valid ow form one range [ow0, ow1) (the same for every row oh), so the inner loops
 // carry no bounds tests: zeros left and right, and a straight copy (stride 1) or a strided gather.
 // im2col splits the rows (c, r, s) over the cores; col2im splits the image planes (n, c), so no two
-// threads ever add into the same element. Neither allocates.
+// threads ever add into the same element. Neither allocates beyond col2im's table of R S taps.
+// (The Cpu conv ops no longer call Im2Col: their GEMMs read the image directly, CpuBackend.ConvGemm.cs.)
 public sealed partial class CpuBackend
 {
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
@@ -51,34 +52,63 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void Col2Im(Tensor cols, Tensor x, ConvGeometry g)
+    public unsafe void Col2Im(Tensor cols, Tensor x, ConvGeometry g)
     {
         RequireContiguous("col2im", x, cols);
         float[] xs = Data(x), cs = Data(cols);
         int xOffset = x.Offset, cOffset = cols.Offset;
+        var taps = Col2ImTaps(g);
         CpuParallel.For(g.N * g.C, (long)g.R * g.S * g.Positions, (p0, p1) =>
         {
-            for (int p = p0; p < p1; p++) Col2ImPlane(cs, cOffset, xs, xOffset + p * g.H * g.W, g, p / g.C, p % g.C);
+            fixed (float* px = xs, pc = cs)
+            fixed (Col2ImTap* pt = taps)
+                for (int p = p0; p < p1; p++)
+                {
+                    int n = p / g.C, c = p % g.C;
+                    Col2ImPlane(pc + cOffset + (long)c * g.R * g.S * g.Columns + n * g.Positions, px + xOffset + (long)p * g.H * g.W, pt, taps.Length, g);
+                }
         });
     }
 
-    // x[n, c] (an H x W plane) += the R S taps' shares from cols.
-    private static void Col2ImPlane(float[] cs, int cOffset, float[] xs, int plane, ConvGeometry g, int n, int c)
+    // Tap (r, s) of every plane: its row of cols (relative to row (c, 0, 0)), where output (oh, ow) lands
+    // in the plane (shift + oh Stride W + ow Stride) and the outputs that land inside it. The same for all
+    // planes, so computed once per call (the divisions of ValidRange stay out of the plane loop).
+    private readonly record struct Col2ImTap(int Row, int Shift, int Oh0, int Oh1, int Ow0, int Ow1);
+
+    private static Col2ImTap[] Col2ImTaps(ConvGeometry g)
     {
+        var taps = new Col2ImTap[g.R * g.S];
         for (int r = 0; r < g.R; r++)
             for (int s = 0; s < g.S; s++)
             {
                 int dh = r * g.Dilation - g.Padding, dw = s * g.Dilation - g.Padding;
-                var (ow0, ow1) = ValidRange(dw, g.Stride, g.W, g.OW);
                 var (oh0, oh1) = ValidRange(dh, g.Stride, g.H, g.OH);
-                int rowStart = cOffset + ((c * g.R + r) * g.S + s) * g.Columns + n * g.Positions;
-                for (int oh = oh0; oh < oh1; oh++)
+                var (ow0, ow1) = ValidRange(dw, g.Stride, g.W, g.OW);
+                taps[r * g.S + s] = new Col2ImTap((r * g.S + s) * g.Columns, dh * g.W + dw, oh0, oh1, ow0, ow1);
+            }
+        return taps;
+    }
+
+    // plane (an H x W plane of x) += the R S taps' shares; src: row (c, 0, 0) of cols at this image's first column.
+    private static unsafe void Col2ImPlane(float* src, float* plane, Col2ImTap* taps, int tapCount, ConvGeometry g)
+    {
+        int stride = g.Stride, rowStep = g.Stride * g.W;
+        for (int t = 0; t < tapCount; t++)
+        {
+            var tap = taps[t];
+            float* from = src + tap.Row + tap.Oh0 * g.OW;
+            float* to = plane + tap.Shift + tap.Oh0 * rowStep;
+            int count = tap.Ow1 - tap.Ow0;
+            for (int oh = tap.Oh0; oh < tap.Oh1; oh++, from += g.OW, to += rowStep)
+            {
+                if (stride == 1) AddInto(new ReadOnlySpan<float>(from + tap.Ow0, count), new Span<float>(to + tap.Ow0, count));
+                else
                 {
-                    int src = rowStart + oh * g.OW, dst = plane + (oh * g.Stride + dh) * g.W + dw;
-                    if (g.Stride == 1) AddInto(cs.AsSpan(src + ow0, ow1 - ow0), xs.AsSpan(dst + ow0, ow1 - ow0));
-                    else for (int ow = ow0; ow < ow1; ow++) xs[dst + ow * g.Stride] += cs[src + ow];
+                    float* d = to + tap.Ow0 * stride;
+                    for (int ow = tap.Ow0; ow < tap.Ow1; ow++, d += stride) *d += from[ow];
                 }
             }
+        }
     }
 
     // The outputs o in [0, count) whose tap o stride + shift lands in [0, size).

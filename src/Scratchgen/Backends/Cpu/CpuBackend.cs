@@ -78,7 +78,9 @@ public sealed partial class CpuBackend : IBackend
             for (int r = r0; r < r1; r++)
             {
                 int di = rows.RowStart(0, r), si = rows.RowStart(1, r);
-                for (int i = 0; i < n; i++, di += sd, si += ss) d[di] = s[si];
+                if (sd == 1 && ss == 0) d.AsSpan(di, n).Fill(s[si]); // a broadcast row (a bias over a plane, say)
+                else if (sd == 1 && ss == 1) s.AsSpan(si, n).CopyTo(d.AsSpan(di, n));
+                else for (int i = 0; i < n; i++, di += sd, si += ss) d[di] = s[si];
             }
         });
     }

@@ -9,44 +9,29 @@ namespace Scratchgen.Ops;
 //                                                    and ow Stride - Padding + s Dilation = iw  of  w[k, c, r, s] x[n, k, oh, ow]
 //   x: (N, K, OH, OW), w: (K, C, R, S) (PyTorch's (Cin, Cout, kH, kW)), b: (C) or none -> y: (N, C, H, W)
 // Lowered to the conv input-gradient path, never a scatter loop over x:
-//   cols (C R S, N OH OW) = W^T (C R S, K) @ X^T (K, N OH OW),  y = col2im(cols) + b
-//   walked in chunks of images (ConvLowering.ChunkImages) so the columns stay a small, cached scratch.
+//   cols (C R S, N OH OW) = W^T (C R S, K) @ X^T (K, N OH OW),  y = b + col2im(cols)
+//   the backend primitive IBackend.Col2ImMatMul (chunks of images, so the columns stay a small, cached scratch).
 // dx = conv2d(dy, w)                 (this op's adjoint is the convolution)
 // dw = conv2d_weight_grad(dy, x)     = X^T (K, N OH OW) @ im2col(dy)^T
 // db = sum of dy over n, ih, iw
-// Saves X^T (the reordered x, x's size) for dw when w needs a gradient. xt: X^T when the caller
-// already has it (conv2d's backward reorders dy once for dx and dw).
-internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeometry g, Tensor? xt = null) : Op(b == null ? [x, w] : [x, w, b])
+// Nothing is saved beyond the inputs.
+internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeometry g) : Op(b == null ? [x, w] : [x, w, b])
 {
-    private Tensor? _xt;
-
     public override string Name => "conv_transpose2d";
     public override string Rule => "dx = conv2d(dy, w), dw = x^T @ im2col(dy)^T, db = sum(dy)";
 
     protected override Tensor Forward()
     {
-        xt ??= ConvLowering.ChannelsFirst(x);
-        if (GradMode.IsEnabled && w.RequiresGrad) _xt = xt;
-        var wt = ConvLowering.AsMatrix(w).Transpose(0, 1);
         var y = NewOutput([g.N, g.C, g.H, g.W]);
-        // Chunks of images: cols = W^T @ X^T[:, chunk] into the scratch, then col2im into those images.
-        int chunk = ConvLowering.ChunkImages(g), p = g.Positions;
-        var scratch = ConvLowering.Scratch(x, g, chunk);
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
-        {
-            int count = Math.Min(chunk, g.N - n0);
-            var part = ConvLowering.Prefix(scratch, g.PatchSize, count * p);
-            ConvLowering.Gemm(wt, ConvLowering.ColumnRange(xt, n0 * p, count * p), part, accumulate: false);
-            Backend.Col2Im(part, ConvLowering.Images(y, n0, count), g with { N = count });
-        }
-        if (b != null) Backend.Zip(y, ConvLowering.BiasPlanes(b, y.Dims), y, default(AddFn));
+        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // col2im then adds onto the bias
+        Backend.Col2ImMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g);
         return y;
     }
 
     public override Tensor?[] Backward(Tensor dOut) =>
     [
         x.RequiresGrad ? new Conv2dOp(dOut, w, null, g).Run() : null,
-        w.RequiresGrad ? new Conv2dWeightGradOp(dOut, x, g, null, _xt).Run() : null,
+        w.RequiresGrad ? new Conv2dWeightGradOp(dOut, x, g).Run() : null,
         .. b != null ? [b.RequiresGrad ? dOut.Sum([0, 2, 3]) : null] : Array.Empty<Tensor?>(),
     ];
 }

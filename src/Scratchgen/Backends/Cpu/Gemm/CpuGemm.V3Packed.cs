@@ -44,7 +44,14 @@ internal static partial class CpuGemm
         if (HandleEmpty(m, n, k, c, ldc, accumulate))
             return;
 
-        var job = new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate), maxThreads);
+    }
+
+    // Picks the split and the thread count for one job and runs it (shared by V3Packed and the
+    // indexed entry of CpuGemm.Indexed.cs).
+    private static unsafe void Run(GemmJob job, int maxThreads)
+    {
+        int m = job.M, n = job.N, k = job.K;
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         bool splitN = m <= n ? nPanels >= 2 : mPanels < 2;
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, splitN ? nPanels : mPanels);
@@ -56,8 +63,36 @@ internal static partial class CpuGemm
     }
 
     // One GEMM call's arguments, as a value each thread of the fork-join gets a copy of.
-    internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
+    // index: offset tables for the operands given as indexed matrices (CpuGemm.Indexed.cs); an operand
+    // with tables ignores its leading dimension and transpose flag.
+    internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate,
+        GemmIndex index = default)
     {
+        internal int M => m;
+        internal int N => n;
+        internal int K => k;
+
+        // Packs op(A)[i0.., p0..] (mc x kc) into 6-row panels, from whichever form A was given in.
+        private void PackBlockA(int mc, int kc, int i0, int p0, float* dst)
+        {
+            if (index.ARows != null) PackAIndexed(mc, kc, a, index.ARows + i0, index.ACols + p0, dst);
+            else PackA(mc, kc, a, lda, transA, i0, p0, dst);
+        }
+
+        // Packs op(B)[p0.., j0..] (kc x nc) into 16-column panels, from whichever form B was given in.
+        private void PackBlockB(int kc, int nc, int p0, int j0, float* dst)
+        {
+            if (index.BRows != null) PackBIndexed(kc, nc, b, index.BRows, index.BCols, p0, j0, dst);
+            else PackB(kc, nc, b, ldb, transB, p0, j0, dst);
+        }
+
+        // C[i0.., j0..] (mc x nc) (+)= packed A block @ packed B block, into C's strided or indexed form.
+        private void Compute(int mc, int nc, int kc, float* aPack, float* bPack, int i0, int j0, bool add)
+        {
+            if (index.CRows != null) MacroKernelIndexed(mc, nc, kc, aPack, bPack, c, index.CRows + i0, index.CCols + j0, add);
+            else MacroKernel(mc, nc, kc, aPack, bPack, c + (long)i0 * ldc + j0, ldc, add);
+        }
+
         // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
         // is shared: thread t packs its share of the 6-row panels into a0/a1 (alternating, so a thread
         // may pack block s+1 while another still computes on block s), then all meet at the barrier.
@@ -75,17 +110,17 @@ internal static partial class CpuGemm
                     int kc = Math.Min(KC, k - pc);
                     bool add = accumulate || pc > 0;
                     if (j1 > j0)
-                        PackB(kc, j1 - j0, b, ldb, transB, pc, jc + j0, bPack);
+                        PackBlockB(kc, j1 - j0, pc, jc + j0, bPack);
                     for (int ic = 0; ic < m; ic += MC, block++)
                     {
                         int mc = Math.Min(MC, m - ic);
                         float* aPack = (block & 1) == 0 ? a0 : a1;
                         (int r0, int r1) = Share(mc, MR, t, count);
                         if (r1 > r0)
-                            PackA(r1 - r0, kc, a, lda, transA, ic + r0, pc, aPack + (long)r0 * kc);
+                            PackBlockA(r1 - r0, kc, ic + r0, pc, aPack + (long)r0 * kc);
                         barrier?.SignalAndWait(block);
                         if (j1 > j0)
-                            MacroKernel(mc, j1 - j0, kc, aPack, bPack, c + (long)ic * ldc + jc + j0, ldc, add);
+                            Compute(mc, j1 - j0, kc, aPack, bPack, ic, jc + j0, add);
                     }
                 }
             }
@@ -109,13 +144,13 @@ internal static partial class CpuGemm
                     float* bPack = (block & 1) == 0 ? b0 : b1;
                     (int q0, int q1) = Share(nc, NR, t, count);
                     if (q1 > q0)
-                        PackB(kc, q1 - q0, b, ldb, transB, pc, jc + q0, bPack + (long)q0 * kc);
+                        PackBlockB(kc, q1 - q0, pc, jc + q0, bPack + (long)q0 * kc);
                     barrier?.SignalAndWait(block);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
-                        PackA(mc, kc, a, lda, transA, ic, pc, aPack);
-                        MacroKernel(mc, nc, kc, aPack, bPack, c + (long)ic * ldc + jc, ldc, add);
+                        PackBlockA(mc, kc, ic, pc, aPack);
+                        Compute(mc, nc, kc, aPack, bPack, ic, jc, add);
                     }
                 }
             }

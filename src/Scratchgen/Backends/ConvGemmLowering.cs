@@ -1,0 +1,103 @@
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends;
+
+/// <summary>
+/// The three convolution GEMMs, written with the primitives every backend has (Im2Col, Col2Im, MatMul,
+/// Copy): the defaults of <see cref="IBackend.Im2ColMatMul"/>, <see cref="IBackend.MatMulIm2ColT"/> and
+/// <see cref="IBackend.Col2ImMatMul"/>. The batch becomes the GEMM's column dimension (N OH OW), so an NCHW
+/// tensor (N, K, OH, OW) is reordered to the channels-first matrix (K, N OH OW) and back. A full im2col
+/// matrix is big (13 MB for the DCGAN's 64->128 layer), so the batch is walked in chunks of images whose
+/// columns fit <see cref="ScratchFloats"/>: one scratch buffer per call, reused by every chunk, and the
+/// col2im or GEMM that reads a chunk finds it still in cache. The Cpu backend overrides all three with a
+/// GEMM that reads and writes the NCHW tensors and the image directly (CpuBackend.ConvGemm.cs).
+/// </summary>
+internal static class ConvGemmLowering
+{
+    /// <summary>Target size of one chunk's im2col matrix: 2 MB of float32.</summary>
+    public const int ScratchFloats = 1 << 19;
+
+    /// <summary>Images per chunk: as many as keep the chunk's columns within <see cref="ScratchFloats"/> (at least 1).</summary>
+    public static int ChunkImages(ConvGeometry g) => Math.Clamp(ScratchFloats / Math.Max(1, g.PatchSize * g.Positions), 1, g.N);
+
+    /// <summary>y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), chunk by chunk of images.</summary>
+    public static void Im2ColMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate)
+    {
+        int chunk = ChunkImages(g), p = g.Positions;
+        var cols = Scratch(x, g.PatchSize * chunk * p);
+        var yt = Scratch(x, g.K * chunk * p);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int count = Math.Min(chunk, g.N - n0);
+            var part = Prefix(cols, g.PatchSize, count * p);
+            var ytPart = Prefix(yt, g.K, count * p);
+            var yImages = Reshaped(Images(y, n0, count), [count, g.K, p]);
+            if (accumulate) backend.Copy(ChannelsFirstView(yImages, count, g.K, p), Reshaped(ytPart, [g.K, count, p]));
+            backend.Im2Col(Images(x, n0, count), part, g with { N = count });
+            backend.MatMul(As3D(w), As3D(part), As3D(ytPart), accumulate);
+            backend.Copy(BatchFirstView(ytPart, count, g.K, p), yImages);
+        }
+    }
+
+    /// <summary>dW (K, C R S) (+)= dY^T (K, N OH OW) @ im2col(x)^T with dy (N, K, OH, OW), summed chunk by chunk.</summary>
+    public static void MatMulIm2ColT(IBackend backend, Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate)
+    {
+        int chunk = ChunkImages(g), p = g.Positions;
+        var cols = Scratch(x, g.PatchSize * chunk * p);
+        var dyt = Scratch(x, g.K * chunk * p);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int count = Math.Min(chunk, g.N - n0);
+            var part = Prefix(cols, g.PatchSize, count * p);
+            var dytPart = Prefix(dyt, g.K, count * p);
+            backend.Copy(ChannelsFirstView(Images(dy, n0, count), count, g.K, p), Reshaped(dytPart, [g.K, count, p]));
+            backend.Im2Col(Images(x, n0, count), part, g with { N = count });
+            var partT = new Tensor(part.Storage, [count * p, g.PatchSize], [1, count * p], part.Offset);
+            backend.MatMul(As3D(dytPart), As3D(partT), As3D(dw), accumulate || n0 > 0);
+        }
+    }
+
+    /// <summary>y (N, C, H, W) += col2im(W^T (C R S, K) @ X^T (K, N OH OW)) with x (N, K, OH, OW), chunk by chunk:
+    /// the convolution's input gradient, and the transposed convolution's forward.</summary>
+    public static void Col2ImMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g)
+    {
+        int chunk = ChunkImages(g), p = g.Positions;
+        var cols = Scratch(x, g.PatchSize * chunk * p);
+        var xt = Scratch(x, g.K * chunk * p);
+        var wt = new Tensor(w.Storage, [g.PatchSize, g.K], [1, g.PatchSize], w.Offset);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int count = Math.Min(chunk, g.N - n0);
+            var part = Prefix(cols, g.PatchSize, count * p);
+            var xtPart = Prefix(xt, g.K, count * p);
+            backend.Copy(ChannelsFirstView(Images(x, n0, count), count, g.K, p), Reshaped(xtPart, [g.K, count, p]));
+            backend.MatMul(As3D(wt), As3D(xtPart), As3D(part), accumulate: false);
+            backend.Col2Im(part, Images(y, n0, count), g with { N = count });
+        }
+    }
+
+    // t (count, K, P) contiguous, seen as (K, count, P).
+    private static Tensor ChannelsFirstView(Tensor t, int count, int k, int p) => new(t.Storage, [k, count, p], [p, k * p, 1], t.Offset);
+
+    // m (K, count P) contiguous, seen as (count, K, P).
+    private static Tensor BatchFirstView(Tensor m, int count, int k, int p) => new(m.Storage, [count, k, p], [p, count * p, 1], m.Offset);
+
+    private static Tensor Scratch(Tensor like, int length) => new(like.Backend.Allocate(like.DType, length), [length]);
+
+    // The first rows x cols elements of a scratch buffer as a contiguous (rows, cols) matrix.
+    private static Tensor Prefix(Tensor scratch, int rows, int cols) => new(scratch.Storage, [rows, cols], [cols, 1], scratch.Offset);
+
+    // Images [n0, n0 + count) of a contiguous (N, ...) tensor.
+    private static Tensor Images(Tensor t, int n0, int count)
+    {
+        int per = t.Numel / t.Dims[0];
+        int[] dims = [count, .. t.Dims[1..]];
+        return new Tensor(t.Storage, dims, Shapes.ContiguousStrides(dims), t.Offset + n0 * per);
+    }
+
+    // A contiguous tensor's elements in another shape.
+    private static Tensor Reshaped(Tensor t, int[] dims) => new(t.Storage, dims, Shapes.ContiguousStrides(dims), t.Offset);
+
+    // A rank-2 view as the (1, rows, cols) batch MatMul takes.
+    private static Tensor As3D(Tensor t) => new(t.Storage, [1, t.Dims[0], t.Dims[1]], [0, t.StrideArray[0], t.StrideArray[1]], t.Offset);
+}

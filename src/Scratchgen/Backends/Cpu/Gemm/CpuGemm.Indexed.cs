@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Scratchgen.Backends.Cpu.Gemm;
+
+// Offset tables for GEMM operands that are not strided matrices: X[i, j] = x[xRows[i] + xCols[j]]
+// (null tables: that operand is the usual strided matrix).
+internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, int* bRows = null, int* bCols = null, int* cRows = null, int* cCols = null)
+{
+    public int* ARows => aRows;
+    public int* ACols => aCols;
+    public int* BRows => bRows;
+    public int* BCols => bCols;
+    public int* CRows => cRows;
+    public int* CCols => cCols;
+}
+
+// V3 with indexed operands: C (m x n) (+)= A (m x k) * B (k x n), where any of A, B and C may be given by
+// two offset tables into its buffer instead of a leading dimension:
+//   A[i, p] = a[aRows[i] + aCols[p]],  B[p, j] = b[bRows[p] + bCols[j]],  C[i, j] = c[cRows[i] + cCols[j]]
+// A strided matrix is the case rows[i] = i ld, cols[j] = j; the point is the matrices that are not
+// strided views, which the convolutions need (CpuBackend.ConvGemm.cs builds the tables):
+//   im2col of a zero-padded image batch (rows (c, r, s), columns (n, oh, ow)) and its transpose as B,
+//   so the im2col matrix is never written;
+//   an NCHW tensor (N, K, P) read or written as the (K, N P) matrix (rows k P, columns n K P + p) as A, B
+//   or C, so no reorder to channels-first and back.
+// Only packing and the final store change; the blocking, threads and micro-kernel are V3's.
+//   B: each 16-column panel loads its 16 column offsets once as two int vectors, and each of its kc
+//      rows is two AVX2 gathers at b + bRows[p]; a ragged last panel gathers under a mask.
+//   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; where 8 consecutive p are
+//      one run in memory (an NCHW tensor between image boundaries) 8 of each row at once through an
+//      8x8 transpose, as PackA does, else one p at a time.
+//   C: each 6x16 tile is computed into a stack tile and then added or stored through the tables.
+// Offsets are int32 and must stay inside their buffers.
+internal static partial class CpuGemm
+{
+    internal static unsafe void SgemmIndexed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, GemmIndex index, int maxThreads = 0)
+    {
+        if (m <= 0 || n <= 0)
+            return;
+        if (index.CRows != null && k <= 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) c[index.CRows[i] + index.CCols[j]] = 0f;
+            return;
+        }
+        if (HandleEmpty(m, n, k, c, ldc, accumulate))
+            return;
+        if (!SimdSupported)
+        {
+            IndexedNaive(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index);
+            return;
+        }
+        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index), maxThreads > 0 ? maxThreads : Environment.ProcessorCount);
+    }
+
+    // Panels of 16 columns of B[p0.., j0..] (kc x nc): dst[q 16 kc + p 16 + jj] = b[bRows[p0 + p] + bCols[j0 + q 16 + jj]].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackBIndexed(int kc, int nc, float* b, int* bRows, int* bCols, int p0, int j0, float* dst)
+    {
+        int* rows = bRows + p0;
+        int* offsets = stackalloc int[NR];
+        int* live = stackalloc int[NR];
+        for (int q0 = 0; q0 < nc; q0 += NR, dst += NR * kc)
+        {
+            int cols = Math.Min(NR, nc - q0);
+            int* colOffsets = bCols + j0 + q0;
+            if (cols == NR)
+            {
+                Vector256<int> lo = Avx.LoadVector256(colOffsets), hi = Avx.LoadVector256(colOffsets + 8);
+                for (int p = 0; p < kc; p++)
+                {
+                    float* row = b + rows[p];
+                    Avx.StoreAligned(dst + p * NR, Avx2.GatherVector256(row, lo, 4));
+                    Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherVector256(row, hi, 4));
+                }
+            }
+            else
+            {
+                for (int jj = 0; jj < NR; jj++)
+                {
+                    offsets[jj] = jj < cols ? colOffsets[jj] : 0;
+                    live[jj] = jj < cols ? -1 : 0;
+                }
+                Vector256<int> lo = Avx.LoadVector256(offsets), hi = Avx.LoadVector256(offsets + 8);
+                Vector256<float> maskLo = Avx.LoadVector256(live).AsSingle(), maskHi = Avx.LoadVector256(live + 8).AsSingle();
+                for (int p = 0; p < kc; p++)
+                {
+                    float* row = b + rows[p];
+                    Avx.StoreAligned(dst + p * NR, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, lo, maskLo, 4));
+                    Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, hi, maskHi, 4));
+                }
+            }
+        }
+    }
+
+    // Panels of 6 rows of A (mc x kc), rows and cols already offset to the block: dst[r 6 kc + p 6 + ii] =
+    // a[rows[r 6 + ii] + cols[p]], zeros past the last row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackAIndexed(int mc, int kc, float* a, int* rows, int* cols, float* dst)
+    {
+        float** r = stackalloc float*[MR];
+        for (int r0 = 0; r0 < mc; r0 += MR, dst += MR * kc)
+        {
+            int live = Math.Min(MR, mc - r0);
+            for (int ii = 0; ii < MR; ii++) r[ii] = a + rows[r0 + Math.Min(ii, live - 1)];
+            float* r0p = r[0], r1p = r[1], r2p = r[2], r3p = r[3], r4p = r[4], r5p = r[5];
+            Vector256<float> zero = Vector256<float>.Zero;
+            int p = 0;
+            // Where 8 consecutive p are one run of every row (no image boundary inside), load 8 from each
+            // row and transpose, as PackA does; p + 8 < kc keeps the 2 spare lanes of each store inside
+            // this panel (see PackA).
+            for (; p + 8 < kc; p += 8)
+            {
+                int o = cols[p];
+                if (cols[p + 7] - o == 7)
+                    Transpose8x8(Avx.LoadVector256(r0p + o), Avx.LoadVector256(r1p + o), Avx.LoadVector256(r2p + o),
+                        Avx.LoadVector256(r3p + o), Avx.LoadVector256(r4p + o), Avx.LoadVector256(r5p + o), zero, zero, dst + p * MR, MR);
+                else
+                    for (int q = p; q < p + 8; q++) PackAColumn(r0p, r1p, r2p, r3p, r4p, r5p, cols[q], dst + q * MR);
+            }
+            for (; p < kc; p++) PackAColumn(r0p, r1p, r2p, r3p, r4p, r5p, cols[p], dst + p * MR);
+            for (int ii = live; ii < MR; ii++) // rows past the edge: zeros, as PackA writes them
+                for (int q = 0; q < kc; q++) dst[q * MR + ii] = 0f;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PackAColumn(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int o, float* d)
+    {
+        d[0] = r0[o]; d[1] = r1[o]; d[2] = r2[o]; d[3] = r3[o]; d[4] = r4[o]; d[5] = r5[o];
+    }
+
+    // C block (mc x nc) (+)= packed A block * packed B block, tile by tile through a stack tile, with C
+    // addressed by its tables (rows, cols already offset to the block's first row and column).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MacroKernelIndexed(int mc, int nc, int kc, float* aPack, float* bPack, float* c, int* rows, int* cols, bool add)
+    {
+        float* tile = stackalloc float[MR * NR];
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            float* bp = bPack + (long)jr * kc;
+            int* tileCols = cols + jr;
+            bool contiguous = nr == NR && tileCols[NR - 1] - tileCols[0] == NR - 1;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                Kernel6x16(kc, aPack + (long)ir * kc, bp, tile, NR, add: false);
+                for (int i = 0; i < mr; i++)
+                {
+                    float* row = c + rows[ir + i];
+                    float* t = tile + i * NR;
+                    if (contiguous)
+                    {
+                        // The 16 columns are one run of C (no image boundary inside the tile): two vectors.
+                        float* dst = row + tileCols[0];
+                        Vector256<float> lo = Avx.LoadVector256(t), hi = Avx.LoadVector256(t + 8);
+                        if (add)
+                        {
+                            lo = Avx.Add(lo, Avx.LoadVector256(dst));
+                            hi = Avx.Add(hi, Avx.LoadVector256(dst + 8));
+                        }
+                        Avx.Store(dst, lo);
+                        Avx.Store(dst + 8, hi);
+                    }
+                    else
+                    {
+                        for (int j = 0; j < nr; j++)
+                        {
+                            float* e = row + tileCols[j];
+                            *e = add ? *e + t[j] : t[j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Without AVX2: the triple loop (as V1Naive), every operand read through its tables or leading dimension.
+    internal static unsafe void IndexedNaive(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, GemmIndex index)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    float av = index.ARows != null ? a[index.ARows[i] + index.ACols[p]] : transA ? a[(long)p * lda + i] : a[(long)i * lda + p];
+                    float bv = index.BRows != null ? b[index.BRows[p] + index.BCols[j]] : transB ? b[(long)j * ldb + p] : b[(long)p * ldb + j];
+                    sum += av * bv;
+                }
+                float* cij = index.CRows != null ? c + index.CRows[i] + index.CCols[j] : c + (long)i * ldc + j;
+                *cij = accumulate ? *cij + sum : sum;
+            }
+    }
+}

@@ -1,0 +1,60 @@
+using Scratchgen.Backends;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+using Scratchgen.Tests.Support;
+
+namespace Scratchgen.Tests.Backends;
+
+/// <summary>The Cpu backend's three convolution GEMMs, which read the image through offset tables instead of an
+/// im2col matrix and read/write NCHW tensors without reordering them (CpuBackend.ConvGemm.cs), against the
+/// Reference backend's chunked im2col + matmul + reorders (ConvGemmLowering) in float64, on awkward
+/// geometries: batch 1 and odd batches, odd images, 1 and 33 channels, stride, padding and dilation
+/// combinations, one image per chunk of the input gradient on either side, with accumulate on and off (the start values are random, so an accumulate that drops
+/// them or a store that misses an element shows).</summary>
+public sealed class CpuConvGemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 7, 7, 1, 3, 3, 1, 0, 1)]
+    [InlineData(3, 3, 5, 7, 4, 3, 3, 1, 1, 1)]
+    [InlineData(2, 5, 14, 14, 19, 4, 4, 2, 1, 1)]
+    [InlineData(1, 33, 9, 11, 7, 2, 3, 2, 2, 2)]
+    [InlineData(5, 2, 28, 28, 17, 4, 4, 2, 1, 1)]
+    [InlineData(2, 7, 8, 6, 33, 1, 1, 3, 0, 1)]
+    [InlineData(7, 4, 13, 13, 6, 5, 5, 1, 2, 1)]
+    [InlineData(3, 32, 33, 31, 8, 3, 3, 1, 1, 1)] // 288 x 1023 columns per image: 3 chunks in the Reference lowering
+    [InlineData(2, 64, 64, 64, 2, 3, 3, 1, 1, 1)] // 576 x 4096 columns per image, over the Cpu dx's 8 MB: one image per chunk
+    public void ConvGemms_MatchReference(int n, int c, int h, int w, int k, int r, int s, int stride, int padding, int dilation)
+    {
+        var g = new ConvGeometry(n, c, h, w, k, r, s, stride, padding, dilation);
+        var rng = new Rng(11);
+        var x = Tensor.RandN([n, c, h, w], rng, backend: Backend.Cpu);
+        var wm = Tensor.RandN([k, g.PatchSize], rng, backend: Backend.Cpu);
+        var dy = Tensor.RandN([n, k, g.OH, g.OW], rng, backend: Backend.Cpu);
+        var yStart = Tensor.RandN([n, k, g.OH, g.OW], rng, backend: Backend.Cpu);
+        var dwStart = Tensor.RandN([k, g.PatchSize], rng, backend: Backend.Cpu);
+        var dxStart = Tensor.RandN([n, c, h, w], rng, backend: Backend.Cpu);
+        IBackend cpu = Backend.Cpu, reference = Backend.Reference;
+        Tensor R(Tensor t) => t.To(reference, DType.Float64);
+
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var y = yStart.Clone();
+            var yWant = R(yStart);
+            cpu.Im2ColMatMul(wm, x, y, g, accumulate);
+            reference.Im2ColMatMul(R(wm), R(x), yWant, g, accumulate);
+            Close.Assert(yWant.ToDoubleArray(), y.ToDoubleArray(), 1e-4, 1e-4, $"im2col_matmul {g} accumulate={accumulate}");
+
+            var dw = dwStart.Clone();
+            var dwWant = R(dwStart);
+            cpu.MatMulIm2ColT(dy, x, dw, g, accumulate);
+            reference.MatMulIm2ColT(R(dy), R(x), dwWant, g, accumulate);
+            Close.Assert(dwWant.ToDoubleArray(), dw.ToDoubleArray(), 1e-4, 1e-4, $"matmul_im2col_t {g} accumulate={accumulate}");
+        }
+
+        var dx = dxStart.Clone();
+        var dxWant = R(dxStart);
+        cpu.Col2ImMatMul(wm, dy, dx, g);
+        reference.Col2ImMatMul(R(wm), R(dy), dxWant, g);
+        Close.Assert(dxWant.ToDoubleArray(), dx.ToDoubleArray(), 1e-4, 1e-4, $"col2im_matmul {g}");
+    }
+}
