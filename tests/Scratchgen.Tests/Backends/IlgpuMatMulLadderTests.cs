@@ -53,6 +53,7 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
     [InlineData(1, 128, 1024, 3136, 132, 8)]   // a conv weight gradient: 8 tiles -> 8 chunks fill 64 groups
     [InlineData(2, 128, 1, 6272, 132, 1)]      // batched: not split
     [InlineData(1, 4096, 4096, 4096, 132, 1)]  // the tiles already fill the device
+    [InlineData(1, 1024, 1024, 1024, 132, 1)]  // 64 tiles keep half the device busy: measured slower split (H100, first split-K version)
     [InlineData(1, 128, 1, 512, 132, 1)]       // K too short to be worth it
     [InlineData(1, 128, 1, 1031, 132, 1)]      // a prime K has no even split
     public void AutoSplitK_FillsTheDeviceWithEvenChunks(int batch, int m, int n, int k, int multiprocessors, int expected) =>

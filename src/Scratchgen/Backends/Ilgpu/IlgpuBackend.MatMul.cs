@@ -82,24 +82,32 @@ public sealed partial class IlgpuBackend
         var bParts = new Tensor(b.Storage, [parts, chunk, n], [chunk * sb[1], sb[1], sb[2]], b.Offset);
         using var partial = Temporary(parts * m * n, [parts, m, n]);
         MatMul(aParts, bParts, partial.Tensor, accumulate: false, variant, splitK: 1);
-        if (!accumulate)
+        if (!accumulate && c.IsContiguous)
         {
-            Reduce(partial.Tensor, c, default(Ops.SumFn));
+            SumParts(partial, ViewOf(c), c.Offset, m * n, parts);
             return;
         }
         using var sum = Temporary(m * n, [1, m, n]);
-        Reduce(partial.Tensor, sum.Tensor, default(Ops.SumFn));
-        Zip(c, sum.Tensor, c, default(Ops.AddFn));
+        SumParts(partial, sum.Storage.View, 0, m * n, parts);
+        if (accumulate) Zip(c, sum.Tensor, c, default(Ops.AddFn));
+        else Copy(sum.Tensor, c);
+    }
+
+    private void SumParts(ScratchTensor partial, ArrayView<float> dst, int dstOffset, int count, int parts)
+    {
+        lock (_gate)
+            Kernel("matmul-split-k-sum", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(
+                MatMulKernels.SumParts))(count, partial.Storage.View, dst, dstOffset, count, parts);
     }
 
     /// <summary>How many chunks of K to split a product into: enough groups to fill about every
     /// multiprocessor, chunks of at least 256, a count that divides K; 1 (no split) when the output
-    /// tiles already fill the device, for batched products, or for short K.</summary>
+    /// tiles already fill a quarter of the device, for batched products, or for short K.</summary>
     internal static int AutoSplitK(int batch, int m, int n, int k, int tile, int multiprocessors)
     {
         if (batch != 1 || k < 1024) return 1;
         long tiles = (long)((m + tile - 1) / tile) * ((n + tile - 1) / tile);
-        if (tiles >= multiprocessors) return 1;
+        if (4 * tiles > multiprocessors) return 1; // a quarter of the device busy already: measured no gain at 1024^2 (64 tiles)
         long want = Math.Min(k / 256, (multiprocessors + tiles - 1) / tiles);
         for (long parts = want; parts >= 2; parts--)
             if (k % parts == 0) return (int)parts;
