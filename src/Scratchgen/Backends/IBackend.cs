@@ -91,6 +91,19 @@ public interface IBackend
     void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g) =>
         ConvGemmLowering.Col2ImMatMul(this, w, x, y, g);
 
+    /// <summary>Batch norm's statistics per channel c of x (N, C) or (N, C, H, W): mean[c] and the biased
+    /// variance[c] over the m = Numel / C values of that channel. Default: <see cref="BatchNormLowering"/>.</summary>
+    void BatchNormStats(Tensor x, Tensor mean, Tensor variance) => BatchNormLowering.Stats(this, x, mean, variance);
+
+    /// <summary>y = (x - mean[c]) invStd[c] gamma[c] + beta[c] (gamma, beta optional: 1 and 0).</summary>
+    void BatchNormForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y) =>
+        BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);
+
+    /// <summary>Batch norm's backward in training mode, xhat = (x - mean) invStd: dBeta = sum dy, dGamma =
+    /// sum dy xhat, dx = gamma invStd (dy - sum dy / m - xhat sum(dy xhat) / m), sums per channel.</summary>
+    void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta) =>
+        BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
+
     /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
     /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
     void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);

@@ -9,9 +9,9 @@ namespace Scratchgen.Ops;
 //              running_var  = (1 - momentum) running_var  + momentum var m / (m - 1)   (m values per channel: unbiased)
 //   eval:      y = (x - running_mean) / sqrt(running_var + eps) * gamma + beta
 //   gamma, beta, running_mean, running_var: (C)
-// Written with differentiable ops (mean, sub, pow, mul, add), so the backward, including the terms
-// through mu and var, and its own backward come from the tape. The running statistics are updated
-// in place off the tape; they are never part of the graph in training mode.
+// Training mode is one op, BatchNormTrainOp (fused kernels, its backward beside it); evaluation mode is
+// written with differentiable ops (sub, pow, mul, add), so its backward comes from the tape. The running
+// statistics are updated in place off the tape; they are never part of the graph in training mode.
 internal static class BatchNormFunction
 {
     public static Tensor Apply(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training, double momentum, double eps)
@@ -22,26 +22,21 @@ internal static class BatchNormFunction
         foreach (var (t, name) in new[] { (gamma, "gamma"), (beta, "beta"), (runningMean, "running mean"), (runningVar, "running variance") })
             if (t != null && (t.Rank != 1 || t.Dims[0] != c))
                 throw new ShapeException(op, $"{name} {Shapes.Format(t.Dims)} does not match input {Shapes.Format(x.Dims)} (need ({c}))");
-        int[] axes = x.Rank == 2 ? [0] : [0, 2, 3];
         int[] channelShape = x.Rank == 2 ? [1, c] : [1, c, 1, 1];
         int count = x.Numel / Math.Max(c, 1);
 
-        Tensor xc, variance;
         if (training)
         {
             if (count < 2) throw new ShapeException(op, $"training needs more than one value per channel, got input {Shapes.Format(x.Dims)}");
-            var mean = x.Mean(axes, keepdim: true);
-            xc = x.Sub(mean);
-            variance = xc.Square().Mean(axes, keepdim: true);
-            UpdateRunning(runningMean, mean, momentum, 1.0);
-            UpdateRunning(runningVar, variance, momentum, count / (count - 1.0));
+            var fused = new BatchNormTrainOp(x, gamma, beta, eps);
+            var output = fused.Run();
+            UpdateRunning(runningMean, fused.Mean!, momentum, 1.0);
+            UpdateRunning(runningVar, fused.Variance!, momentum, count / (count - 1.0));
+            return output;
         }
-        else
-        {
-            if (runningMean == null || runningVar == null) throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance");
-            xc = x.Sub(runningMean.Reshape(channelShape));
-            variance = runningVar.Reshape(channelShape);
-        }
+        if (runningMean == null || runningVar == null) throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance");
+        var xc = x.Sub(runningMean.Reshape(channelShape));
+        var variance = runningVar.Reshape(channelShape);
         // gamma is folded into the per-channel scale first: (1, C) work instead of another full pass.
         var scale = variance.Add(eps).Pow(-0.5);
         if (gamma != null) scale = scale.Mul(gamma.Reshape(channelShape));

@@ -1,0 +1,56 @@
+using Scratchgen.Autograd;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends;
+
+/// <summary>
+/// The batch-norm primitives of <see cref="IBackend"/> written with the backend's ordinary kernels
+/// (reductions and elementwise ops, off the tape): the default for backends without fused kernels
+/// (Reference, ILGPU), and the oracle the Cpu backend's fused kernels are tested against.
+/// x, dy, y, dx: (N, C) or (N, C, H, W); mean, invStd, gamma, beta, dGamma, dBeta: (C); m = x.Numel / C.
+/// </summary>
+internal static class BatchNormLowering
+{
+    private static int[] Axes(Tensor x) => x.Rank == 2 ? [0] : [0, 2, 3];
+
+    private static int[] ChannelShape(Tensor x) => x.Rank == 2 ? [1, x.Dims[1]] : [1, x.Dims[1], 1, 1];
+
+    /// <summary>mean[c] = sum x / m, variance[c] = sum (x - mean)^2 / m (biased).</summary>
+    public static void Stats(IBackend b, Tensor x, Tensor mean, Tensor variance)
+    {
+        using var _ = GradMode.NoGrad();
+        var mu = x.Mean(Axes(x), keepdim: true);
+        b.Copy(mu.Reshape([x.Dims[1]]), mean);
+        b.Copy(x.Sub(mu).Square().Mean(Axes(x)), variance);
+    }
+
+    /// <summary>y = (x - mean) invStd gamma + beta.</summary>
+    public static void Forward(IBackend b, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y)
+    {
+        using var _ = GradMode.NoGrad();
+        var shape = ChannelShape(x);
+        var scale = gamma != null ? invStd.Mul(gamma) : invStd;
+        var result = x.Sub(mean.Reshape(shape)).Mul(scale.Reshape(shape));
+        if (beta != null) result = result.Add(beta.Reshape(shape));
+        b.Copy(result, y);
+    }
+
+    /// <summary>With xhat = (x - mean) invStd: dBeta = sum dy, dGamma = sum dy xhat,
+    /// dx = gamma invStd (dy - sum dy / m - xhat sum(dy xhat) / m) (gamma = 1 when absent).</summary>
+    public static void Backward(IBackend b, Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
+    {
+        using var _ = GradMode.NoGrad();
+        var shape = ChannelShape(x);
+        var axes = Axes(x);
+        var xhat = x.Sub(mean.Reshape(shape)).Mul(invStd.Reshape(shape));
+        var sumDy = dy.Sum(axes, keepdim: true);
+        var sumDyXhat = dy.Mul(xhat).Sum(axes, keepdim: true);
+        if (dBeta != null) b.Copy(sumDy.Reshape([x.Dims[1]]), dBeta);
+        if (dGamma != null) b.Copy(sumDyXhat.Reshape([x.Dims[1]]), dGamma);
+        double m = x.Numel / (double)x.Dims[1];
+        var scale = gamma != null ? invStd.Mul(gamma) : invStd;
+        var g = dy.Sub(sumDy.Mul(1 / m)).Sub(xhat.Mul(sumDyXhat.Mul(1 / m))).Mul(scale.Reshape(shape));
+        b.Copy(g, dx);
+    }
+}
