@@ -6,7 +6,8 @@ namespace Scratchgen.Backends.Cpu;
 // Fused batch norm (training mode), per channel c of x (N, C, H, W) or (N, C) (then H W = 1): the
 // channel's values are N runs of H W contiguous floats, at n C H W + c H W. Channels are independent,
 // so they are split over the cores; inside a channel every sum runs in a fixed order (8-lane partial
-// sums per run, added into a double), so results do not depend on the thread count.
+// sums per run, added into a double), so results do not depend on the thread count. (N, C) inputs
+// (runs of one value) are walked row by row instead: C contiguous channels per row.
 //   stats:    mean = sum x / m,  var = sum (x - mean)^2 / m           (two passes: no cancellation)
 //   forward:  y = x a + b,  a = invStd gamma,  b = beta - mean a       (one pass)
 //   backward: sdy = sum dy,  sdx = sum dy (x - mean)                   (one pass), then
@@ -28,6 +29,11 @@ public sealed partial class CpuBackend
         float[] xs = Data(x), ms = Data(mean), vs = Data(variance);
         int xo = x.Offset;
         double count = (double)n * hw;
+        if (hw == 1)
+        {
+            RowStats(xs, xo, n, c, ms, mean.Offset, vs, variance.Offset);
+            return;
+        }
         CpuParallel.For(c, 2L * n * hw, (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)
@@ -53,18 +59,31 @@ public sealed partial class CpuBackend
         var (n, c, hw) = Layout(x);
         float[] xs = Data(x), ys = Data(y), ms = Data(mean), inv = Data(invStd);
         float[]? gs = gamma != null ? Data(gamma) : null, bs = beta != null ? Data(beta) : null;
+        // Per channel: y = x a + b.
+        var a = new float[c];
+        var b = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            a[ch] = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
+            b[ch] = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a[ch];
+        }
+        if (hw == 1)
+        {
+            // (N, C): each row is C contiguous channels: y_row = x_row * a + b, lane-wise over channels.
+            CpuParallel.For(n, c, (r0, r1) =>
+            {
+                for (int i = r0; i < r1; i++) AffineRow(xs.AsSpan(x.Offset + i * c, c), ys.AsSpan(y.Offset + i * c, c), a, b);
+            });
+            return;
+        }
         CpuParallel.For(c, (long)n * hw, (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)
-            {
-                float a = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
-                float b = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a;
                 for (int i = 0; i < n; i++)
                 {
                     int start = (i * c + ch) * hw;
-                    Affine(xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw), a, b);
+                    Affine(xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw), a[ch], b[ch]);
                 }
-            }
         });
     }
 
@@ -80,32 +99,115 @@ public sealed partial class CpuBackend
         float[]? gs = gamma != null ? Data(gamma) : null;
         float[]? dgs = dGamma != null ? Data(dGamma) : null, dbs = dBeta != null ? Data(dBeta) : null;
         double count = (double)n * hw;
-        CpuParallel.For(c, 3L * n * hw, (c0, c1) =>
+        // Per channel: the two sums, then dx = A dy + B x + C0.
+        var sumDy = new double[c];
+        var sumDyXc = new double[c];
+        if (hw == 1) RowBackwardSums(dys, dy.Offset, xs, x.Offset, ms, mean.Offset, n, c, sumDy, sumDyXc);
+        else
+            CpuParallel.For(c, 2L * n * hw, (c0, c1) =>
+            {
+                for (int ch = c0; ch < c1; ch++)
+                {
+                    float mu = ms[mean.Offset + ch];
+                    for (int i = 0; i < n; i++)
+                    {
+                        int start = (i * c + ch) * hw;
+                        var (sd, sdx) = SumDyAndDyXc(dys.AsSpan(dy.Offset + start, hw), xs.AsSpan(x.Offset + start, hw), mu);
+                        sumDy[ch] += sd;
+                        sumDyXc[ch] += sdx;
+                    }
+                }
+            });
+        var ca = new float[c];
+        var cb = new float[c];
+        var cc = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double invCh = inv[invStd.Offset + ch], mu = ms[mean.Offset + ch];
+            if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDy[ch];
+            if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDyXc[ch]);
+            double a = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
+            double b = -a * invCh * invCh * sumDyXc[ch] / count;
+            (ca[ch], cb[ch], cc[ch]) = ((float)a, (float)b, (float)(-a * sumDy[ch] / count - b * mu));
+        }
+        if (hw == 1)
+        {
+            CpuParallel.For(n, 2L * c, (r0, r1) =>
+            {
+                for (int i = r0; i < r1; i++)
+                    BackwardRow(dys.AsSpan(dy.Offset + i * c, c), xs.AsSpan(x.Offset + i * c, c), dxs.AsSpan(dx.Offset + i * c, c), ca, cb, cc);
+            });
+            return;
+        }
+        CpuParallel.For(c, (long)n * hw, (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)
-            {
-                float mu = ms[mean.Offset + ch], invCh = inv[invStd.Offset + ch];
-                double sumDy = 0, sumDyXc = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    int start = (i * c + ch) * hw;
-                    var (sd, sdx) = SumDyAndDyXc(dys.AsSpan(dy.Offset + start, hw), xs.AsSpan(x.Offset + start, hw), mu);
-                    sumDy += sd;
-                    sumDyXc += sdx;
-                }
-                if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDy;
-                if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDyXc);
-                double a = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
-                double b = -a * invCh * invCh * sumDyXc / count;
-                double c0Term = -a * sumDy / count - b * mu;
                 for (int i = 0; i < n; i++)
                 {
                     int start = (i * c + ch) * hw;
                     BackwardRun(dys.AsSpan(dy.Offset + start, hw), xs.AsSpan(x.Offset + start, hw), dxs.AsSpan(dx.Offset + start, hw),
-                        (float)a, (float)b, (float)c0Term);
+                        ca[ch], cb[ch], cc[ch]);
+                }
+        });
+    }
+
+    // (N, C) inputs: rows of C contiguous channels. Sums walk the rows in order for each channel
+    // (a channel range per core), so they are fixed-order too.
+    private static void RowStats(float[] xs, int xo, int n, int c, float[] ms, int mo, float[] vs, int vo)
+    {
+        CpuParallel.For(c, 2L * n, (c0, c1) =>
+        {
+            var sum = new double[c1 - c0];
+            for (int i = 0; i < n; i++)
+            {
+                int row = xo + i * c;
+                for (int ch = c0; ch < c1; ch++) sum[ch - c0] += xs[row + ch];
+            }
+            var squares = new double[c1 - c0];
+            for (int ch = c0; ch < c1; ch++) ms[mo + ch] = (float)(sum[ch - c0] / n);
+            for (int i = 0; i < n; i++)
+            {
+                int row = xo + i * c;
+                for (int ch = c0; ch < c1; ch++)
+                {
+                    double d = xs[row + ch] - ms[mo + ch];
+                    squares[ch - c0] += d * d;
+                }
+            }
+            for (int ch = c0; ch < c1; ch++) vs[vo + ch] = (float)(squares[ch - c0] / n);
+        });
+    }
+
+    private static void RowBackwardSums(float[] dys, int dyo, float[] xs, int xo, float[] ms, int mo, int n, int c, double[] sumDy, double[] sumDyXc) =>
+        CpuParallel.For(c, 2L * n, (c0, c1) =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int rowDy = dyo + i * c, rowX = xo + i * c;
+                for (int ch = c0; ch < c1; ch++)
+                {
+                    double g = dys[rowDy + ch];
+                    sumDy[ch] += g;
+                    sumDyXc[ch] += g * (xs[rowX + ch] - ms[mo + ch]);
                 }
             }
         });
+
+    private static void AffineRow(ReadOnlySpan<float> x, Span<float> y, float[] a, float[] b)
+    {
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8)
+            (Vector256.Create(x.Slice(i, 8)) * Vector256.Create(a.AsSpan(i, 8)) + Vector256.Create(b.AsSpan(i, 8))).CopyTo(y.Slice(i, 8));
+        for (; i < x.Length; i++) y[i] = x[i] * a[i] + b[i];
+    }
+
+    private static void BackwardRow(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dx, float[] a, float[] b, float[] c0)
+    {
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8)
+            (Vector256.Create(dy.Slice(i, 8)) * Vector256.Create(a.AsSpan(i, 8)) + Vector256.Create(x.Slice(i, 8)) * Vector256.Create(b.AsSpan(i, 8))
+                + Vector256.Create(c0.AsSpan(i, 8))).CopyTo(dx.Slice(i, 8));
+        for (; i < x.Length; i++) dx[i] = dy[i] * a[i] + x[i] * b[i] + c0[i];
     }
 
     private static (int N, int C, int HW) Layout(Tensor x) =>
