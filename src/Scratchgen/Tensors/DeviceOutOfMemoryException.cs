@@ -18,4 +18,17 @@ public sealed class DeviceOutOfMemoryException(string device, DType dtype, long 
 
     private static long Bytes(DType dtype, long elements) => elements * (dtype == DType.Float64 ? 8 : 4);
 
+    /// <summary>A new host array of float or double, with the runtime's OutOfMemoryException reported as
+    /// this one (bytes asked for and a hint): every host allocation of tensor memory goes through here.</summary>
+    internal static T[] NewHostArray<T>(string device, int length) where T : unmanaged
+    {
+        try
+        {
+            return new T[length];
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw new DeviceOutOfMemoryException(device, typeof(T) == typeof(double) ? DType.Float64 : DType.Float32, length, ex);
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace Scratchgen.Tensors;
 /// asks for. Rented arrays are cleared, like a fresh allocation. At most <see cref="MaxBytes"/> are
 /// held; past that, returned arrays are left to the garbage collector.
 /// </summary>
-internal sealed class HostArrayPool(long maxBytes)
+internal sealed class HostArrayPool(string device, long maxBytes)
 {
     private readonly Dictionary<int, Stack<float[]>> _free = [];
     private readonly Lock _gate = new();
@@ -30,7 +30,7 @@ internal sealed class HostArrayPool(long maxBytes)
             }
             else Misses++;
         }
-        if (array == null) return new float[length];
+        if (array == null) return DeviceOutOfMemoryException.NewHostArray<float>(device, length);
         Array.Clear(array);
         return array;
     }

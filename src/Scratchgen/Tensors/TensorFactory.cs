@@ -93,17 +93,7 @@ public sealed partial class Tensor
 
     // Host staging arrays for random and converted values: out of memory here is reported like a
     // backend's (bytes asked for and a hint), not as the runtime's bare OutOfMemoryException.
-    private static T[] HostArray<T>(int length) where T : unmanaged
-    {
-        try
-        {
-            return new T[length];
-        }
-        catch (OutOfMemoryException ex)
-        {
-            throw new DeviceOutOfMemoryException("host", typeof(T) == typeof(double) ? DType.Float64 : DType.Float32, length, ex);
-        }
-    }
+    private static T[] HostArray<T>(int length) where T : unmanaged => DeviceOutOfMemoryException.NewHostArray<T>("host", length);
 
     private static void CheckLength(string op, int length, int[] shape)
     {

@@ -16,7 +16,7 @@ public sealed partial class CpuBackend : IBackend
     private CpuBackend() { }
 
     /// <summary>Arrays released by <see cref="MemoryScope"/>s, reused by later allocations (up to 2 GiB held).</summary>
-    private readonly HostArrayPool _pool = new(2L << 30);
+    private readonly HostArrayPool _pool = new("cpu", 2L << 30);
 
     /// <summary>Allocations the pool could not serve (fresh arrays), for tests that check a warm step reuses memory.</summary>
     internal long FreshAllocations => _pool.Misses;
@@ -28,16 +28,9 @@ public sealed partial class CpuBackend : IBackend
     public Storage Allocate(DType dtype, int length)
     {
         RequireFloat32(dtype);
-        try
-        {
-            var storage = new HostStorage(this, _pool.Rent(length), _pool);
-            MemoryScope.Record(storage);
-            return storage;
-        }
-        catch (OutOfMemoryException ex)
-        {
-            throw new DeviceOutOfMemoryException(Name, dtype, length, ex);
-        }
+        var storage = new HostStorage(this, _pool.Rent(length), _pool);
+        MemoryScope.Record(storage);
+        return storage;
     }
 
     public Storage Upload(float[] data) => new HostStorage(this, data);

@@ -22,14 +22,9 @@ public sealed partial class ReferenceBackend : IBackend
 
     public Storage Allocate(DType dtype, int length)
     {
-        try
-        {
-            return dtype == DType.Float32 ? new HostStorage(this, new float[length]) : new HostStorage(this, new double[length]);
-        }
-        catch (OutOfMemoryException ex)
-        {
-            throw new DeviceOutOfMemoryException(Name, dtype, length, ex);
-        }
+        return dtype == DType.Float32
+            ? new HostStorage(this, DeviceOutOfMemoryException.NewHostArray<float>(Name, length))
+            : new HostStorage(this, DeviceOutOfMemoryException.NewHostArray<double>(Name, length));
     }
 
     public Storage Upload(float[] data) => new HostStorage(this, data);

@@ -7,12 +7,7 @@ internal static class TensorChecks
 {
     /// <summary>sum(x^2) over every element, read back to the host; not recorded (gradient norms and
     /// finiteness checks: one pass, no x^2 temporary).</summary>
-    public static double SumOfSquares(this Tensor x)
-    {
-        var total = Tensor.Zeros(Enumerable.Repeat(1, x.Rank).ToArray(), x.DType, x.Backend);
-        if (x.Numel > 0) x.Backend.Reduce(x, total, default(SumSquaresFn));
-        return total.Item();
-    }
+    public static double SumOfSquares(this Tensor x) => SumOfSquares([x]);
 
     /// <summary>sum over all tensors of sum(x^2), combined on the tensors' backend and read back once:
     /// one device-to-host copy for a whole model's gradients instead of one per parameter (each copy
