@@ -12,17 +12,39 @@ namespace Scratchgen.Backends;
 /// </summary>
 internal static class BatchNormLowering
 {
-    private static int[] Axes(Tensor x) => x.Rank == 2 ? [0] : [0, 2, 3];
+    public static int[] Axes(Tensor x) => x.Rank == 2 ? [0] : [0, 2, 3];
 
-    private static int[] ChannelShape(Tensor x) => x.Rank == 2 ? [1, x.Dims[1]] : [1, x.Dims[1], 1, 1];
+    public static int[] ChannelShape(Tensor x) => x.Rank == 2 ? [1, x.Dims[1]] : [1, x.Dims[1], 1, 1];
+
+    /// <summary>The batch statistics as tensor ops, in the channel shape (1, C[, 1, 1]): mean = sum x / m,
+    /// variance = sum (x - mean)^2 / m (biased). Differentiable when recorded.</summary>
+    public static (Tensor Mean, Tensor Variance) Statistics(Tensor x)
+    {
+        var mean = x.Mean(Axes(x), keepdim: true);
+        return (mean, x.Sub(mean).Square().Mean(Axes(x), keepdim: true));
+    }
+
+    /// <summary>The backward formula as tensor ops, mean and invStd in the channel shape; dGamma and dBeta
+    /// come out in the channel shape too. Differentiable when recorded (BatchNormTrainOp's second order).</summary>
+    public static (Tensor Dx, Tensor DGamma, Tensor DBeta) Gradients(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma)
+    {
+        var axes = Axes(x);
+        var xhat = x.Sub(mean).Mul(invStd);
+        var sumDy = dy.Sum(axes, keepdim: true);
+        var sumDyXhat = dy.Mul(xhat).Sum(axes, keepdim: true);
+        double m = x.Numel / (double)x.Dims[1];
+        var scale = gamma != null ? invStd.Mul(gamma.Reshape(ChannelShape(x))) : invStd;
+        var dx = dy.Sub(sumDy.Mul(1 / m)).Sub(xhat.Mul(sumDyXhat.Mul(1 / m))).Mul(scale);
+        return (dx, sumDyXhat, sumDy);
+    }
 
     /// <summary>mean[c] = sum x / m, variance[c] = sum (x - mean)^2 / m (biased).</summary>
     public static void Stats(IBackend b, Tensor x, Tensor mean, Tensor variance)
     {
         using var _ = GradMode.NoGrad();
-        var mu = x.Mean(Axes(x), keepdim: true);
+        var (mu, v) = Statistics(x);
         b.Copy(mu.Reshape([x.Dims[1]]), mean);
-        b.Copy(x.Sub(mu).Square().Mean(Axes(x)), variance);
+        b.Copy(v.Reshape([x.Dims[1]]), variance);
     }
 
     /// <summary>y = (x - mean) invStd gamma + beta.</summary>
@@ -42,15 +64,9 @@ internal static class BatchNormLowering
     {
         using var _ = GradMode.NoGrad();
         var shape = ChannelShape(x);
-        var axes = Axes(x);
-        var xhat = x.Sub(mean.Reshape(shape)).Mul(invStd.Reshape(shape));
-        var sumDy = dy.Sum(axes, keepdim: true);
-        var sumDyXhat = dy.Mul(xhat).Sum(axes, keepdim: true);
+        var (g, sumDyXhat, sumDy) = Gradients(x, dy, mean.Reshape(shape), invStd.Reshape(shape), gamma);
         if (dBeta != null) b.Copy(sumDy.Reshape([x.Dims[1]]), dBeta);
         if (dGamma != null) b.Copy(sumDyXhat.Reshape([x.Dims[1]]), dGamma);
-        double m = x.Numel / (double)x.Dims[1];
-        var scale = gamma != null ? invStd.Mul(gamma) : invStd;
-        var g = dy.Sub(sumDy.Mul(1 / m)).Sub(xhat.Mul(sumDyXhat.Mul(1 / m))).Mul(scale.Reshape(shape));
         b.Copy(g, dx);
     }
 }

@@ -1,4 +1,5 @@
 using Scratchgen.Autograd;
+using Scratchgen.Backends;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -63,20 +64,14 @@ internal sealed class BatchNormTrainOp : Op
         return Gradients(_x.RequiresGrad ? dx : null, dGamma, dBeta);
     }
 
-    // The same formulas with tape ops, mean and invStd recomputed from x (differentiable).
+    // The same formulas as tape ops (BatchNormLowering), with mean and invStd recomputed from x so
+    // that they too are differentiated.
     private Tensor?[] CompositeBackward(Tensor dy)
     {
-        int[] axes = _x.Rank == 2 ? [0] : [0, 2, 3];
-        int[] shape = _x.Rank == 2 ? [1, _x.Dims[1]] : [1, _x.Dims[1], 1, 1];
-        var mean = _x.Mean(axes, keepdim: true);
-        var xc = _x.Sub(mean);
-        var invStd = xc.Square().Mean(axes, keepdim: true).Add(_eps).Pow(-0.5);
-        var xhat = xc.Mul(invStd);
-        var scale = _gamma != null ? invStd.Mul(_gamma.Reshape(shape)) : invStd;
-        var dx = dy.Sub(dy.Mean(axes, keepdim: true)).Sub(xhat.Mul(dy.Mul(xhat).Mean(axes, keepdim: true))).Mul(scale);
-        var dGamma = _gamma != null ? dy.Mul(xhat).Sum(axes) : null;
-        var dBeta = _beta != null ? dy.Sum(axes) : null;
-        return Gradients(dx, dGamma, dBeta);
+        var (mean, variance) = BatchNormLowering.Statistics(_x);
+        var (dx, dGamma, dBeta) = BatchNormLowering.Gradients(_x, dy, mean, variance.Add(_eps).Pow(-0.5), _gamma);
+        int c = _x.Dims[1];
+        return Gradients(dx, _gamma != null ? dGamma.Reshape([c]) : null, _beta != null ? dBeta.Reshape([c]) : null);
     }
 
     // In the order of Inputs: x, then gamma and beta where present.
