@@ -1,0 +1,136 @@
+using Scratchgen.Backends.Cpu;
+
+namespace Scratchgen.Tests.Backends;
+
+/// <summary>The Cpu backend's fork-join team (WorkerTeam.cs): every part runs exactly once, jobs posted
+/// back to back (faster than a worker falls asleep, and slower) are never lost, a nested or concurrent
+/// call is refused rather than deadlocking, and a part's exception reaches the caller.</summary>
+public class WorkerTeamTests
+{
+    // Counts how often each part ran, and on which thread.
+    private sealed class CountingJob(int parts) : IParallelJob
+    {
+        public readonly int[] Runs = new int[parts];
+        public readonly int[] Threads = new int[parts];
+
+        public void Run(int part)
+        {
+            Interlocked.Increment(ref Runs[part]);
+            Threads[part] = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    private static bool RunOrSerial(IParallelJob job, int parts)
+    {
+        if (WorkerTeam.TryRun(job, parts)) return true;
+        for (int p = 0; p < parts; p++) job.Run(p);
+        return false;
+    }
+
+    [MultiCoreFact]
+    public void EveryPartRunsOnce_OverManyBackToBackJobs()
+    {
+        int parts = WorkerTeam.Size;
+        int ranInParallel = 0;
+        for (int j = 0; j < 20_000; j++)
+        {
+            var job = new CountingJob(parts);
+            if (RunOrSerial(job, parts)) ranInParallel++;
+            Assert.All(job.Runs, r => Assert.Equal(1, r));
+        }
+        Assert.True(ranInParallel > 0, "the team never took a job");
+    }
+
+    [MultiCoreFact]
+    public void JobsAfterTheWorkersFellAsleep_StillRunOnWorkers()
+    {
+        int parts = WorkerTeam.Size;
+        for (int j = 0; j < 5; j++)
+        {
+            Thread.Sleep(WorkerTeam.SpinMicroseconds / 1000 + 20); // past the spin: the workers block
+            var job = new CountingJob(parts);
+            if (!WorkerTeam.TryRun(job, parts)) continue; // another test holds the team
+            Assert.All(job.Runs, r => Assert.Equal(1, r));
+            Assert.Equal(Environment.CurrentManagedThreadId, job.Threads[0]);
+            Assert.NotEqual(job.Threads[0], job.Threads[1]);
+        }
+    }
+
+    [MultiCoreFact]
+    public void ANestedCall_IsRefused_AndTheOuterJobCompletes()
+    {
+        int parts = WorkerTeam.Size;
+        var nested = new bool[parts];
+        var outer = new DelegateJob(p => nested[p] = WorkerTeam.TryRun(new CountingJob(2), 2));
+        if (!WorkerTeam.TryRun(outer, parts)) return; // another test holds the team: nothing to observe
+        Assert.All(nested, n => Assert.False(n));
+    }
+
+    [Fact]
+    public void CallsFromManyThreads_AllComplete_WithEachPartOnce()
+    {
+        int parts = Math.Max(2, WorkerTeam.Size);
+        var failures = 0;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (int j = 0; j < 2_000; j++)
+            {
+                var job = new CountingJob(parts);
+                RunOrSerial(job, parts);
+                if (job.Runs.Any(r => r != 1)) Interlocked.Increment(ref failures);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(60)), "a caller hung"));
+        Assert.Equal(0, failures);
+    }
+
+    [MultiCoreFact]
+    public void AWorkersException_ReachesTheCaller_AndTheTeamStaysUsable()
+    {
+        int parts = WorkerTeam.Size;
+        var failing = new DelegateJob(p => { if (p == parts - 1) throw new InvalidOperationException($"part {p} failed"); });
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                if (!WorkerTeam.TryRun(failing, parts)) continue;
+            }
+            catch (InvalidOperationException e)
+            {
+                Assert.Equal($"part {parts - 1} failed", e.Message);
+                var after = new CountingJob(parts);
+                RunOrSerial(after, parts);
+                Assert.All(after.Runs, r => Assert.Equal(1, r));
+                return;
+            }
+            Assert.Fail("the failing part's exception was swallowed");
+        }
+        Assert.Fail("the team was busy for 100 attempts");
+    }
+
+    [Fact]
+    public void CpuParallelFor_CoversTheRangeOnce_AtAwkwardSizes()
+    {
+        foreach (int count in new[] { 1, 2, 7, 33, 1000, 100_003 })
+        {
+            var hits = new int[count];
+            CpuParallel.For(count, 1 << 10, (a, b) => { for (int i = a; i < b; i++) hits[i]++; });
+            Assert.All(hits, h => Assert.Equal(1, h));
+        }
+    }
+
+    /// <summary>Skips, with the reason, on a one-core machine, where the team has no workers.</summary>
+    private sealed class MultiCoreFactAttribute : FactAttribute
+    {
+        public MultiCoreFactAttribute()
+        {
+            if (WorkerTeam.Size < 2) Skip = "one core: the worker team has no workers";
+        }
+    }
+
+    private sealed class DelegateJob(Action<int> run) : IParallelJob
+    {
+        public void Run(int part) => run(part);
+    }
+}
