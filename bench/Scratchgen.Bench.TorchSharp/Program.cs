@@ -137,7 +137,7 @@ static class ModelBench
                 m.Step(xb);
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            var (name, value) = m.Evaluate(test, batch * 2);
+            var (name, value) = m.Evaluate(test, batch); // as Scratchgen's TrainingRun.Evaluate
             Console.WriteLine($"torchsharp {model} epoch {epoch}: {TrainCount / seconds:F0} img/s, {seconds:F2} s, test {name} {value:F4}");
         }
     }

@@ -50,15 +50,24 @@ public abstract class GanBase : GenerativeModel
     {
         int n = images.Dims[0];
         var ones = Tensor.Ones([n, 1], backend: images.Backend);
-        var zeros = Tensor.Zeros([n, 1], backend: images.Backend);
         var fake = Decode(SampleLatent(n, Rng), labels);
 
-        var realLogits = Critic(images, labels);
-        var fakeLogits = Critic(fake.Detach(), labels);
-        var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, zeros));
-        DiscriminatorOptimizer.ZeroGrad();
-        lossD.Backward();
-        DiscriminatorOptimizer.Step();
+        // D's update runs in a memory scope of its own: once D has stepped, its activations and
+        // gradients are dead, and the G update below (D's forward and backward again, same shapes)
+        // reuses their memory instead of adding to the step's peak. G's graph (fake) was built before
+        // the scope opened, so it survives for G's backward.
+        double lossDValue, dReal, dFake;
+        using (var dScope = MemoryScope.Begin())
+        {
+            var realLogits = Critic(images, labels);
+            var fakeLogits = Critic(fake.Detach(), labels);
+            var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
+            DiscriminatorOptimizer.ZeroGrad();
+            lossD.Backward();
+            DiscriminatorOptimizer.Step();
+            (lossDValue, dReal, dFake) = (lossD.Item(), MeanProbability(realLogits), MeanProbability(fakeLogits));
+            dScope.End(keep: PersistentTensors());
+        }
 
         var lossG = Loss.BceWithLogits(Critic(fake, labels), ones);
         GeneratorOptimizer.ZeroGrad();
@@ -66,8 +75,7 @@ public abstract class GanBase : GenerativeModel
         lossG.Backward();
         GeneratorOptimizer.Step();
 
-        return Losses(("loss_d", lossD.Item()), ("loss_g", lossG.Item()),
-            ("d_real", MeanProbability(realLogits)), ("d_fake", MeanProbability(fakeLogits)));
+        return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));
     }
 
     /// <summary>Held-out: D's loss on real images against fresh fakes (no update), and G's loss.</summary>

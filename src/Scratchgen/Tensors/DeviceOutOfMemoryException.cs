@@ -20,11 +20,11 @@ public sealed class DeviceOutOfMemoryException(string device, DType dtype, long 
 
     /// <summary>A new host array of float or double, with the runtime's OutOfMemoryException reported as
     /// this one (bytes asked for and a hint): every host allocation of tensor memory goes through here.</summary>
-    internal static T[] NewHostArray<T>(string device, int length) where T : unmanaged
+    internal static T[] NewHostArray<T>(string device, int length, bool pinned = false) where T : unmanaged
     {
         try
         {
-            return new T[length];
+            return pinned ? GC.AllocateArray<T>(length, pinned: true) : new T[length];
         }
         catch (OutOfMemoryException ex)
         {

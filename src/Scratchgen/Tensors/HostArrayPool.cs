@@ -5,6 +5,12 @@ namespace Scratchgen.Tensors;
 /// time, so the arrays a step released (see <see cref="MemoryScope"/>) are exactly what the next step
 /// asks for. Rented arrays are cleared, like a fresh allocation. At most <see cref="MaxBytes"/> are
 /// held; past that, returned arrays are left to the garbage collector.
+///
+/// An array allocated while a <see cref="MemoryScope"/> is open will come back to the pool (or be
+/// kept by the model), so it lives as long as the run: it goes straight to the pinned object heap,
+/// which the collector never copies and which does not count against generation 0's budget (before,
+/// each such array was born in generation 0 and copied on its way to generation 2). Measured with
+/// `bench models`: peak RSS of the MLP AE 300 -> 285 MB, the DCGAN's within noise (648 -> 637-646 MB).
 /// </summary>
 internal sealed class HostArrayPool(string device, long maxBytes)
 {
@@ -16,6 +22,20 @@ internal sealed class HostArrayPool(string device, long maxBytes)
 
     /// <summary>Arrays handed out that the pool did not have (fresh allocations).</summary>
     public long Misses { get; private set; }
+
+    /// <summary>Bytes handed out and not returned yet (arrays left to the collector stay counted).</summary>
+    public long OutstandingBytes { get; private set; }
+
+    /// <summary>The largest <see cref="OutstandingBytes"/> since the last <see cref="ResetPeak"/>.</summary>
+    public long PeakOutstandingBytes { get; private set; }
+
+    /// <summary>Bytes handed out since the last <see cref="ResetPeak"/>, returned or not.</summary>
+    public long RentedBytes { get; private set; }
+
+    public void ResetPeak()
+    {
+        lock (_gate) (PeakOutstandingBytes, RentedBytes) = (OutstandingBytes, 0);
+    }
 
     public float[] Rent(int length)
     {
@@ -29,8 +49,11 @@ internal sealed class HostArrayPool(string device, long maxBytes)
                 _heldBytes -= 4L * length;
             }
             else Misses++;
+            OutstandingBytes += 4L * length;
+            RentedBytes += 4L * length;
+            PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, OutstandingBytes);
         }
-        if (array == null) return DeviceOutOfMemoryException.NewHostArray<float>(device, length);
+        if (array == null) return DeviceOutOfMemoryException.NewHostArray<float>(device, length, pinned: MemoryScope.IsOpen);
         Array.Clear(array);
         return array;
     }
@@ -40,6 +63,7 @@ internal sealed class HostArrayPool(string device, long maxBytes)
         if (array.Length == 0) return;
         lock (_gate)
         {
+            OutstandingBytes -= 4L * array.Length;
             if (_heldBytes + 4L * array.Length > MaxBytes) return;
             if (!_free.TryGetValue(array.Length, out var stack)) _free[array.Length] = stack = new();
             stack.Push(array);

@@ -52,12 +52,18 @@ public sealed class MemoryScope : IDisposable
     /// <summary>Storages recorded so far.</summary>
     public int RecordedCount => _recorded.Count;
 
+    /// <summary>Whether a scope is open on this thread (a storage allocated now will be recorded).</summary>
+    internal static bool IsOpen => t_current != null;
+
     /// <summary>Called by backends for every storage they allocate from pooled memory.</summary>
     internal static void Record(Storage storage) => t_current?._recorded.Add(storage);
 
     /// <summary>Releases every recorded storage that no tensor in <paramref name="keep"/> uses, and
     /// closes the scope. Returns the number released. The kept ones are remembered for a later
-    /// scope's carryFrom; without one, the garbage collector takes care of them.</summary>
+    /// scope's carryFrom, and, in a nested scope, recorded again by the enclosing scope, whose End
+    /// checks them once more (a part of a step, such as a GAN's discriminator update, can free its
+    /// tensors early without losing track of what it kept). Otherwise the garbage collector takes care
+    /// of them.</summary>
     public int End(IEnumerable<Tensor?> keep)
     {
         var kept = new HashSet<Storage>(ReferenceEqualityComparer.Instance);
@@ -76,6 +82,7 @@ public sealed class MemoryScope : IDisposable
             released++;
         }
         _recorded.Clear();
+        if (_outer is { _closed: false }) _outer._recorded.AddRange(_kept);
         Close();
         return released;
     }

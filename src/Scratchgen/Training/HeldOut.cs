@@ -6,7 +6,10 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Training;
 
 /// <summary>Held-out losses: a model's Evaluate averaged over a whole dataset, weighted by batch size,
-/// in evaluation mode (batch norm uses its running statistics), in a fixed order.</summary>
+/// in evaluation mode (batch norm uses its running statistics), in a fixed order. Each batch runs in
+/// its own <see cref="MemoryScope"/>, as a training step does: without one, every evaluation batch
+/// left its tensors to the garbage collector, and the DCGAN's peak memory doubled (403 MB while
+/// training, 1.1 GB after its first evaluation; `bench models --model dcgan`).</summary>
 public static class HeldOut
 {
     public static IReadOnlyDictionary<string, double> Evaluate(GenerativeModel model, Dataset data, int batchSize)
@@ -19,10 +22,17 @@ public static class HeldOut
                 scaleToSymmetric: model.Range == PixelRange.MinusOneToOne, shuffle: false);
             var sums = new Dictionary<string, double>();
             int count = 0;
-            foreach (var batch in it.EpochBatches())
+            MemoryScope? previous = null;
+            using var batches = it.EpochBatches().GetEnumerator();
+            while (true)
             {
+                using var memory = MemoryScope.Begin(carryFrom: previous);
+                if (!batches.MoveNext()) break;
+                var batch = batches.Current;
                 foreach (var (k, v) in model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
                 count += batch.Size;
+                memory.End(keep: model.PersistentTensors());
+                previous = memory;
             }
             return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
         }

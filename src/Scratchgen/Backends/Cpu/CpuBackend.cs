@@ -21,6 +21,9 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>Allocations the pool could not serve (fresh arrays), for tests that check a warm step reuses memory.</summary>
     internal long FreshAllocations => _pool.Misses;
 
+    /// <summary>Tensor memory accounting of the pool (peak bytes in use, bytes handed out).</summary>
+    internal HostArrayPool Pool => _pool;
+
     public string Name => "cpu";
 
     public bool Supports(DType dtype) => dtype == DType.Float32;
