@@ -67,15 +67,27 @@ public sealed partial class CpuBackend
         float[] @as = Data(a), bs = Data(b), ys = Data(y);
         var rows = new StridedRows(y, a, b);
         int n = rows.RowLength, sa = rows.RowStride(1), sb = rows.RowStride(2);
-        CpuParallel.For(rows.RowCount, n + 16, (r0, r1) =>
+        // Contiguous operands merge into one long row (a 128x784 loss is one row of 100,352): cut rows
+        // into segments as well, or such a zip ran on one core (BCE-with-logits forward 2x slower).
+        int segments = RowSegments(rows.RowCount, n);
+        CpuParallel.For(rows.RowCount * segments, n / segments + 16, (i0, i1) =>
         {
             fixed (float* pa = &@as[0], pb = &bs[0], py = &ys[0])
             {
-                for (int r = r0; r < r1; r++)
-                    ZipRow(pa + rows.RowStart(1, r), sa, pb + rows.RowStart(2, r), sb, py + rows.RowStart(0, r), n, fn);
+                for (int item = i0; item < i1; item++)
+                {
+                    int r = item / segments, part = item % segments;
+                    int j0 = (int)((long)n * part / segments), j1 = (int)((long)n * (part + 1) / segments);
+                    ZipRow(pa + rows.RowStart(1, r) + (long)j0 * sa, sa, pb + rows.RowStart(2, r) + (long)j0 * sb, sb, py + rows.RowStart(0, r) + j0, j1 - j0, fn);
+                }
             }
         });
     }
+
+    // Pieces to cut each row into so that a few long rows still fill the cores: one when there are
+    // rows enough, else up to one per core, each at least 4,096 elements.
+    private static int RowSegments(int rowCount, int rowLength) =>
+        rowCount >= CpuParallel.Threads ? 1 : Math.Clamp(rowLength / 4096, 1, CpuParallel.Threads);
 
     // One row of y = f(a, b); a and b each have element stride 1 (contiguous), 0 (broadcast) or other.
     private static unsafe void ZipRow<TFn>(float* a, int sa, float* b, int sb, float* y, int n, TFn fn) where TFn : struct, IBinaryFn

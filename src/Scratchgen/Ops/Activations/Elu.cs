@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
@@ -10,9 +11,11 @@ public readonly struct EluFn(double alpha) : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> =>
         x > T.Zero ? x : T.CreateTruncating(alpha) * (T.Exp(x) - T.One);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> x) => Vector256.ConditionalSelect(
         Vector256.GreaterThan(x, Vector256<float>.Zero), x, (SimdMath.ExpClamped(x) - Vector256<float>.One) * (float)alpha);
     public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : y + T.CreateTruncating(alpha);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.ConditionalSelect(
         Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256<float>.One, y + Vector256.Create((float)alpha));
 }

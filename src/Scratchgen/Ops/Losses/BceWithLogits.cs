@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Autograd;
@@ -52,6 +53,7 @@ public readonly struct BceWithLogitsFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> =>
         T.Max(a, T.Zero) - a * b + T.LogP1(T.Exp(-T.Abs(a)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => SimdMath.Softplus(a) - a * b;
 }
 
@@ -61,5 +63,6 @@ public readonly struct SigmoidMinusFn(double scale) : IBinaryFn
     public double Scale => scale;
     public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> =>
         T.CreateTruncating(scale) * (T.One / (T.One + T.Exp(-a)) - b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => (SimdMath.Sigmoid(a) - b) * (float)scale;
 }
