@@ -312,10 +312,13 @@ sealed class Gan : ITrainable
         lossD.backward();
         _od.step();
 
+        // As GanBase: D's parameters frozen for G's update (no D weight gradients computed).
+        foreach (var p in _d.parameters()) p.requires_grad = false;
         var lossG = F.binary_cross_entropy_with_logits(_d.forward(fake), ones);
         _og.zero_grad();
         _od.zero_grad();
         lossG.backward();
+        foreach (var p in _d.parameters()) p.requires_grad = true;
         _og.step();
         _ = lossD.item<float>() + lossG.item<float>();
     }

@@ -78,8 +78,10 @@ def main():
             ones, zeros = torch.ones(n, 1, device=dev), torch.zeros(n, 1, device=dev)
             loss_d = bce(d(real), ones) + bce(d(fake.detach()), zeros)
             od.zero_grad(); loss_d.backward(); od.step()
+            d.requires_grad_(False)  # as Scratchgen's GanBase: no D weight gradients in G's update
             loss_g = bce(d(fake), ones)
             og.zero_grad(); loss_g.backward(); og.step()
+            d.requires_grad_(True)
         if dev.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - t0

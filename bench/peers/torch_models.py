@@ -86,8 +86,10 @@ def train_gan(x_train, x_test, epochs, batch):
             fake = g(torch.randn(n, 100))
             loss_d = bce(d(x), ones) + bce(d(fake.detach()), zeros)
             od.zero_grad(); loss_d.backward(); od.step()
+            d.requires_grad_(False)  # as Scratchgen's GanBase: no D weight gradients in G's update
             loss_g = bce(d(fake), ones)
             og.zero_grad(); loss_g.backward(); og.step()
+            d.requires_grad_(True)
         seconds = time.perf_counter() - t0
         with torch.no_grad():
             n = len(x_test)

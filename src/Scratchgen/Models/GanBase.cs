@@ -11,7 +11,8 @@ namespace Scratchgen.Models;
 /// discriminator D (image -> one logit), each with its own Adam (lr 2e-4, betas 0.5 / 0.999 as in DCGAN).
 /// The standard, non-saturating training step (Goodfellow et al.):
 ///   D: minimise BCE(D(x), 1) + BCE(D(G(z)), 0)      (G(z) detached: only D moves)
-///   G: minimise BCE(D(G(z)), 1)                      (only G's optimizer steps)
+///   G: minimise BCE(D(G(z)), 1)                      (only G's optimizer steps; D's parameters are
+///                                                    frozen meanwhile, so no D weight gradient is computed)
 /// Subclasses supply the networks; <see cref="WganGp"/> replaces the step.
 /// </summary>
 public abstract class GanBase : GenerativeModel
@@ -69,10 +70,16 @@ public abstract class GanBase : GenerativeModel
             dScope.End(keep: PersistentTensors());
         }
 
-        var lossG = Loss.BceWithLogits(Critic(fake, labels), ones);
-        GeneratorOptimizer.ZeroGrad();
-        DiscriminatorOptimizer.ZeroGrad();
-        lossG.Backward();
+        // G's update needs the gradient through D but not D's own weight gradients, which D's optimizer
+        // would never use: D's parameters are frozen while G's loss is built and back-propagated.
+        Tensor lossG;
+        using (Discriminator.ParametersFrozen())
+        {
+            lossG = Loss.BceWithLogits(Critic(fake, labels), ones);
+            GeneratorOptimizer.ZeroGrad();
+            DiscriminatorOptimizer.ZeroGrad();
+            lossG.Backward();
+        }
         GeneratorOptimizer.Step();
 
         return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));

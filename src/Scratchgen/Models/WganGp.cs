@@ -53,10 +53,14 @@ public sealed class WganGp : GanBase
         double lossG = double.NaN;
         if (++_criticSteps % _nCritic == 0)
         {
-            var g = Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg();
-            GeneratorOptimizer.ZeroGrad();
-            DiscriminatorOptimizer.ZeroGrad();
-            g.Backward();
+            Tensor g;
+            using (Discriminator.ParametersFrozen()) // no critic weight gradients for G's update (GanBase)
+            {
+                g = Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg();
+                GeneratorOptimizer.ZeroGrad();
+                DiscriminatorOptimizer.ZeroGrad();
+                g.Backward();
+            }
             GeneratorOptimizer.Step();
             lossG = g.Item();
         }

@@ -85,6 +85,27 @@ public abstract class Module
         foreach (var p in Parameters()) p.ZeroGrad();
     }
 
+    /// <summary>Stops this module's parameters from requiring grad until the returned scope is disposed
+    /// (PyTorch's requires_grad_(False) for a while): gradients still flow through the module to its
+    /// inputs, but backward computes none for its own parameters. Parameters that were already frozen
+    /// (fine-tuning's --freeze) stay frozen afterwards. A GAN's generator update uses it on the
+    /// discriminator, whose weight gradients it would otherwise compute and throw away.</summary>
+    public IDisposable ParametersFrozen()
+    {
+        var unfrozen = Parameters().Where(p => p.RequiresGrad).ToList();
+        foreach (var p in unfrozen) p.RequiresGrad = false;
+        return new Unfreeze(unfrozen);
+    }
+
+    private sealed class Unfreeze(List<Tensor> parameters) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var p in parameters) p.RequiresGrad = true;
+            parameters.Clear();
+        }
+    }
+
     public int ParameterCount => Parameters().Sum(p => p.Numel);
 
     private List<(string, Tensor)> Collect(Func<Module, List<(string, Tensor)>> select)

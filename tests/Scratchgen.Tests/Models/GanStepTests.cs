@@ -1,0 +1,68 @@
+using Scratchgen.Models;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Tests.Models;
+
+/// <summary>GanBase's step freezes D's parameters during G's update (Module.ParametersFrozen), which
+/// skips D's weight gradients; the update itself must be exactly the textbook step's.</summary>
+public sealed class GanStepTests
+{
+    private static (Tensor Images, int[] Labels) Batch(int n)
+    {
+        var rng = new Rng(3);
+        var images = Tensor.Rand([n, 1, 28, 28], rng, low: -1, high: 1);
+        return (images, Enumerable.Range(0, n).Select(i => i % 10).ToArray());
+    }
+
+    // The non-saturating step as written before the freeze: D's weight gradients computed in G's
+    // update too, then never used.
+    private static void TextbookStep(GanBase m, Tensor images, int[] labels)
+    {
+        int n = images.Dims[0];
+        var ones = Tensor.Ones([n, 1]);
+        var fake = m.Decode(m.SampleLatent(n, m.Rng), labels);
+        var lossD = Loss.BceWithLogits(m.Critic(images, labels), ones).Add(Loss.BceWithLogits(m.Critic(fake.Detach(), labels), Tensor.Zeros([n, 1])));
+        m.DiscriminatorOptimizer.ZeroGrad();
+        lossD.Backward();
+        m.DiscriminatorOptimizer.Step();
+        var lossG = Loss.BceWithLogits(m.Critic(fake, labels), ones);
+        m.GeneratorOptimizer.ZeroGrad();
+        m.DiscriminatorOptimizer.ZeroGrad();
+        lossG.Backward();
+        m.GeneratorOptimizer.Step();
+    }
+
+    [Theory, InlineData("gan"), InlineData("dcgan")]
+    public void FrozenDiscriminatorStep_IsBitIdenticalToTheTextbookStep_AndComputesNoDGradients(string kind)
+    {
+        var options = new ModelOptions(LatentDim: 8, Seed: 7);
+        var ours = (GanBase)ModelFactory.Create(kind, options);
+        var textbook = (GanBase)ModelFactory.Create(kind, options);
+        var (images, labels) = Batch(6);
+        for (int step = 0; step < 3; step++)
+        {
+            ours.TrainStep(images, labels);
+            TextbookStep(textbook, images, labels);
+        }
+        var a = ours.StateDict();
+        var b = textbook.StateDict();
+        for (int i = 0; i < a.Count; i++)
+            Assert.True(a[i].Tensor.ToArray().SequenceEqual(b[i].Tensor.ToArray()), $"{kind}: {a[i].Name} differs from the textbook step");
+        Assert.All(textbook.Discriminator.Parameters(), p => Assert.NotNull(p.Grad));    // computed in G's update
+        Assert.All(ours.Discriminator.Parameters(), p => Assert.Null(p.Grad));           // skipped
+        Assert.All(ours.Discriminator.Parameters(), p => Assert.True(p.RequiresGrad));  // and unfrozen again
+    }
+
+    [Fact]
+    public void ParametersFrozen_RestoresOnlyWhatItFroze()
+    {
+        var model = (GanBase)ModelFactory.Create("gan", new ModelOptions(LatentDim: 8, Seed: 1));
+        var parameters = model.Discriminator.Parameters();
+        parameters[0].RequiresGrad = false; // frozen by the user (fine-tuning)
+        using (model.Discriminator.ParametersFrozen())
+            Assert.All(parameters, p => Assert.False(p.RequiresGrad));
+        Assert.False(parameters[0].RequiresGrad);
+        Assert.All(parameters.Skip(1), p => Assert.True(p.RequiresGrad));
+    }
+}
