@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
 using Scratchgen.Tensors;
 
@@ -81,7 +82,7 @@ public sealed class BatchIterator
     public Batch MakeBatch(int[] indices)
     {
         int size = _data.ImageSize;
-        var values = new float[indices.Length * size];
+        var values = GC.AllocateUninitializedArray<float>(indices.Length * size); // every element is written below
         var labels = new int[indices.Length];
         var all = _data.Images;
         for (int b = 0; b < indices.Length; b++)
@@ -91,10 +92,19 @@ public sealed class BatchIterator
             all.Slice(i * size, size).CopyTo(values.AsSpan(b * size, size));
             labels[b] = _data.Labels[i];
         }
-        if (ScaleToSymmetric)
-            for (int k = 0; k < values.Length; k++) values[k] = values[k] * 2f - 1f;
+        if (ScaleToSymmetric) ToSymmetric(values);
         var images = Tensor.FromArray(values, [indices.Length, _data.Channels, _data.Height, _data.Width], _backend);
         return new Batch(images, labels, indices);
+    }
+
+    // v -> 2v - 1 ([0, 1] pixels to [-1, 1]), 8 lanes at a time; the same formula on the tail.
+    private static void ToSymmetric(Span<float> values)
+    {
+        var two = Vector256.Create(2f);
+        int k = 0;
+        for (; k <= values.Length - 8; k += 8)
+            (Vector256.Create(values.Slice(k, 8)) * two - Vector256<float>.One).CopyTo(values.Slice(k, 8));
+        for (; k < values.Length; k++) values[k] = values[k] * 2f - 1f;
     }
 
     public BatchIteratorState ExportState() => new(Epoch, Position, (int[])_permutation.Clone(), _rng.GetState());
