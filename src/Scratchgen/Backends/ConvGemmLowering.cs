@@ -14,16 +14,18 @@ namespace Scratchgen.Backends;
 /// </summary>
 internal static class ConvGemmLowering
 {
-    /// <summary>Target size of one chunk's im2col matrix: 2 MB of float32.</summary>
+    /// <summary>Target size of one chunk's im2col matrix: 2 MB of float32 (the default of
+    /// <see cref="IBackend.ConvScratchFloats"/>).</summary>
     public const int ScratchFloats = 1 << 19;
 
-    /// <summary>Images per chunk: as many as keep the chunk's columns within <see cref="ScratchFloats"/> (at least 1).</summary>
-    public static int ChunkImages(ConvGeometry g) => Math.Clamp(ScratchFloats / Math.Max(1, g.PatchSize * g.Positions), 1, g.N);
+    /// <summary>Images per chunk: as many as keep the chunk's columns within <paramref name="scratchFloats"/> (at least 1).</summary>
+    public static int ChunkImages(ConvGeometry g, int scratchFloats = ScratchFloats) =>
+        Math.Clamp(scratchFloats / Math.Max(1, g.PatchSize * g.Positions), 1, g.N);
 
     /// <summary>y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), chunk by chunk of images.</summary>
     public static void Im2ColMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate)
     {
-        int chunk = ChunkImages(g), p = g.Positions;
+        int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
         var cols = Scratch(x, g.PatchSize * chunk * p);
         var yt = Scratch(x, g.K * chunk * p);
         for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -42,7 +44,7 @@ internal static class ConvGemmLowering
     /// <summary>dW (K, C R S) (+)= dY^T (K, N OH OW) @ im2col(x)^T with dy (N, K, OH, OW), summed chunk by chunk.</summary>
     public static void MatMulIm2ColT(IBackend backend, Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate)
     {
-        int chunk = ChunkImages(g), p = g.Positions;
+        int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
         var cols = Scratch(x, g.PatchSize * chunk * p);
         var dyt = Scratch(x, g.K * chunk * p);
         for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -61,7 +63,7 @@ internal static class ConvGemmLowering
     /// the convolution's input gradient, and the transposed convolution's forward.</summary>
     public static void Col2ImMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g)
     {
-        int chunk = ChunkImages(g), p = g.Positions;
+        int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
         var cols = Scratch(x, g.PatchSize * chunk * p);
         var xt = Scratch(x, g.K * chunk * p);
         var wt = new Tensor(w.Storage, [g.PatchSize, g.K], [1, g.PatchSize], w.Offset);

@@ -75,6 +75,11 @@ public interface IBackend
     /// reads from there. Accumulates into x, which the caller zeroes when it wants a plain result.</summary>
     void Col2Im(Tensor cols, Tensor x, ConvGeometry g);
 
+    /// <summary>Floats of im2col columns the default conv lowering (<see cref="ConvGemmLowering"/>) builds at a
+    /// time: the batch is walked in chunks of images that fit. 2 MB on the host, where the chunk should
+    /// stay in cache; a GPU wants few, large GEMMs instead (each chunk costs several kernel launches).</summary>
+    int ConvScratchFloats => ConvGemmLowering.ScratchFloats;
+
     /// <summary>The convolution's GEMM: y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), with x (N, C, H, W); w, x and y
     /// contiguous. The batch is the GEMM's column dimension (N OH OW). The default builds im2col chunk by chunk
     /// and reorders (<see cref="ConvGemmLowering"/>); a backend may read x and write y directly instead.</summary>

@@ -41,4 +41,16 @@ public sealed class ConvChunkingTests
         Close.Assert(w.Grad!.ToDoubleArray(), dwBatch, 1e-8, 1e-9, "weight gradient (summed over images)");
         Close.Assert(b.Grad!.ToDoubleArray(), dbBatch, 1e-8, 1e-9, "bias gradient (summed over images)");
     }
+
+    [Fact]
+    public void ChunkSize_FollowsTheBackendsScratch()
+    {
+        // The DCGAN's 64->128 layer at batch 128: 1,024 x 49 columns per image.
+        var g = new ConvGeometry(N: 128, C: 64, H: 14, W: 14, K: 128, R: 4, S: 4, Stride: 2, Padding: 1);
+        Assert.Equal(10, ConvGemmLowering.ChunkImages(g, Backend.Reference.ConvScratchFloats)); // 2 MB: 10 images
+        Assert.Equal(128, ConvGemmLowering.ChunkImages(g, 1 << 24));                            // 64 MB: the whole batch
+        Assert.Equal(1, ConvGemmLowering.ChunkImages(g, 1));                                    // never less than an image
+        using var ilgpuCpu = Scratchgen.Backends.Ilgpu.IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        Assert.Equal(ConvGemmLowering.ScratchFloats, ((IBackend)ilgpuCpu).ConvScratchFloats);   // CI keeps walking chunks
+    }
 }

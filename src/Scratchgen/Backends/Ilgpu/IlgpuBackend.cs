@@ -33,6 +33,13 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
 
     public string Name { get; }
 
+    /// <summary>On a GPU the conv lowering's chunks are as large as 64 MB of columns (a DCGAN layer's whole
+    /// batch of 128 in one chunk, where 2 MB chunks made 13 chunks of 4 launches per call: the 4,960
+    /// reorders per epoch of kernels-docs/ilgpu.md). Not yet timed on a GPU; correctness on CUDA is
+    /// covered by the large shape sets of the parity tests. ILGPU's CPU accelerator keeps the host's
+    /// 2 MB, so CI still walks several chunks.</summary>
+    public int ConvScratchFloats => _accelerator.AcceleratorType == AcceleratorType.CPU ? ConvGemmLowering.ScratchFloats : 1 << 24;
+
     /// <summary>What the accelerator says it is, for messages and the devices command.</summary>
     public string DeviceName => _accelerator.Name;
 
