@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Scratchgen beside TorchSharp-cpu 0.107.0 in one run: training images/s and peak RSS of the four
 # reference models (MLP AE, MLP VAE, MLP GAN, DCGAN; batch 128, 9,000 images, 1 epoch), the DCGAN conv
-# layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048).
+# layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048). Where Debian's
+# /usr/bin/python3 has them, PyTorch 1.13 (bench/peers/torch_models.py, torch_dcgan.py) joins the model
+# rounds and numpy/OpenBLAS (bench/peers/numpy_sgemm.py) the SGEMM rounds (--no-python leaves them out).
 #
-#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm]
+#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm] [--no-python]
 #
 # Builds both sides in Release (into $ARTIFACTS, default /tmp/ts-artifacts, so that no obj/ folder of the
 # working tree is touched), then runs them one after the other: for every model, round by round, ours and
@@ -26,7 +28,7 @@ LOG_DIR="${LOG_DIR:-/tmp/scratchgen-compare-$(date +%Y%m%d-%H%M%S)}"
 ROUNDS=1
 EPOCHS=2   # images/s of the last epoch: the first one also pays for JIT compilation (ours) and library warm-up (theirs)
 MODELS="ae vae gan dcgan"
-DO_MODELS=1 DO_CONV=1 DO_SGEMM=1
+DO_MODELS=1 DO_CONV=1 DO_SGEMM=1 DO_PYTHON=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -35,7 +37,8 @@ while [ $# -gt 0 ]; do
     --no-models) DO_MODELS=0; shift ;;
     --no-conv) DO_CONV=0; shift ;;
     --no-sgemm) DO_SGEMM=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-python) DO_PYTHON=0; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +60,20 @@ has_ours() { ours "$@" --help > /dev/null 2>&1; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.2fx", a / b }'; }
 num() { grep -oE "$1" | head -1 | grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
+# The Python peers, each in its own process (2 threads, as the scripts set), peak RSS from /usr/bin/time.
+PY=/usr/bin/python3
+HAVE_TORCH=0 HAVE_NUMPY=0
+if [ "$DO_PYTHON" = 1 ] && [ -x "$PY" ]; then
+  "$PY" -c "import torch" > /dev/null 2>&1 && HAVE_TORCH=1
+  "$PY" -c "import numpy, threadpoolctl" > /dev/null 2>&1 && HAVE_NUMPY=1
+fi
+pytorch_model() { # model epochs log
+  if [ "$1" = dcgan ]; then
+    (cd "$HERE" && /usr/bin/time -f 'peak RSS %M KB' "$PY" bench/peers/torch_dcgan.py --epochs "$2" --device cpu --out "$LOG_DIR/torch_dcgan.png") > "$3" 2>&1
+  else
+    (cd "$HERE" && /usr/bin/time -f 'peak RSS %M KB' "$PY" bench/peers/torch_models.py "$1" --epochs "$2") > "$3" 2>&1
+  fi
+}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "scratchgen: $(git -C "$SG_ROOT" rev-parse --short HEAD)$(git -C "$SG_ROOT" diff --quiet HEAD -- src || echo '+dirty') ($SG_ROOT); torchsharp bench: $(git -C "$HERE" rev-parse --short HEAD)"
@@ -67,10 +84,14 @@ if [ "$DO_MODELS" = 1 ]; then
     OURS_MODE=train
     echo "note: this Scratchgen has no 'bench models': using 'train M --epochs 1' (img/s of the epoch line; peak RSS from /usr/bin/time)"
   fi
-  declare -A O_IPS O_RSS O_LOSS T_IPS T_RSS T_LOSS
+  declare -A O_IPS O_RSS O_LOSS T_IPS T_RSS T_LOSS P_IPS P_RSS
+  [ "$HAVE_TORCH" = 1 ] || echo "note: no PyTorch for $PY (python3-torch): its model column is skipped"
   for m in $MODELS; do
     for r in $(seq 1 "$ROUNDS"); do
-      if [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
+      # Who goes first rotates: ours, TorchSharp, PyTorch (when present).
+      if [ "$HAVE_TORCH" = 1 ]; then
+        case $((r % 3)) in 1) order="ours theirs py" ;; 2) order="theirs py ours" ;; *) order="py ours theirs" ;; esac
+      elif [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
       for side in $order; do
         log="$LOG_DIR/$m-$side-$r.log"
         load=$(cut -d' ' -f1 /proc/loadavg)
@@ -88,6 +109,11 @@ if [ "$DO_MODELS" = 1 ]; then
           fi
           O_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"; O_RSS[$m]+=" $rss"
           O_LOSS[$m]=$(echo "$line" | grep -oE 'test [a-z_]+ [0-9.]+' | head -1 | cut -d' ' -f2- || true)
+        elif [ "$side" = py ]; then
+          pytorch_model "$m" "$EPOCHS" "$log"
+          line=$(grep -E "^$m epoch $EPOCHS:" "$log" | tail -1)
+          P_IPS[$m]+=" $(echo "$line" | num '[0-9.]+ img/s')"
+          P_RSS[$m]+=" $(grep -oE 'peak RSS [0-9]+ KB' "$log" | num '[0-9]+' | awk '{ printf "%.0f", $1 / 1024 }')"
         else
           theirs models --model "$m" --epochs "$EPOCHS" > "$log" 2>&1
           line=$(grep -E "^torchsharp $m epoch $EPOCHS:" "$log" | tail -1)
@@ -100,11 +126,11 @@ if [ "$DO_MODELS" = 1 ]; then
     done
   done
   echo
-  echo "| model | ours img/s | TorchSharp img/s | ours / TorchSharp | ours peak RSS MB | TorchSharp peak RSS MB | held-out loss ours / TorchSharp |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| model | ours img/s | TorchSharp img/s | ours / TorchSharp | ours peak RSS MB | TorchSharp peak RSS MB | held-out loss ours / TorchSharp | PyTorch 1.13 img/s | ours / PyTorch | PyTorch peak RSS MB |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
   for m in $MODELS; do
-    oi=$(echo "${O_IPS[$m]}" | median); ti=$(echo "${T_IPS[$m]}" | median)
-    echo "| $m | $oi | $ti | $(ratio "$oi" "$ti") | $(echo "${O_RSS[$m]}" | median) | $(echo "${T_RSS[$m]}" | median) | ${O_LOSS[$m]:-n/a} / ${T_LOSS[$m]:-n/a} |"
+    oi=$(echo "${O_IPS[$m]}" | median); ti=$(echo "${T_IPS[$m]}" | median); pi=$(echo "${P_IPS[$m]:-}" | median)
+    echo "| $m | $oi | $ti | $(ratio "$oi" "$ti") | $(echo "${O_RSS[$m]}" | median) | $(echo "${T_RSS[$m]}" | median) | ${O_LOSS[$m]:-n/a} / ${T_LOSS[$m]:-n/a} | $pi | $(ratio "$oi" "$pi") | $(echo "${P_RSS[$m]:-}" | median) |"
   done
   echo
 fi
@@ -141,12 +167,18 @@ fi
 # ---- SGEMM ----------------------------------------------------------------------------------------
 if [ "$DO_SGEMM" = 1 ]; then
   SIZES="256 512 1024 2048"
-  declare -A O_GF T_GF
+  declare -A O_GF T_GF N_GF
+  [ "$HAVE_NUMPY" = 1 ] || echo "note: no numpy/threadpoolctl for $PY: the numpy column is skipped"
   for r in $(seq 1 "$ROUNDS"); do
-    if [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
+    if [ "$HAVE_NUMPY" = 1 ]; then
+      case $((r % 3)) in 1) order="ours theirs numpy" ;; 2) order="theirs numpy ours" ;; *) order="numpy ours theirs" ;; esac
+    elif [ $((r % 2)) = 1 ]; then order="ours theirs"; else order="theirs ours"; fi
     for side in $order; do
       log="$LOG_DIR/sgemm-$side-$r.log"
-      if [ "$side" = ours ]; then
+      if [ "$side" = numpy ]; then
+        (cd "$HERE" && env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/peers/numpy_sgemm.py $SIZES) > "$log" 2>&1
+        for n in $SIZES; do N_GF[$n]+=" $(grep -E "^n=$n " "$log" | num '[0-9.]+ GFLOPS')"; done
+      elif [ "$side" = ours ]; then
         ours bench matmul --sizes 256,512,1024,2048 > "$log" 2>&1
         # The table row of the default multithreaded variant (V3Packed): | n | variant | ms | GFLOPS | % |
         for n in $SIZES; do
@@ -159,11 +191,11 @@ if [ "$DO_SGEMM" = 1 ]; then
     done
   done
   grep -m1 -oE "FMA peak[^:]*: [0-9.]+ GFLOPS" "$LOG_DIR/sgemm-ours-1.log"
-  echo "| SGEMM n | ours GFLOPS (V3Packed) | TorchSharp torch.mm GFLOPS | ours / TorchSharp |"
-  echo "| --- | ---: | ---: | ---: |"
+  echo "| SGEMM n | ours GFLOPS (V3Packed) | TorchSharp torch.mm GFLOPS | ours / TorchSharp | numpy/OpenBLAS GFLOPS | ours / numpy |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for n in $SIZES; do
-    o=$(echo "${O_GF[$n]:-}" | median); t=$(echo "${T_GF[$n]:-}" | median)
-    echo "| $n | $o | $t | $(ratio "$o" "$t") |"
+    o=$(echo "${O_GF[$n]:-}" | median); t=$(echo "${T_GF[$n]:-}" | median); np_=$(echo "${N_GF[$n]:-}" | median)
+    echo "| $n | $o | $t | $(ratio "$o" "$t") | $np_ | $(ratio "$o" "$np_") |"
   done
 fi
 echo
