@@ -7,12 +7,14 @@ namespace Scratchgen.Bench;
 
 // a @ b through the public tensor API on each backend: what a model pays, including the op's output
 // allocation. The Reference backend is the "v0" row (plain strided loops, slow on purpose), so it is
-// only run at the small sizes; the Cpu backend calls the packed GEMM (MatMulBench times its variants).
+// only run at the small sizes; the Cpu backend calls the packed GEMM (MatMulBench times its variants);
+// "ilgpu-cpu" runs the Ilgpu backend's default kernel on ILGPU's CPU accelerator (it emulates GPU
+// threads, so it is a correctness tool: timed up to N = 256; bench/gpu times the ladder on CUDA).
 public class BackendMatMulBench
 {
     private Tensor _a = null!, _b = null!;
 
-    [Params("reference", "cpu")]
+    [Params("reference", "cpu", "ilgpu-cpu")]
     public string Backend { get; set; } = "cpu";
 
     [Params(128, 256, 512, 1024)]
@@ -21,7 +23,8 @@ public class BackendMatMulBench
     [GlobalSetup]
     public void Setup()
     {
-        if (Backend == "reference" && N > 256) throw new NotSupportedException("the Reference matmul is only timed up to N = 256 (about 1 GFLOP/s at best)");
+        if (Backend is "reference" or "ilgpu-cpu" && N > 256)
+            throw new NotSupportedException($"the {Backend} matmul is only timed up to N = 256 (about 1 GFLOP/s at best)");
         var backend = Scratchgen.Backends.Backend.FromName(Backend);
         var rng = new Rng(1);
         _a = Tensor.RandN([N, N], rng, backend: backend);

@@ -12,7 +12,7 @@ public class ElementwiseBench
 {
     private Tensor _x = null!, _bias = null!, _y = null!, _p = null!;
 
-    [Params("reference", "cpu")]
+    [Params("reference", "cpu", "ilgpu-cpu")]
     public string Backend { get; set; } = "cpu";
 
     [GlobalSetup]
