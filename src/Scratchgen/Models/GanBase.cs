@@ -70,19 +70,26 @@ public abstract class GanBase : GenerativeModel
             dScope.End(keep: PersistentTensors());
         }
 
-        // G's update needs the gradient through D but not D's own weight gradients, which D's optimizer
-        // would never use: D's parameters are frozen while G's loss is built and back-propagated.
-        Tensor lossG;
+        var lossG = GeneratorStep(() => Loss.BceWithLogits(Critic(fake, labels), ones));
+        return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));
+    }
+
+    /// <summary>G's update: the loss <paramref name="generatorLoss"/> builds (through D) is back-propagated
+    /// and G's optimizer steps. It needs the gradient through D but not D's own weight gradients, which
+    /// D's optimizer would never use: D's parameters are frozen while the loss is built and
+    /// back-propagated. Returns the loss.</summary>
+    protected Tensor GeneratorStep(Func<Tensor> generatorLoss)
+    {
+        Tensor loss;
         using (Discriminator.ParametersFrozen())
         {
-            lossG = Loss.BceWithLogits(Critic(fake, labels), ones);
+            loss = generatorLoss();
             GeneratorOptimizer.ZeroGrad();
             DiscriminatorOptimizer.ZeroGrad();
-            lossG.Backward();
+            loss.Backward();
         }
         GeneratorOptimizer.Step();
-
-        return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));
+        return loss;
     }
 
     /// <summary>Held-out: D's loss on real images against fresh fakes (no update), and G's loss.</summary>

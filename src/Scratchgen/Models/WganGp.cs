@@ -52,18 +52,7 @@ public sealed class WganGp : GanBase
 
         double lossG = double.NaN;
         if (++_criticSteps % _nCritic == 0)
-        {
-            Tensor g;
-            using (Discriminator.ParametersFrozen()) // no critic weight gradients for G's update (GanBase)
-            {
-                g = Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg();
-                GeneratorOptimizer.ZeroGrad();
-                DiscriminatorOptimizer.ZeroGrad();
-                g.Backward();
-            }
-            GeneratorOptimizer.Step();
-            lossG = g.Item();
-        }
+            lossG = GeneratorStep(() => Critic(Decode(SampleLatent(n, Rng)), null).Mean().Neg()).Item();
         var result = new Dictionary<string, double>
         {
             ["loss_critic"] = lossCritic.Item(),

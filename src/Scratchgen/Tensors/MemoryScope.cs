@@ -49,6 +49,24 @@ public sealed class MemoryScope : IDisposable
         return t_current = scope;
     }
 
+    /// <summary>The loop above as an enumeration: each item is produced (MoveNext) and used inside a scope
+    /// carried from the previous item's, so an item's own tensors (a batch) are recorded too. The scope
+    /// of an item ends, keeping <paramref name="keep"/>(), when the next item is asked for or the items
+    /// run out; leaving early (break, an exception) disposes it without End, which releases nothing.</summary>
+    public static IEnumerable<T> PerItem<T>(IEnumerable<T> items, Func<IEnumerable<Tensor?>> keep)
+    {
+        MemoryScope? previous = null;
+        using var e = items.GetEnumerator();
+        while (true)
+        {
+            using var scope = Begin(carryFrom: previous);
+            if (!e.MoveNext()) yield break;
+            yield return e.Current;
+            scope.End(keep());
+            previous = scope;
+        }
+    }
+
     /// <summary>Storages recorded so far.</summary>
     public int RecordedCount => _recorded.Count;
 

@@ -22,17 +22,10 @@ public static class HeldOut
                 scaleToSymmetric: model.Range == PixelRange.MinusOneToOne, shuffle: false);
             var sums = new Dictionary<string, double>();
             int count = 0;
-            MemoryScope? previous = null;
-            using var batches = it.EpochBatches().GetEnumerator();
-            while (true)
+            foreach (var batch in MemoryScope.PerItem(it.EpochBatches(), model.PersistentTensors))
             {
-                using var memory = MemoryScope.Begin(carryFrom: previous);
-                if (!batches.MoveNext()) break;
-                var batch = batches.Current;
                 foreach (var (k, v) in model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
                 count += batch.Size;
-                memory.End(keep: model.PersistentTensors());
-                previous = memory;
             }
             return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
         }

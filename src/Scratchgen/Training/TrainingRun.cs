@@ -81,28 +81,20 @@ public sealed class TrainingRun
             var sums = new Dictionary<string, (double Sum, int Count)>();
             var clock = Stopwatch.StartNew();
             int images = 0, stepsPerEpoch = Batches.BatchesPerEpoch;
-            using var batches = Batches.EpochBatches().GetEnumerator();
-            MemoryScope? previous = null;
-            while (true)
+            // One step's tensors (its batch included) live in a memory scope: what the model does not
+            // keep goes back to the backend's pool for the next step (MemoryScope.PerItem). A step's
+            // scope ends when the next batch is asked for, so the whole body below may read its tensors.
+            foreach (var batch in MemoryScope.PerItem(BatchesUntil(Stop), Model.PersistentTensors))
             {
-                // One step's tensors (its batch included) live in a memory scope: what the model does
-                // not keep goes back to the backend's pool for the next step (MemoryScope).
-                using var memory = MemoryScope.Begin(carryFrom: previous);
-                if (!batches.MoveNext()) break;
-                var batch = batches.Current;
                 var losses = Model.TrainStep(batch.Images, batch.Labels);
                 step++;
-                // The watch reads this step's batch: before the scope releases it.
                 var warnings = _ganWatch?.Observe(step, batch.Images, losses).ToList() ?? [];
-                memory.End(keep: Model.PersistentTensors());
-                previous = memory;
                 GuardNumerics(step, losses);
                 foreach (var warning in warnings) Warn(warning);
                 Pictures.RecordStep(losses);
                 images += batch.Size;
                 foreach (var (k, v) in losses) sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + v, s.Count + 1) : (v, 1);
                 _observer.OnStep(epoch, (Batches.Position + Batches.BatchSize - 1) / Batches.BatchSize, stepsPerEpoch, losses);
-                if (Stop()) break; // the step is finished: save below and stop
             }
             double seconds = clock.Elapsed.TotalSeconds;
             bool finished = Batches.IsEpochDone;
@@ -118,6 +110,17 @@ public sealed class TrainingRun
         }
         Pictures.WriteFinal(results);
         return results;
+    }
+
+    // The rest of the epoch's batches, asking stop() after each step and before the iterator moves on,
+    // so a stop leaves the iterator at the first batch not trained (the checkpoint resumes there).
+    private IEnumerable<Batch> BatchesUntil(Func<bool> stop)
+    {
+        foreach (var batch in Batches.EpochBatches())
+        {
+            yield return batch;
+            if (stop()) yield break; // the step is finished: save and stop
+        }
     }
 
     /// <summary>Steps whose loss or gradients were NaN or infinite (their updates were skipped).</summary>

@@ -93,13 +93,12 @@ internal static class WorkerTeam
         private readonly int _index;
         private readonly SemaphoreSlim _signal = new(0);
         private int _sleeping;
-        private Posting? _seen; // the last posting this worker looked at
 
         internal Worker(int index)
         {
             _index = index;
-            _seen = Volatile.Read(ref s_posted); // before the thread starts: a job posted meanwhile counts as new
-            new Thread(Loop) { IsBackground = true, Name = $"Scratchgen cpu worker {index}" }.Start();
+            var current = Volatile.Read(ref s_posted); // read before the thread starts: a job posted meanwhile counts as new
+            new Thread(() => Loop(current)) { IsBackground = true, Name = $"Scratchgen cpu worker {index}" }.Start();
         }
 
         // Called by the job's owner after it posted: if this worker went to sleep, take its sleeping
@@ -110,9 +109,8 @@ internal static class WorkerTeam
                 _signal.Release();
         }
 
-        private void Loop()
+        private void Loop(Posting? seen)
         {
-            var seen = _seen;
             while (true)
             {
                 if (!SpinForNextJob(seen))
