@@ -62,5 +62,9 @@ public abstract class Op
     /// <summary>A zero-filled contiguous output on the inputs' backend and dtype.</summary>
     protected Tensor NewOutput(int[] shape) => _inputs[0].NewEmpty(shape);
 
+    /// <summary>An output the op's kernel writes in full (every element, with no accumulation into it),
+    /// so its buffer is not zero-filled first.</summary>
+    protected Tensor NewOverwrittenOutput(int[] shape) => _inputs[0].NewUninitialized(shape);
+
     public override string ToString() => Name;
 }

@@ -20,6 +20,11 @@ public interface IBackend
     /// <summary>A zero-filled buffer of <paramref name="length"/> elements.</summary>
     Storage Allocate(DType dtype, int length);
 
+    /// <summary>A buffer of <paramref name="length"/> elements whose contents are unspecified, for an
+    /// output the caller's kernel writes in full before anything reads it. Skips the zero fill where the
+    /// backend can (the Cpu backend's pooled arrays); by default the same as <see cref="Allocate"/>.</summary>
+    Storage AllocateUninitialized(DType dtype, int length) => Allocate(dtype, length);
+
     /// <summary>Waits until every kernel launched so far has finished (GPU launches are asynchronous;
     /// host backends finish each kernel before returning). For timing, e.g. a synchronizing OpProfiler.</summary>
     void Synchronize() { }

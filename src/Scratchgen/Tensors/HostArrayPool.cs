@@ -3,7 +3,9 @@ namespace Scratchgen.Tensors;
 /// <summary>
 /// Float arrays kept for reuse, by exact length: a training step allocates the same shapes every
 /// time, so the arrays a step released (see <see cref="MemoryScope"/>) are exactly what the next step
-/// asks for. Rented arrays are cleared, like a fresh allocation. At most <see cref="MaxBytes"/> are
+/// asks for. Rented arrays are cleared, like a fresh allocation, unless the caller says it will write
+/// every element first (an op's output: clearing those was ~5 % of a DCGAN step on the main thread,
+/// dotnet-trace, kernels-docs/peers.md). At most <see cref="MaxBytes"/> are
 /// held; past that, returned arrays are left to the garbage collector.
 ///
 /// An array allocated while a <see cref="MemoryScope"/> is open will come back to the pool (or be
@@ -37,7 +39,7 @@ internal sealed class HostArrayPool(string device, long maxBytes)
         lock (_gate) (PeakOutstandingBytes, RentedBytes) = (OutstandingBytes, 0);
     }
 
-    public float[] Rent(int length)
+    public float[] Rent(int length, bool clear = true)
     {
         if (length == 0) return [];
         float[]? array = null;
@@ -54,7 +56,7 @@ internal sealed class HostArrayPool(string device, long maxBytes)
             PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, OutstandingBytes);
         }
         if (array == null) return DeviceOutOfMemoryException.NewHostArray<float>(device, length, pinned: MemoryScope.IsOpen);
-        Array.Clear(array);
+        if (clear) Array.Clear(array);
         return array;
     }
 

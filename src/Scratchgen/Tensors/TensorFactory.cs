@@ -113,4 +113,8 @@ public sealed partial class Tensor
 
     /// <summary>A new uninitialised-looking (zeroed) contiguous tensor like this one, or of another shape.</summary>
     internal Tensor NewEmpty(int[] shape) => new(Backend.Allocate(DType, Shapes.Numel(shape)), shape);
+
+    /// <summary>A new contiguous tensor whose contents are unspecified (see
+    /// <see cref="IBackend.AllocateUninitialized"/>): only for outputs that a kernel writes in full.</summary>
+    internal Tensor NewUninitialized(int[] shape) => new(Backend.AllocateUninitialized(DType, Shapes.Numel(shape)), shape);
 }

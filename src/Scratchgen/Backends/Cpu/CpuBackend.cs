@@ -26,10 +26,14 @@ public sealed partial class CpuBackend : IBackend
 
     public bool Supports(DType dtype) => dtype == DType.Float32;
 
-    public Storage Allocate(DType dtype, int length)
+    public Storage Allocate(DType dtype, int length) => Rent(dtype, length, clear: true);
+
+    public Storage AllocateUninitialized(DType dtype, int length) => Rent(dtype, length, clear: false);
+
+    private HostStorage Rent(DType dtype, int length, bool clear)
     {
         RequireFloat32(dtype);
-        var storage = new HostStorage(this, _pool.Rent(length), _pool);
+        var storage = new HostStorage(this, _pool.Rent(length, clear), _pool);
         MemoryScope.Record(storage);
         return storage;
     }

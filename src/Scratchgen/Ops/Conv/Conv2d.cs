@@ -21,7 +21,7 @@ internal sealed class Conv2dOp(Tensor x, Tensor w, Tensor? b, ConvGeometry g) : 
 
     protected override Tensor Forward()
     {
-        var y = NewOutput([g.N, g.K, g.OH, g.OW]);
+        var y = NewOverwrittenOutput([g.N, g.K, g.OH, g.OW]); // the bias copy or the GEMM (accumulate: false) writes all of it
         if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // the GEMM then adds onto the bias
         Backend.Im2ColMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g, accumulate: b != null);
         return y;

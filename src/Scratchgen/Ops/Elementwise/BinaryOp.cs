@@ -18,7 +18,7 @@ internal abstract class BinaryOp<TFn>(Tensor a, Tensor b, TFn fn) : Op(a, b) whe
     protected override Tensor Forward()
     {
         var shape = Shapes.Broadcast(Name, A.Dims, B.Dims);
-        Y = NewOutput(shape);
+        Y = NewOverwrittenOutput(shape);
         Backend.Zip(A.BroadcastView(shape), B.BroadcastView(shape), Y, fn);
         return Y;
     }

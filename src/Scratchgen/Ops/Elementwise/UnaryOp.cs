@@ -21,7 +21,7 @@ internal abstract class UnaryOp<TFn>(Tensor x, TFn fn) : Op(x) where TFn : struc
 
     protected override Tensor Forward()
     {
-        Y = NewOutput(X.Dims);
+        Y = NewOverwrittenOutput(X.Dims);
         Backend.Map(X, Y, fn);
         return Y;
     }
@@ -29,7 +29,7 @@ internal abstract class UnaryOp<TFn>(Tensor x, TFn fn) : Op(x) where TFn : struc
     public override Tensor?[] Backward(Tensor dOut)
     {
         if (UseComposite(dOut)) return [CompositeGrad(dOut)];
-        var dx = NewOutput(X.Dims);
+        var dx = NewOverwrittenOutput(X.Dims);
         Backend.MapBackward(X, Y.Detach(), dOut, dx, fn);
         return [dx];
     }

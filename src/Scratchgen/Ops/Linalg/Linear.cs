@@ -18,7 +18,7 @@ internal sealed class LinearOp(Tensor x, Tensor w, Tensor? b) : Op(b == null ? [
         if (b != null && (b.Rank != 1 || b.Dims[0] != w.Dims[0]))
             throw new ShapeException("linear", $"bias {Shapes.Format(b.Dims)} does not match weight {Shapes.Format(w.Dims)} (need ({w.Dims[0]}))");
         int rows = x.Numel / Math.Max(x.Dims[^1], 1), o = w.Dims[0], i = w.Dims[1];
-        var y = NewOutput([.. x.Dims[..^1], o]);
+        var y = NewOverwrittenOutput([.. x.Dims[..^1], o]);
         var x3 = MatMulOp.As3D(x.Rank == 2 ? x : x.Detach().Contiguous().ViewAs([rows, i]), [1], rows, i);
         var wT = MatMulOp.As3D(w.Detach().Transpose(0, 1), [1], i, o);
         var y2 = y.ViewAs([rows, o]);

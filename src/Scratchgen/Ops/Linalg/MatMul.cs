@@ -17,7 +17,7 @@ internal sealed class MatMulOp(Tensor a, Tensor b) : Op(a, b)
             throw new ShapeException("matmul", $"shapes {Shapes.Format(a.Dims)} and {Shapes.Format(b.Dims)} do not chain (need (..., M, K) @ (..., K, N))");
         var batch = Shapes.Broadcast("matmul", a.Dims[..^2], b.Dims[..^2]);
         int m = a.Dims[^2], k = a.Dims[^1], n = b.Dims[^1];
-        var y = NewOutput([.. batch, m, n]);
+        var y = NewOverwrittenOutput([.. batch, m, n]);
         int count = Shapes.Numel(batch);
         Backend.MatMul(As3D(a, batch, m, k), As3D(b, batch, k, n), y.ViewAs([count, m, n]), accumulate: false);
         return y;

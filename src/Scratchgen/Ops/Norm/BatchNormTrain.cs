@@ -48,7 +48,7 @@ internal sealed class BatchNormTrainOp : Op
         Variance = NewOutput([c]);
         Backend.BatchNormStats(_x, _mean, Variance);
         using (GradMode.NoGrad()) _invStd = Variance.Add(_eps).Pow(-0.5);
-        var y = NewOutput((int[])_x.Dims.Clone());
+        var y = NewOverwrittenOutput((int[])_x.Dims.Clone());
         Backend.BatchNormForward(_x, _mean, _invStd, _gamma?.Detach(), _beta?.Detach(), y);
         return y;
     }
@@ -57,7 +57,7 @@ internal sealed class BatchNormTrainOp : Op
     {
         if (GradMode.IsEnabled && (dOut.RequiresGrad || Inputs.Any(t => t.RequiresGrad))) return CompositeBackward(dOut);
         int c = _x.Dims[1];
-        var dx = NewOutput((int[])_x.Dims.Clone()); // the kernel writes it either way; returned only when x needs it
+        var dx = NewOverwrittenOutput((int[])_x.Dims.Clone()); // the kernel writes all of it either way; returned only when x needs it
         var dGamma = _gamma != null && _gamma.RequiresGrad ? NewOutput([c]) : null;
         var dBeta = _beta != null && _beta.RequiresGrad ? NewOutput([c]) : null;
         Backend.BatchNormBackward(_x.Detach(), dOut, _mean!, _invStd!, _gamma?.Detach(), dx, dGamma, dBeta);

@@ -12,7 +12,7 @@ internal sealed class CopyOp(Tensor x) : Op(x)
 
     protected override Tensor Forward()
     {
-        var y = NewOutput((int[])x.Dims.Clone());
+        var y = NewOverwrittenOutput((int[])x.Dims.Clone());
         Backend.Copy(x, y);
         return y;
     }

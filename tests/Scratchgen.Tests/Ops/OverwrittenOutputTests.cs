@@ -1,0 +1,74 @@
+using Scratchgen.Backends;
+using Scratchgen.Backends.Cpu;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+using Scratchgen.Tests.Support;
+using Scratchgen.Tests.Training;
+
+namespace Scratchgen.Tests.Ops;
+
+/// <summary>
+/// Ops whose outputs are allocated without the zero fill (Op.NewOverwrittenOutput: the Cpu pool hands
+/// back a used array as it is) must write every element themselves. Here the pool is first stocked with
+/// NaN-filled arrays of every small length, so an element an op forgot to write would surface as NaN:
+/// forward outputs and every gradient must match, bit for bit, what the same computation gives from
+/// zeroed arrays.
+/// </summary>
+[Collection(ExclusiveCpuBackend.Name)]
+public sealed class OverwrittenOutputTests
+{
+    public static TheoryData<string> Cases => new() { "linear", "matmul", "conv2d", "conv2d_bias", "conv_transpose2d", "leaky_relu", "tanh", "add_broadcast", "mul", "batch_norm", "contiguous" };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void OutputsAndGradients_DoNotDependOnWhatThePooledArraysHeld(string op)
+    {
+        float[][] clean = Run(op);
+        Poison((CpuBackend)Backend.Cpu, maxLength: 2048, copies: 4);
+        float[][] poisoned = Run(op);
+        Assert.Equal(clean.Length, poisoned.Length);
+        for (int i = 0; i < clean.Length; i++)
+        {
+            Assert.True(poisoned[i].All(float.IsFinite), $"{op}: result {i} has an element the op never wrote (NaN from the pool)");
+            Assert.Equal(clean[i], poisoned[i]);
+        }
+    }
+
+    // The op's output and the gradients of sum(y * r) for every input, computed on the Cpu backend.
+    private static float[][] Run(string op)
+    {
+        var rng = new Rng(5);
+        Tensor In(params int[] shape) => Tensor.RandN(shape, rng, backend: Backend.Cpu).RequireGrad();
+        var inputs = new List<Tensor>();
+        Tensor Keep(Tensor t) { inputs.Add(t); return t; }
+        Tensor y = op switch
+        {
+            "linear" => Keep(In(5, 7)).Linear(Keep(In(3, 7)), Keep(In(3))),
+            "matmul" => Keep(In(2, 4, 6)).MatMul(Keep(In(6, 5))),
+            "conv2d" => Keep(In(2, 3, 6, 5)).Conv2d(Keep(In(4, 3, 3, 3)), stride: 2, padding: 1),
+            "conv2d_bias" => Keep(In(2, 3, 6, 5)).Conv2d(Keep(In(4, 3, 3, 3)), Keep(In(4)), padding: 1),
+            "conv_transpose2d" => Keep(In(2, 4, 3, 3)).ConvTranspose2d(Keep(In(4, 3, 4, 4)), Keep(In(3)), stride: 2, padding: 1),
+            "leaky_relu" => Keep(In(6, 9)).LeakyRelu(0.2),
+            "tanh" => Keep(In(6, 9)).Tanh(),
+            "add_broadcast" => Keep(In(6, 9)).Add(Keep(In(9))),
+            "mul" => Keep(In(6, 9)).Mul(Keep(In(6, 9))),
+            "batch_norm" => Keep(In(4, 3, 5, 5)).BatchNorm(Keep(In(3)), Keep(In(3))),
+            "contiguous" => Keep(In(7, 5)).Transpose(0, 1).Contiguous(),
+            _ => throw new ArgumentException(op),
+        };
+        var r = Tensor.RandN(y.Dims, new Rng(9), backend: Backend.Cpu);
+        y.Mul(r).Sum().Backward();
+        return [y.ToArray(), .. inputs.Select(t => t.Grad!.ToArray())];
+    }
+
+    // Stocks the pool with NaN-filled arrays of every length up to maxLength.
+    private static void Poison(CpuBackend cpu, int maxLength, int copies)
+    {
+        for (int length = 1; length <= maxLength; length++)
+            for (int i = 0; i < copies; i++)
+            {
+                var array = new float[length];
+                Array.Fill(array, float.NaN);
+                cpu.Pool.Return(array);
+            }
+    }
+}
