@@ -26,8 +26,10 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 //   an NCHW tensor (N, K, P) read or written as the (K, N P) matrix (rows k P, columns n K P + p) as A, B
 //   or C, so no reorder to channels-first and back.
 // Only packing and the final store change; the blocking, threads and micro-kernel are V3's.
-//   B: each 16-column panel loads its 16 column offsets once as two int vectors, and each of its kc
-//      rows is two AVX2 gathers at b + bRows[p]; a ragged last panel gathers under a mask.
+//   B: each 16-column panel looks at its 16 column offsets once. One run of 16 (an NCHW tensor between
+//      image boundaries): each of its kc rows is two plain loads at b + bRows[p] + cols[0]; four runs of
+//      4 (one channel's taps of a 4x4 kernel in im2col^T): four 128-bit loads; otherwise two AVX2
+//      gathers with the offsets as two int vectors; a ragged last panel gathers under a mask.
 //   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; where 8 consecutive p are
 //      one run in memory (an NCHW tensor between image boundaries) 8 of each row at once through an
 //      8x8 transpose, as PackA does, else one p at a time.
@@ -68,7 +70,31 @@ internal static partial class CpuGemm
         {
             int cols = Math.Min(NR, nc - q0);
             int* colOffsets = bCols + j0 + q0;
-            if (cols == NR)
+            if (cols == NR && IsRun(colOffsets, NR))
+            {
+                // The 16 columns are one run in memory (an NCHW tensor read as (K, N P) between image
+                // boundaries): two plain loads per row.
+                float* first = b + colOffsets[0];
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = first + rows[p];
+                    Avx.StoreAligned(dst + p * NR, Avx.LoadVector256(src));
+                    Avx.StoreAligned(dst + p * NR + 8, Avx.LoadVector256(src + 8));
+                }
+            }
+            else if (cols == NR && IsRun(colOffsets, 4) && IsRun(colOffsets + 4, 4) && IsRun(colOffsets + 8, 4) && IsRun(colOffsets + 12, 4))
+            {
+                // Four runs of 4 (the 16 taps (r, s) of one channel of a 4x4 kernel in im2col(x)^T): four
+                // 128-bit loads per row instead of two gathers.
+                int o0 = colOffsets[0], o1 = colOffsets[4], o2 = colOffsets[8], o3 = colOffsets[12];
+                for (int p = 0; p < kc; p++)
+                {
+                    float* row = b + rows[p];
+                    Avx.StoreAligned(dst + p * NR, Vector256.Create(Sse.LoadVector128(row + o0), Sse.LoadVector128(row + o1)));
+                    Avx.StoreAligned(dst + p * NR + 8, Vector256.Create(Sse.LoadVector128(row + o2), Sse.LoadVector128(row + o3)));
+                }
+            }
+            else if (cols == NR)
             {
                 Vector256<int> lo = Avx.LoadVector256(colOffsets), hi = Avx.LoadVector256(colOffsets + 8);
                 for (int p = 0; p < kc; p++)
@@ -95,6 +121,15 @@ internal static partial class CpuGemm
                 }
             }
         }
+    }
+
+    // Whether offsets[0 .. length) are consecutive integers (one contiguous run of the buffer).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe bool IsRun(int* offsets, int length)
+    {
+        for (int j = 1; j < length; j++)
+            if (offsets[j] != offsets[0] + j) return false;
+        return true;
     }
 
     // Panels of 6 rows of A (mc x kc), rows and cols already offset to the block: dst[r 6 kc + p 6 + ii] =
