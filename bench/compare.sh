@@ -14,7 +14,10 @@
 # and the ratio of the medians. The machine is shared and noisy: read ratios, not absolute figures.
 # libtorch's OpenMP threads suffer far more than ours from other processes on the cores (AE measured
 # 378 img/s at load ~9 against 10,600 on a quiet machine): the 1-minute load before each run is printed
-# beside it; rerun with more --rounds when it is high.
+# beside it; rerun with more --rounds when it is high. Our epoch lines also say how far apart the host
+# kept the two cores (Scratchgen.Backends.Cpu.CoreDistance: ~60 ns round trip when they share an L3,
+# ~330 ns when not, and then an MLP GAN step of ours is ~1.6x slower; TorchSharp's side has no such probe):
+# read such rounds with that in mind.
 #
 # The TorchSharp project (bench/Scratchgen.Bench.TorchSharp) is not in Scratchgen.sln: its first restore
 # downloads about 1.3 GB. SCRATCHGEN_ROOT=DIR measures the Scratchgen sources in DIR instead of this
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --no-conv) DO_CONV=0; shift ;;
     --no-sgemm) DO_SGEMM=0; shift ;;
     --no-python) DO_PYTHON=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -44,8 +44,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         foreach (var name in models)
         {
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
-            var counters = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device) : null;
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, counters);
+            var cores = backend is Scratchgen.Backends.Cpu.CpuBackend ? new CoreDistanceSampler() : null;
+            ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device) : cores;
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, observer);
             IReadOnlyList<EpochResult> results;
             using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
             {
@@ -55,7 +56,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             foreach (var r in results)
             {
                 var first = r.TestLosses.First();
-                AnsiConsole.WriteLine($"{name} epoch {r.Epoch} on {backend.Name}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB");
+                // Plain Console: one line per epoch whatever the terminal width (bench/compare.sh reads it).
+                Console.WriteLine($"{name} epoch {r.Epoch} on {backend.Name}: {r.ImagesPerSecond:F0} img/s, {r.Seconds:F1} s, test {first.Key} {first.Value:F4}, peak RSS {PeakRssMb():F0} MB" +
+                    (cores?.Describe(r.Epoch - 1) is { } distance ? $", {distance}" : ""));
                 table.AddRow(name, r.Epoch.ToString(), r.ImagesPerSecond.ToString("F0"), r.Seconds.ToString("F1"), $"{first.Key} {first.Value:F4}");
             }
             Directory.Delete(outDir, recursive: true);
@@ -80,6 +83,36 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
     /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
     /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
     /// new shapes; evaluation and pictures are excluded).</summary>
+    // Samples CoreDistance every few steps (a 200-exchange ping-pong, tens of microseconds against a step's
+    // milliseconds), so that each epoch line says whether the host kept the two cores close.
+    private sealed class CoreDistanceSampler : ITrainingObserver
+    {
+        private const int EverySteps = 10;
+        private readonly Dictionary<int, List<double>> _samples = [];
+
+        public void OnMessage(string message) { }
+
+        public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
+        {
+            if (stepInEpoch % EverySteps != 0) return;
+            double ns = Scratchgen.Backends.Cpu.CoreDistance.RoundTripNanoseconds();
+            if (double.IsNaN(ns)) return;
+            if (!_samples.TryGetValue(epoch, out var list)) _samples[epoch] = list = [];
+            list.Add(ns);
+        }
+
+        public void OnEpoch(EpochResult result) { }
+
+        // "cores 58 ns apart (0/7 samples far)", or null when nothing was sampled (one core).
+        public string? Describe(int epoch)
+        {
+            if (!_samples.TryGetValue(epoch, out var list) || list.Count == 0) return null;
+            var sorted = list.Order().ToArray();
+            int far = sorted.Count(ns => ns > Scratchgen.Backends.Cpu.CoreDistance.FarNanoseconds);
+            return $"cores {sorted[sorted.Length / 2]:F0} ns apart ({far}/{sorted.Length} samples far)";
+        }
+    }
+
     private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
     {
         private const int WarmSteps = 10;

@@ -90,11 +90,15 @@ public class WorkerTeamTests
     {
         int parts = WorkerTeam.Size;
         var failing = new DelegateJob(p => { if (p == parts - 1) throw new InvalidOperationException($"part {p} failed"); });
-        for (int attempt = 0; attempt < 100; attempt++)
+        for (int attempt = 0; attempt < 1000; attempt++)
         {
             try
             {
-                if (!WorkerTeam.TryRun(failing, parts)) continue;
+                if (!WorkerTeam.TryRun(failing, parts))
+                {
+                    Thread.Sleep(2); // another test class holds the team (classes run in parallel)
+                    continue;
+                }
             }
             catch (InvalidOperationException e)
             {
@@ -106,7 +110,7 @@ public class WorkerTeamTests
             }
             Assert.Fail("the failing part's exception was swallowed");
         }
-        Assert.Fail("the team was busy for 100 attempts");
+        Assert.Fail("the team was busy for 1000 attempts (two seconds and more)");
     }
 
     [Fact]
@@ -117,15 +121,6 @@ public class WorkerTeamTests
             var hits = new int[count];
             CpuParallel.For(count, 1 << 10, (a, b) => { for (int i = a; i < b; i++) hits[i]++; });
             Assert.All(hits, h => Assert.Equal(1, h));
-        }
-    }
-
-    /// <summary>Skips, with the reason, on a one-core machine, where the team has no workers.</summary>
-    private sealed class MultiCoreFactAttribute : FactAttribute
-    {
-        public MultiCoreFactAttribute()
-        {
-            if (WorkerTeam.Size < 2) Skip = "one core: the worker team has no workers";
         }
     }
 
