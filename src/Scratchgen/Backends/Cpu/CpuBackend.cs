@@ -85,7 +85,13 @@ public sealed partial class CpuBackend : IBackend
 
     public void Fill(Tensor dst, double value)
     {
-        if (dst.IsContiguous) Data(dst).AsSpan(dst.Offset, dst.Numel).Fill((float)value);
+        if (dst.IsContiguous)
+        {
+            // Both cores for big fills (a DCGAN layer's zeroed output is megabytes).
+            float[] data = Data(dst);
+            int offset = dst.Offset;
+            CpuParallel.For(dst.Numel, 1, (i0, i1) => data.AsSpan(offset + i0, i1 - i0).Fill((float)value), minWork: 1 << 18);
+        }
         else Copy(Scalar((float)value).BroadcastTo(dst.Dims), dst);
     }
 
