@@ -80,9 +80,6 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         AnsiConsole.Write(table);
     }
 
-    /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
-    /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
-    /// new shapes; evaluation and pictures are excluded).</summary>
     // Samples CoreDistance every few steps (a 200-exchange ping-pong, tens of microseconds against a step's
     // milliseconds), so that each epoch line says whether the host kept the two cores close.
     private sealed class CoreDistanceSampler : ITrainingObserver
@@ -113,6 +110,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         }
     }
 
+    /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
+    /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
+    /// new shapes; evaluation and pictures are excluded).</summary>
     private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
     {
         private const int WarmSteps = 10;

@@ -5,7 +5,8 @@ namespace Scratchgen.Tensors;
 /// time, so the arrays a step released (see <see cref="MemoryScope"/>) are exactly what the next step
 /// asks for. Rented arrays are cleared, like a fresh allocation, unless the caller says it will write
 /// every element first (an op's output: clearing those was ~5 % of a DCGAN step on the main thread,
-/// dotnet-trace, kernels-docs/peers.md). At most <see cref="MaxBytes"/> are
+/// dotnet-trace, kernels-docs/peers.md); the owner may pass its own <c>clear</c> (the Cpu backend's
+/// uses both cores for big arrays), by default Array.Clear. At most <see cref="MaxBytes"/> are
 /// held; past that, returned arrays are left to the garbage collector.
 ///
 /// An array allocated while a <see cref="MemoryScope"/> is open will come back to the pool (or be
@@ -14,8 +15,9 @@ namespace Scratchgen.Tensors;
 /// each such array was born in generation 0 and copied on its way to generation 2). Measured with
 /// `bench models`: peak RSS of the MLP AE 300 -> 285 MB, the DCGAN's within noise (648 -> 637-646 MB).
 /// </summary>
-internal sealed class HostArrayPool(string device, long maxBytes)
+internal sealed class HostArrayPool(string device, long maxBytes, Action<float[]>? clear = null)
 {
+    private readonly Action<float[]> _clear = clear ?? (array => Array.Clear(array));
     private readonly Dictionary<int, Stack<float[]>> _free = [];
     private readonly Lock _gate = new();
     private long _heldBytes;
@@ -56,7 +58,7 @@ internal sealed class HostArrayPool(string device, long maxBytes)
             PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, OutstandingBytes);
         }
         if (array == null) return DeviceOutOfMemoryException.NewHostArray<float>(device, length, pinned: MemoryScope.IsOpen);
-        if (clear) Array.Clear(array);
+        if (clear) _clear(array);
         return array;
     }
 

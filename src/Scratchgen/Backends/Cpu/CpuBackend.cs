@@ -16,7 +16,7 @@ public sealed partial class CpuBackend : IBackend
     private CpuBackend() { }
 
     /// <summary>Arrays released by <see cref="MemoryScope"/>s, reused by later allocations (up to 2 GiB held).</summary>
-    private readonly HostArrayPool _pool = new("cpu", 2L << 30);
+    private readonly HostArrayPool _pool = new("cpu", 2L << 30, clear: array => FillParallel(array, 0, array.Length, 0f));
 
     /// <summary>The pool's accounting (fresh allocations, peak bytes in use, bytes handed out), for tests
     /// that check a warm step reuses memory.</summary>
@@ -85,15 +85,14 @@ public sealed partial class CpuBackend : IBackend
 
     public void Fill(Tensor dst, double value)
     {
-        if (dst.IsContiguous)
-        {
-            // Both cores for big fills (a DCGAN layer's zeroed output is megabytes).
-            float[] data = Data(dst);
-            int offset = dst.Offset;
-            CpuParallel.For(dst.Numel, 1, (i0, i1) => data.AsSpan(offset + i0, i1 - i0).Fill((float)value), minWork: 1 << 18);
-        }
+        if (dst.IsContiguous) FillParallel(Data(dst), dst.Offset, dst.Numel, (float)value);
         else Copy(Scalar((float)value).BroadcastTo(dst.Dims), dst);
     }
+
+    // data[offset .. offset + count) = value, on both cores from 256K floats (a DCGAN layer's zeroed
+    // output is megabytes): Fill and the pool's clearing of reused arrays.
+    private static void FillParallel(float[] data, int offset, int count, float value) =>
+        CpuParallel.For(count, 1, (i0, i1) => data.AsSpan(offset + i0, i1 - i0).Fill(value), minWork: 1 << 18);
 
     /// <summary>The float array behind a tensor of this backend.</summary>
     internal static float[] Data(Tensor t) =>

@@ -22,10 +22,8 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
 
     protected override Tensor Forward()
     {
-        var y = NewOverwrittenOutput([g.N, g.C, g.H, g.W]);
-        // col2im adds onto what y holds: the bias planes, or zeros (filled on both cores, not by the pool's serial clear)
-        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y);
-        else Backend.Fill(y, 0);
+        var y = NewOutput([g.N, g.C, g.H, g.W]);
+        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // col2im then adds onto the bias
         Backend.Col2ImMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g);
         return y;
     }

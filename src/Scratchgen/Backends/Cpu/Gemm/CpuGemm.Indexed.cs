@@ -70,38 +70,41 @@ internal static partial class CpuGemm
         {
             int cols = Math.Min(NR, nc - q0);
             int* colOffsets = bCols + j0 + q0;
-            if (cols == NR && IsRun(colOffsets, NR))
+            if (cols == NR)
             {
-                // The 16 columns are one run in memory (an NCHW tensor read as (K, N P) between image
-                // boundaries): two plain loads per row.
-                float* first = b + colOffsets[0];
-                for (int p = 0; p < kc; p++)
+                if (IsRun(colOffsets, NR))
                 {
-                    float* src = first + rows[p];
-                    Avx.StoreAligned(dst + p * NR, Avx.LoadVector256(src));
-                    Avx.StoreAligned(dst + p * NR + 8, Avx.LoadVector256(src + 8));
+                    // The 16 columns are one run in memory (an NCHW tensor read as (K, N P) between image
+                    // boundaries): two plain loads per row.
+                    float* first = b + colOffsets[0];
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* src = first + rows[p];
+                        Avx.StoreAligned(dst + p * NR, Avx.LoadVector256(src));
+                        Avx.StoreAligned(dst + p * NR + 8, Avx.LoadVector256(src + 8));
+                    }
                 }
-            }
-            else if (cols == NR && IsRun(colOffsets, 4) && IsRun(colOffsets + 4, 4) && IsRun(colOffsets + 8, 4) && IsRun(colOffsets + 12, 4))
-            {
-                // Four runs of 4 (the 16 taps (r, s) of one channel of a 4x4 kernel in im2col(x)^T): four
-                // 128-bit loads per row instead of two gathers.
-                int o0 = colOffsets[0], o1 = colOffsets[4], o2 = colOffsets[8], o3 = colOffsets[12];
-                for (int p = 0; p < kc; p++)
+                else if (IsRun(colOffsets, 4) && IsRun(colOffsets + 4, 4) && IsRun(colOffsets + 8, 4) && IsRun(colOffsets + 12, 4))
                 {
-                    float* row = b + rows[p];
-                    Avx.StoreAligned(dst + p * NR, Vector256.Create(Sse.LoadVector128(row + o0), Sse.LoadVector128(row + o1)));
-                    Avx.StoreAligned(dst + p * NR + 8, Vector256.Create(Sse.LoadVector128(row + o2), Sse.LoadVector128(row + o3)));
+                    // Four runs of 4 (the 16 taps (r, s) of one channel of a 4x4 kernel in im2col(x)^T): four
+                    // 128-bit loads per row instead of two gathers.
+                    int o0 = colOffsets[0], o1 = colOffsets[4], o2 = colOffsets[8], o3 = colOffsets[12];
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* row = b + rows[p];
+                        Avx.StoreAligned(dst + p * NR, Vector256.Create(Sse.LoadVector128(row + o0), Sse.LoadVector128(row + o1)));
+                        Avx.StoreAligned(dst + p * NR + 8, Vector256.Create(Sse.LoadVector128(row + o2), Sse.LoadVector128(row + o3)));
+                    }
                 }
-            }
-            else if (cols == NR)
-            {
-                Vector256<int> lo = Avx.LoadVector256(colOffsets), hi = Avx.LoadVector256(colOffsets + 8);
-                for (int p = 0; p < kc; p++)
+                else
                 {
-                    float* row = b + rows[p];
-                    Avx.StoreAligned(dst + p * NR, Avx2.GatherVector256(row, lo, 4));
-                    Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherVector256(row, hi, 4));
+                    Vector256<int> lo = Avx.LoadVector256(colOffsets), hi = Avx.LoadVector256(colOffsets + 8);
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* row = b + rows[p];
+                        Avx.StoreAligned(dst + p * NR, Avx2.GatherVector256(row, lo, 4));
+                        Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherVector256(row, hi, 4));
+                    }
                 }
             }
             else
