@@ -34,6 +34,12 @@ public interface IBackend
 
     Storage Upload(double[] data);
 
+    /// <summary>A new buffer holding a copy of host data; the caller keeps its array (a staging buffer
+    /// it reuses). Like <see cref="Allocate"/>, the buffer comes from the backend's pool where it has
+    /// one and is recorded by an open <see cref="MemoryScope"/>, so a training step that uploads its
+    /// batch allocates nothing new once warm. By default: <see cref="Upload(float[])"/> of a copy.</summary>
+    Storage UploadCopy(ReadOnlySpan<float> data) => Upload(data.ToArray());
+
     /// <summary>Copies the tensor's elements, in logical row-major order, to host memory.</summary>
     void Download(Tensor t, Span<float> dst);
 

@@ -16,6 +16,7 @@ public sealed class BatchIterator
     private readonly Rng _rng;
     private readonly IBackend? _backend;
     private int[] _permutation;
+    private float[] _staging = [];
 
     public BatchIterator(Dataset data, int batchSize, Rng rng, IBackend? backend = null,
         bool scaleToSymmetric = false, bool shuffle = true, bool dropLast = false)
@@ -82,14 +83,17 @@ public sealed class BatchIterator
     public Batch MakeBatch(int[] indices)
     {
         int size = _data.ImageSize;
-        var values = GC.AllocateUninitializedArray<float>(indices.Length * size); // every element is written below
+        // The images are gathered into a staging array this iterator reuses, then copied into the
+        // backend's pooled memory (UploadCopy): a warm training loop allocates no batch arrays.
+        if (_staging.Length < indices.Length * size) _staging = GC.AllocateUninitializedArray<float>(indices.Length * size);
+        var values = _staging.AsSpan(0, indices.Length * size); // every element is written below
         var labels = new int[indices.Length];
         var all = _data.Images;
         for (int b = 0; b < indices.Length; b++)
         {
             int i = indices[b];
             if ((uint)i >= (uint)_data.Count) throw new ArgumentOutOfRangeException(nameof(indices), $"index {i} is outside dataset '{_data.Name}' of {_data.Count} images");
-            all.Slice(i * size, size).CopyTo(values.AsSpan(b * size, size));
+            all.Slice(i * size, size).CopyTo(values.Slice(b * size, size));
             labels[b] = _data.Labels[i];
         }
         if (ScaleToSymmetric) ToSymmetric(values);

@@ -63,9 +63,10 @@ public sealed class Rng
         double u1 = 1.0 - NextDouble(); // (0, 1]: log is finite
         double u2 = NextDouble();
         double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        _spareNormal = r * Math.Sin(2 * Math.PI * u2);
+        (double sin, double cos) = Math.SinCos(2 * Math.PI * u2); // one call, the same values as Sin and Cos
+        _spareNormal = r * sin;
         _hasSpare = true;
-        return r * Math.Cos(2 * Math.PI * u2);
+        return r * cos;
     }
 
     /// <summary>Fisher-Yates shuffle in place.</summary>

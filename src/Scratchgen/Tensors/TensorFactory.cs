@@ -40,35 +40,25 @@ public sealed partial class Tensor
     {
         if (step == 0) throw new ArgumentException("Arange: step must not be 0");
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
-        var values = HostArray<double>(n);
-        for (int i = 0; i < n; i++) values[i] = start + i * step;
-        return FromHost(values, [n], dtype, backend, "Arange");
+        return Generate([n], dtype, backend, "Arange", null, static (_, i, a, b) => a + i * b, start, step);
     }
 
     public static Tensor Arange(int n, DType dtype = DType.Float32, IBackend? backend = null) => Arange(0, n, 1, dtype, backend);
 
     /// <summary>Uniform in [low, high).</summary>
-    public static Tensor Rand(int[] shape, Rng rng, double low = 0, double high = 1, DType dtype = DType.Float32, IBackend? backend = null)
-    {
-        var values = HostArray<double>(Shapes.Numel(shape));
-        for (int i = 0; i < values.Length; i++) values[i] = low + (high - low) * rng.NextDouble();
-        return FromHost(values, shape, dtype, backend, "Rand");
-    }
+    public static Tensor Rand(int[] shape, Rng rng, double low = 0, double high = 1, DType dtype = DType.Float32, IBackend? backend = null) =>
+        Generate(shape, dtype, backend, "Rand", rng, static (r, i, a, b) => a + (b - a) * r.NextDouble(), low, high);
 
     /// <summary>Normal with the given mean and standard deviation.</summary>
-    public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null)
-    {
-        var values = HostArray<double>(Shapes.Numel(shape));
-        for (int i = 0; i < values.Length; i++) values[i] = mean + std * rng.NextNormal();
-        return FromHost(values, shape, dtype, backend, "RandN");
-    }
+    public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null) =>
+        Generate(shape, dtype, backend, "RandN", rng, static (r, i, m, s) => m + s * r.NextNormal(), mean, std);
 
     /// <summary>A float32 tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
     public static Tensor FromArray(ReadOnlySpan<float> data, int[] shape, IBackend? backend = null)
     {
         CheckLength("FromArray", data.Length, shape);
         var b = Resolve(backend, DType.Float32, "FromArray");
-        return new Tensor(b.Upload(data.ToArray()), (int[])shape.Clone());
+        return new Tensor(b.UploadCopy(data), (int[])shape.Clone());
     }
 
     /// <summary>A tensor of the given dtype holding a copy of <paramref name="data"/>.</summary>
@@ -90,6 +80,29 @@ public sealed partial class Tensor
         for (int i = 0; i < f.Length; i++) f[i] = (float)values[i];
         return new Tensor(b.Upload(f), (int[])shape.Clone());
     }
+
+    // values[i] = next(rng, i, a, b) for every element, computed in float64 and rounded once to the
+    // dtype. Float32 values go through a reused staging array and the backend's UploadCopy (pooled
+    // memory), so sampling a batch of latent codes each training step allocates nothing new.
+    private static Tensor Generate(int[] shape, DType dtype, IBackend? backend, string op, Rng? rng, Func<Rng, int, double, double, double> next, double a, double b)
+    {
+        int n = Shapes.Numel(shape);
+        if (dtype == DType.Float64)
+        {
+            var values = HostArray<double>(n);
+            for (int i = 0; i < n; i++) values[i] = next(rng!, i, a, b);
+            return FromHost(values, shape, dtype, backend, op);
+        }
+        var target = Resolve(backend, dtype, op);
+        float[] staging = n <= StagingLimit ? (t_staging is { } s && s.Length >= n ? s : t_staging = HostArray<float>(n)) : HostArray<float>(n);
+        for (int i = 0; i < n; i++) staging[i] = (float)next(rng!, i, a, b);
+        return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
+    }
+
+    // The per-thread staging array of Generate is kept up to this many floats (4 MB); bigger requests
+    // use a one-off array.
+    private const int StagingLimit = 1 << 20;
+    [ThreadStatic] private static float[]? t_staging;
 
     // Host staging arrays for random and converted values: out of memory here is reported like a
     // backend's (bytes asked for and a hint), not as the runtime's bare OutOfMemoryException.

@@ -17,6 +17,20 @@ public sealed class BatchIteratorTests
         Enumerable.Range(0, batches).Select(_ => it.Next().Indices).ToList();
 
     [Fact]
+    public void AnEarlierBatch_KeepsItsImages_WhenTheIteratorMovesOn()
+    {
+        // The iterator gathers every batch into one staging array it reuses: each batch tensor must
+        // hold its own copy.
+        var it = new BatchIterator(Tiny(), 4, new Rng(3), Backend.Cpu);
+        var first = it.Next();
+        float[] before = first.Images.ToArray();
+        var second = it.Next();
+        Assert.Equal(before, first.Images.ToArray());
+        Assert.Equal(second.Indices.SelectMany(i => Enumerable.Repeat(i / 10f, 4)), second.Images.ToArray());
+        Assert.NotEqual(first.Images.ToArray(), second.Images.ToArray());
+    }
+
+    [Fact]
     public void Batches_CoverEachEpochOnce_WithShapesLabelsAndScaling()
     {
         var ds = Tiny();

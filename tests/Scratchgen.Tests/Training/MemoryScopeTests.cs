@@ -152,6 +152,41 @@ public sealed class MemoryScopeTests
     }
 
     [Fact]
+    public void WarmBatchesAndLatentCodes_AllocateNoFreshArrays()
+    {
+        // What a training loop makes on the host each step besides the model's tensors: the batch
+        // (gathered into the iterator's staging array, then UploadCopy) and the latent codes (RandN
+        // through a staging array): pooled arrays and no image-sized managed garbage once warm.
+        var cpu = (CpuBackend)Backend.Cpu;
+        const int n = 32, pixels = 28 * 28;
+        var images = new float[192 * pixels]; // six whole batches per epoch
+        for (int i = 0; i < images.Length; i++) images[i] = i % 255 / 255f;
+        var data = new Scratchgen.Data.Dataset("ramp", images, [1, 28, 28], Enumerable.Range(0, 192).Select(i => i % 10).ToArray(), 10);
+        var it = new Scratchgen.Data.BatchIterator(data, n, new Rng(1), cpu, scaleToSymmetric: true);
+        var rng = new Rng(2);
+        var scopes = new ScopedSteps();
+        long Step() => scopes.Run(() =>
+        {
+            long bytes = GC.GetAllocatedBytesForCurrentThread();
+            var batch = it.Next();
+            var z = Tensor.RandN([n, 100], rng, backend: cpu);
+            bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+            Assert.Equal(2 * images[batch.Indices[0] * pixels + 300] - 1, batch.Images.ToArray()[300]);
+            return bytes;
+        }, () => []);
+        for (int i = 0; i < 3; i++) Step();
+        long smallestMisses = long.MaxValue, largestBytes = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            long before = cpu.Pool.Misses;
+            largestBytes = Math.Max(largestBytes, Step());
+            smallestMisses = Math.Min(smallestMisses, cpu.Pool.Misses - before);
+        }
+        Assert.Equal(0, smallestMisses);
+        Assert.True(largestBytes < 4L * n * pixels / 4, $"a warm batch and latent sample allocated {largestBytes:N0} managed bytes (one batch of images is {4L * n * pixels:N0})");
+    }
+
+    [Fact]
     public void WarmIlgpuStep_AllocatesNothingAndCopiesOnlyInputsAndReportedScalars()
     {
         // ILGPU's CPU accelerator emulates GPU threads (slow), so a small MLP autoencoder with Adam

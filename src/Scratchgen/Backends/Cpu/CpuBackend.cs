@@ -40,6 +40,13 @@ public sealed partial class CpuBackend : IBackend
 
     public Storage Upload(float[] data) => new HostStorage(this, data);
 
+    public Storage UploadCopy(ReadOnlySpan<float> data)
+    {
+        var storage = Rent(DType.Float32, data.Length, clear: false);
+        data.CopyTo(storage.F32);
+        return storage;
+    }
+
     public Storage Upload(double[] data) => throw Float64NotSupported();
 
     public void Download(Tensor t, Span<float> dst)
