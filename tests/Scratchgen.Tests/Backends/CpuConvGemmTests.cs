@@ -9,7 +9,7 @@ namespace Scratchgen.Tests.Backends;
 /// im2col matrix and read/write NCHW tensors without reordering them (CpuBackend.ConvGemm.cs), against the
 /// Reference backend's chunked im2col + matmul + reorders (ConvGemmLowering) in float64, on awkward
 /// geometries: batch 1 and odd batches, odd images, 1 and 33 channels, stride, padding and dilation
-/// combinations, one image per chunk of the input gradient on either side, with accumulate on and off (the start values are random, so an accumulate that drops
+/// combinations (strided ones with deep patches read a phase-split image), one image per chunk of the input gradient on either side, with accumulate on and off (the start values are random, so an accumulate that drops
 /// them or a store that misses an element shows).</summary>
 public sealed class CpuConvGemmTests
 {
@@ -23,6 +23,12 @@ public sealed class CpuConvGemmTests
     [InlineData(7, 4, 13, 13, 6, 5, 5, 1, 2, 1)]
     [InlineData(3, 32, 33, 31, 8, 3, 3, 1, 1, 1)] // 288 x 1023 columns per image: 3 chunks in the Reference lowering
     [InlineData(2, 64, 64, 64, 2, 3, 3, 1, 1, 1)] // 576 x 4096 columns per image, over the Cpu dx's 8 MB: one image per chunk
+    // Strided with a patch of 64 or more: the forward reads a phase-split copy of the image
+    [InlineData(1, 8, 7, 9, 5, 3, 3, 2, 0, 1)]
+    [InlineData(3, 4, 11, 10, 6, 5, 5, 3, 2, 1)]
+    [InlineData(2, 16, 15, 15, 33, 4, 4, 2, 1, 1)]
+    [InlineData(3, 64, 14, 14, 17, 4, 4, 2, 1, 1)] // the DCGAN's 64->128 layer, narrowed
+    [InlineData(2, 5, 13, 12, 7, 4, 4, 4, 3, 1)]
     public void ConvGemms_MatchReference(int n, int c, int h, int w, int k, int r, int s, int stride, int padding, int dilation)
     {
         var g = new ConvGeometry(n, c, h, w, k, r, s, stride, padding, dilation);

@@ -142,6 +142,62 @@ public sealed unsafe class CpuGemmTests
         Assert.True(first.AsSpan().SequenceEqual(single), "one thread and all threads differ");
     }
 
+    // The indexed B packing reads a half panel (8 columns) whose offsets all lie within 16 floats by two
+    // masked loads and a permute. Here the 8 offsets of a half are shuffled and may repeat; some halves
+    // span exactly 16 floats, some 9, some fall back to gathers, and the last half ends at the last float
+    // of the buffer. Every float of B that no column names is NaN, so a lane taken from the wrong place
+    // of the window (or from the wrong half) shows.
+    [Theory, InlineData(13, 1), InlineData(6, 2), InlineData(1, 1)]
+    public void IndexedB_CompactColumnOffsets_MatchOracle(int m, int threads)
+    {
+        const int k = 37, n = 16 * 5 + 7, rowStride = 40 * 16;
+        var rng = new Random(5);
+        var cols = new int[n];
+        for (int h = 0, next = 0; h * 8 < n; h++)
+        {
+            int span = (h % 4) switch { 0 => 16, 1 => 9, 2 => 40, _ => 12 }; // 40: too wide, gathered
+            int live = Math.Min(8, n - h * 8);
+            for (int j = 0; j < live; j++) cols[h * 8 + j] = next + (j == 0 ? 0 : j == 1 ? span - 1 : rng.Next(span));
+            next += span;
+        }
+        int width = cols.Max() + 1;
+        long length = (long)(k - 1) * rowStride + width; // the last column of the last row is the buffer's last float
+        var bRows = Enumerable.Range(0, k).Select(p => p * rowStride).ToArray();
+        float[] b = new float[length];
+        Array.Fill(b, float.NaN);
+        var aValues = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        foreach (int row in bRows)
+            foreach (int col in cols)
+                b[row + col] = (float)(rng.NextDouble() - 0.5);
+        var c = new float[m * n];
+        fixed (float* pa = aValues, pc = c)
+        fixed (int* br = bRows, bc = cols)
+        {
+            float* pb = (float*)NativeMemory.Alloc((nuint)(length * sizeof(float)));
+            try
+            {
+                b.AsSpan().CopyTo(new Span<float>(pb, (int)length));
+                CpuGemm.SgemmIndexed(m, n, k, pa, k, false, pb, 0, false, pc, n, false, new GemmIndex(bRows: br, bCols: bc), maxThreads: threads);
+            }
+            finally
+            {
+                NativeMemory.Free(pb);
+            }
+        }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double want = 0, scale = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double term = (double)aValues[i * k + p] * b[bRows[p] + cols[j]];
+                    want += term;
+                    scale += Math.Abs(term);
+                }
+                Assert.True(Math.Abs(c[i * n + j] - want) <= 1e-5 + 1e-6 * k * scale, $"C[{i},{j}] = {c[i * n + j]}, want {want} (column offset {cols[j]})");
+            }
+    }
+
     private static void CheckAllVariants(int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
     {
         using var p = new Problem(m, n, k, transA, transB, pad, seed);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Scratchgen.Backends.Cpu.Gemm;
 using Scratchgen.Tensors;
 
@@ -21,10 +23,20 @@ namespace Scratchgen.Backends.Cpu;
 // element of it is written (interior copied, border zeroed), so no zero-fill pass precedes it.
 public sealed partial class CpuBackend
 {
-    public unsafe void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate)
+    public void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
+        Im2ColMatMul(w, x, y, g, accumulate, splitPhases: g.Stride > 1 && g.PatchSize >= SplitPhasesMinPatch);
+
+    // The phase split pays where packing B is a real part of the GEMM: a deep patch (the DCGAN's 64->128,
+    // C R S = 1024: forward 15.4 -> 11.0 ms at batch 128). With a shallow one (1->64, C R S = 16) the GEMM is
+    // bound by writing its output and the split copy did not pay (670 -> 816 us; ConvPackingBench).
+    private const int SplitPhasesMinPatch = 64;
+
+    // splitPhases: false reads the strided taps from the plain padded image, by AVX2 gathers (the layout
+    // before the phase split; kept for bench/Scratchgen.Bench/ConvPackingBench.cs).
+    internal unsafe void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate, bool splitPhases)
     {
         RequireContiguous("im2col_matmul", w, x, y);
-        using var image = PaddedImage.Of(x, g);
+        using var image = PaddedImage.Of(x, g, splitPhases);
         var (rows, cols) = ChannelsFirstTables(g.N, g.K, g.Positions);
         fixed (float* pw = Data(w), py = Data(y), pb = image.Data)
         fixed (int* taps = image.Taps, positions = image.Positions, yRows = rows, yCols = cols)
@@ -87,7 +99,15 @@ public sealed partial class CpuBackend
         return (rows, cols);
     }
 
-    // x with its zero border (or x itself when Padding is 0) and the two offset tables into it.
+    // x with its zero border (or x itself when Padding is 0 and no phase split is asked for) and the
+    // two offset tables into it. With splitPhases and Stride S > 1, each padded plane (Hp, Wp) is stored
+    // as its S x S phases, plane (c) -> (c, a, b, Hq, Wq) with Hq = ceil(Hp / S), Wq = ceil(Wp / S):
+    //   xq[n, c, a, b, i, j] = xp[n, c, i S + a, j S + b]
+    // so that tap (c, r, s) is the phase (r D mod S, s D mod S) shifted by (r D div S, s D div S), and the
+    // output positions (oh, ow) are consecutive offsets oh Wq + ow inside a phase: the 16 columns of a
+    // forward GEMM panel then lie within a few floats of each other instead of S apart, and PackBIndexed
+    // fills them with two loads and a permute instead of two gathers (kernels-docs/conv2d.md).
+    // S = 1 is the plain padded layout (Hq = Hp, Wq = Wp).
     private sealed class PaddedImage : IDisposable
     {
         private bool _rented;
@@ -97,41 +117,82 @@ public sealed partial class CpuBackend
         public int[] Taps { get; private init; } = [];
         public int[] Positions { get; private init; } = [];
 
-        public static PaddedImage Of(Tensor x, ConvGeometry g)
+        public static unsafe PaddedImage Of(Tensor x, ConvGeometry g, bool splitPhases = false)
         {
+            int ph = splitPhases ? g.Stride : 1; // phases per axis
             int hp = g.H + 2 * g.Padding, wp = g.W + 2 * g.Padding;
+            int hq = (hp + ph - 1) / ph, wq = (wp + ph - 1) / ph, phase = hq * wq, plane = ph * ph * phase;
             var taps = new int[g.PatchSize];
             for (int c = 0; c < g.C; c++)
                 for (int r = 0; r < g.R; r++)
                     for (int s = 0; s < g.S; s++)
-                        taps[(c * g.R + r) * g.S + s] = (c * hp + r * g.Dilation) * wp + s * g.Dilation;
+                    {
+                        int dr = r * g.Dilation, ds = s * g.Dilation;
+                        taps[(c * g.R + r) * g.S + s] = c * plane + (dr % ph * ph + ds % ph) * phase + dr / ph * wq + ds / ph;
+                    }
+            int step = g.Stride / ph; // along a phase's rows and columns
             var positions = new int[g.Columns];
             for (int n = 0, j = 0; n < g.N; n++)
                 for (int oh = 0; oh < g.OH; oh++)
                     for (int ow = 0; ow < g.OW; ow++)
-                        positions[j++] = n * g.C * hp * wp + oh * g.Stride * wp + ow * g.Stride;
-            if (g.Padding == 0)
+                        positions[j++] = n * g.C * plane + oh * step * wq + ow * step;
+            if (g.Padding == 0 && ph == 1)
                 return new PaddedImage { Data = CpuBackend.Data(x), Offset = x.Offset, Taps = taps, Positions = positions };
 
-            float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * hp * wp);
+            // PackBIndexed may load up to 15 floats past the last element it uses (masked off, but kept
+            // inside the array all the same).
+            float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * plane + 16);
             int xOffset = x.Offset, pad = g.Padding;
-            CpuParallel.For(g.N * g.C, (long)hp * wp, (p0, p1) =>
+            // Phase-split planes: element (a, b, i, j) of a plane is x's (h, w) = (i S + a - pad, j S + b - pad)
+            // of the same plane, or a zero of the border (or of rounding up to Hq x Wq): -1 here.
+            int[] sourceOf = ph == 1 ? [] : new int[plane];
+            for (int a = 0, e = 0; a < ph && ph > 1; a++)
+                for (int bb = 0; bb < ph; bb++)
+                    for (int i = 0; i < hq; i++)
+                        for (int j = 0; j < wq; j++, e++)
+                        {
+                            int h = i * ph + a - pad, w = j * ph + bb - pad;
+                            sourceOf[e] = h >= 0 && h < g.H && w >= 0 && w < g.W ? h * g.W + w : -1;
+                        }
+            CpuParallel.For(g.N * g.C, plane, (p0, p1) =>
             {
-                for (int plane = p0; plane < p1; plane++)
+                for (int index = p0; index < p1; index++)
                 {
-                    var dst = xp.AsSpan(plane * hp * wp, hp * wp);
-                    dst[..(pad * wp)].Clear();
-                    dst[((hp - pad) * wp)..].Clear();
-                    for (int h = 0; h < g.H; h++)
+                    var dst = xp.AsSpan(index * plane, plane);
+                    var src = xs.AsSpan(xOffset + index * g.H * g.W, g.H * g.W);
+                    if (ph == 1)
                     {
-                        var row = dst.Slice((h + pad) * wp, wp);
-                        row[..pad].Clear();
-                        row[(wp - pad)..].Clear();
-                        xs.AsSpan(xOffset + (plane * g.H + h) * g.W, g.W).CopyTo(row[pad..]);
+                        dst[..(pad * wp)].Clear();
+                        dst[((hp - pad) * wp)..].Clear();
+                        for (int h = 0; h < g.H; h++)
+                        {
+                            var row = dst.Slice((h + pad) * wp, wp);
+                            row[..pad].Clear();
+                            row[(wp - pad)..].Clear();
+                            src.Slice(h * g.W, g.W).CopyTo(row[pad..]);
+                        }
+                        continue;
                     }
+                    fixed (float* from = src, to = dst)
+                    fixed (int* map = sourceOf)
+                        GatherPlane(from, to, map, plane);
                 }
             });
             return new PaddedImage { Data = xp, Taps = taps, Positions = positions, _rented = true };
+        }
+
+        // to[e] = from[map[e]], or 0 where map[e] < 0, for e in [0, count): 8 at a time by masked gathers
+        // (the source plane is a few KB, in L1 after the first touches).
+        private static unsafe void GatherPlane(float* from, float* to, int* map, int count)
+        {
+            int e = 0;
+            for (; e + 8 <= count; e += 8)
+            {
+                var index = Avx.LoadVector256(map + e);
+                var live = Avx2.CompareGreaterThan(index, Vector256.Create(-1)).AsSingle();
+                Avx.Store(to + e, Avx2.GatherMaskVector256(Vector256<float>.Zero, from, index, live, 4));
+            }
+            for (; e < count; e++) to[e] = map[e] >= 0 ? from[map[e]] : 0f;
         }
 
         public void Dispose()

@@ -98,12 +98,16 @@ internal static partial class CpuGemm
                 }
                 else
                 {
-                    Vector256<int> lo = Avx.LoadVector256(colOffsets), hi = Avx.LoadVector256(colOffsets + 8);
+                    // Each half (8 columns) whose offsets lie within 16 consecutive floats (a forward conv
+                    // panel over a phase-split image, CpuBackend.ConvGemm.cs) is read as two masked loads
+                    // and a permute; any other half is gathered.
+                    var first = HalfPanel.Of(colOffsets);
+                    var second = HalfPanel.Of(colOffsets + 8);
                     for (int p = 0; p < kc; p++)
                     {
                         float* row = b + rows[p];
-                        Avx.StoreAligned(dst + p * NR, Avx2.GatherVector256(row, lo, 4));
-                        Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherVector256(row, hi, 4));
+                        Avx.StoreAligned(dst + p * NR, first.Read(row));
+                        Avx.StoreAligned(dst + p * NR + 8, second.Read(row));
                     }
                 }
             }
@@ -123,6 +127,60 @@ internal static partial class CpuGemm
                     Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, hi, maskHi, 4));
                 }
             }
+        }
+    }
+
+    // Eight columns of a B panel by their offsets o[j] into a row: row[o[j]] for j = 0..7.
+    // When every o[j] lies in [lo, lo + 16), two masked loads of the window (only the floats used are
+    // read, so the window may hang past the buffer) and one permute of each, blended, give the eight
+    // values: lane j = window[o[j] - lo]. Otherwise one AVX2 gather.
+    private readonly struct HalfPanel
+    {
+        private readonly bool _window;
+        private readonly int _lo;
+        private readonly Vector256<int> _offsets;  // o[j], for the gather
+        private readonly Vector256<int> _lane;     // (o[j] - lo) mod 8: the lane of its 8-float half of the window
+        private readonly Vector256<float> _upper;  // o[j] - lo >= 8: take it from the window's upper half
+        private readonly Vector256<float> _used0, _used1; // which floats of each half of the window are read
+
+        private HalfPanel(bool window, int lo, Vector256<int> offsets, Vector256<int> lane, Vector256<float> upper, Vector256<float> used0, Vector256<float> used1) =>
+            (_window, _lo, _offsets, _lane, _upper, _used0, _used1) = (window, lo, offsets, lane, upper, used0, used1);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe HalfPanel Of(int* o)
+        {
+            var offsets = Avx.LoadVector256(o);
+            int lo = o[0], hi = o[0];
+            for (int j = 1; j < 8; j++)
+            {
+                lo = Math.Min(lo, o[j]);
+                hi = Math.Max(hi, o[j]);
+            }
+            if (hi - lo >= 16)
+                return new HalfPanel(false, 0, offsets, default, default, default, default);
+            int* lane = stackalloc int[8];
+            int* upper = stackalloc int[8];
+            int* used = stackalloc int[16];
+            for (int i = 0; i < 16; i++) used[i] = 0;
+            for (int j = 0; j < 8; j++)
+            {
+                int d = o[j] - lo;
+                lane[j] = d & 7;
+                upper[j] = d >= 8 ? -1 : 0;
+                used[d] = -1;
+            }
+            return new HalfPanel(true, lo, offsets, Avx.LoadVector256(lane), Avx.LoadVector256(upper).AsSingle(),
+                Avx.LoadVector256(used).AsSingle(), Avx.LoadVector256(used + 8).AsSingle());
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public unsafe Vector256<float> Read(float* row)
+        {
+            if (!_window)
+                return Avx2.GatherVector256(row, _offsets, 4);
+            var low = Avx2.PermuteVar8x32(Avx.MaskLoad(row + _lo, _used0), _lane);
+            var high = Avx2.PermuteVar8x32(Avx.MaskLoad(row + _lo + 8, _used1), _lane);
+            return Avx.BlendVariable(low, high, _upper);
         }
     }
 
