@@ -183,6 +183,7 @@ public sealed partial class CpuBackend
 
         // to[e] = from[map[e]], or 0 where map[e] < 0, for e in [0, count): 8 at a time by masked gathers
         // (the source plane is a few KB, in L1 after the first touches).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static unsafe void GatherPlane(float* from, float* to, int* map, int count)
         {
             int e = 0;
