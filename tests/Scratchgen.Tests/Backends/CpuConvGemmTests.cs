@@ -63,4 +63,29 @@ public sealed class CpuConvGemmTests
         reference.Col2ImMatMul(R(wm), R(dy), dxWant, g);
         Close.Assert(dxWant.ToDoubleArray(), dx.ToDoubleArray(), 1e-4, 1e-4, $"col2im_matmul {g}");
     }
+
+    // The input gradient with each core taking its own run of images in L2-sized chunks, against the whole
+    // batch shared by both cores per GEMM: every image is summed in the same order either way, so the two
+    // must agree bit for bit (a chunk skipped, repeated or cut wrong shows). Batches that do not split
+    // evenly into chunks or cores, and layers whose chunk is one image or the whole batch.
+    [Theory]
+    [InlineData(1, 64, 14, 128)]
+    [InlineData(7, 64, 14, 128)]
+    [InlineData(13, 64, 14, 128)]
+    [InlineData(33, 1, 28, 64)]
+    [InlineData(3, 300, 20, 8)] // over a core's scratch with one image: one image per chunk
+    public void InputGradient_PerCoreImages_BitIdenticalToShared(int n, int c, int h, int k)
+    {
+        var g = new ConvGeometry(n, c, h, h, k, 4, 4, 2, 1);
+        var rng = new Rng(3);
+        var w = Tensor.RandN([k, g.PatchSize], rng, backend: Backend.Cpu);
+        var dy = Tensor.RandN([n, k, g.OH, g.OW], rng, backend: Backend.Cpu);
+        var start = Tensor.RandN([n, c, h, h], rng, backend: Backend.Cpu);
+        var cpu = Scratchgen.Backends.Cpu.CpuBackend.Instance;
+        var shared = start.Clone();
+        var perCore = start.Clone();
+        cpu.Col2ImMatMul(w, dy, shared, g, imagesPerCore: false);
+        cpu.Col2ImMatMul(w, dy, perCore, g, imagesPerCore: true);
+        Assert.Equal(shared.ToArray(), perCore.ToArray());
+    }
 }

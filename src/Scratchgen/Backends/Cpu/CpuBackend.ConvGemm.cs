@@ -55,26 +55,52 @@ public sealed partial class CpuBackend
                 pc + dw.Offset, g.PatchSize, accumulate, new GemmIndex(aRows: dyRows, aCols: dyCols, bRows: positions, bCols: taps));
     }
 
-    public unsafe void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g)
+    public void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g) => Col2ImMatMul(w, x, y, g, imagesPerCore: true);
+
+    // imagesPerCore: each core takes its own run of images and works through them alone, in chunks whose
+    // columns fit its L2 (PerCoreScratchFloats): a one-thread GEMM into its own scratch, then col2im of
+    // that scratch while it is still in cache. No barriers, no scratch shared between cores, and the
+    // images a core reads are the ones it wrote in the elementwise op before (both cut the batch in
+    // halves). false: the batch in 8 MB chunks, each GEMM over both cores, then a col2im over both cores
+    // (the layout before; kept for bench/Scratchgen.Bench/ConvInputGradientBench.cs).
+    internal void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool imagesPerCore)
     {
         RequireContiguous("col2im_matmul", w, x, y);
-        int p = g.Positions, chunk = Math.Clamp(Col2ImScratchFloats / Math.Max(1, g.PatchSize * p), 1, g.N);
+        int p = g.Positions;
+        if (!imagesPerCore)
+        {
+            Col2ImMatMulChunks(w, x, y, g, 0, g.N, Math.Clamp(Col2ImScratchFloats / Math.Max(1, g.PatchSize * p), 1, g.N), maxThreads: 0);
+            return;
+        }
+        // As many chunks as fit the scratch, rounded up to a multiple of the cores so they share evenly.
+        int most = Math.Clamp(PerCoreScratchFloats / Math.Max(1, g.PatchSize * p), 1, g.N);
+        int chunks = Math.Min(g.N, ((g.N + most - 1) / most + CpuParallel.Threads - 1) / CpuParallel.Threads * CpuParallel.Threads);
+        int chunk = (g.N + chunks - 1) / chunks;
+        chunks = (g.N + chunk - 1) / chunk;
+        CpuParallel.For(chunks, (long)g.PatchSize * chunk * p * g.K, (c0, c1) =>
+            Col2ImMatMulChunks(w, x, y, g, c0 * chunk, Math.Min(g.N, c1 * chunk), chunk, maxThreads: 1));
+    }
+
+    // Images [n0, n1) of y += col2im(W^T @ X^T), `chunk` images per GEMM (maxThreads 0: all cores).
+    private unsafe void Col2ImMatMulChunks(Tensor w, Tensor x, Tensor y, ConvGeometry g, int n0, int n1, int chunk, int maxThreads)
+    {
+        int p = g.Positions;
         var (rows, cols) = ChannelsFirstTables(chunk, g.K, p); // relative to the chunk's first image
         float[] scratch = ArrayPool<float>.Shared.Rent(g.PatchSize * chunk * p);
         try
         {
             var scratchStorage = new HostStorage(this, scratch);
-            for (int n0 = 0; n0 < g.N; n0 += chunk)
+            for (int first = n0; first < n1; first += chunk)
             {
-                int count = Math.Min(chunk, g.N - n0);
+                int count = Math.Min(chunk, n1 - first);
                 fixed (float* pw = Data(w), px = Data(x), pc = scratch)
                 fixed (int* xRows = rows, xCols = cols)
-                    CpuGemm.SgemmIndexed(g.PatchSize, count * p, g.K, pw + w.Offset, g.PatchSize, true, px + x.Offset + (long)n0 * g.K * p, 0, false,
-                        pc, count * p, false, new GemmIndex(bRows: xRows, bCols: xCols));
+                    CpuGemm.SgemmIndexed(g.PatchSize, count * p, g.K, pw + w.Offset, g.PatchSize, true, px + x.Offset + (long)first * g.K * p, 0, false,
+                        pc, count * p, false, new GemmIndex(bRows: xRows, bCols: xCols), maxThreads);
                 var part = new Tensor(scratchStorage, [g.PatchSize, count * p]);
                 int per = g.C * g.H * g.W;
-                var images = new Tensor(y.Storage, [count, g.C, g.H, g.W], Shapes.ContiguousStrides([count, g.C, g.H, g.W]), y.Offset + n0 * per);
-                Col2Im(part, images, g with { N = count });
+                var images = new Tensor(y.Storage, [count, g.C, g.H, g.W], Shapes.ContiguousStrides([count, g.C, g.H, g.W]), y.Offset + first * per);
+                Col2Im(part, images, g with { N = count }); // inside a CpuParallel part this runs on the part's own thread
             }
         }
         finally
@@ -82,6 +108,11 @@ public sealed partial class CpuBackend
             ArrayPool<float>.Shared.Return(scratch);
         }
     }
+
+    // Columns per chunk of the per-core Col2ImMatMul: 1 MB of float32 (5 images for the DCGAN's 64->128 layer),
+    // the L2 of one core. Against the shared layout on that layer's dx at batch 128, interleaved in one process
+    // (three runs each): 512 KB 0.89-0.94x, 1 MB 1.03-1.12x, 2 MB 1.02-1.08x.
+    private const int PerCoreScratchFloats = 1 << 18;
 
     // Columns per chunk of Col2ImMatMul: 8 MB of float32 (41 images for the DCGAN's 64->128 layer). Measured
     // in one process on that layer's dx (median of 21, load 5): 5 images 6.34 ms, 10 (the 2 MB of the
