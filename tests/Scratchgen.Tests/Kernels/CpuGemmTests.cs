@@ -85,6 +85,18 @@ public sealed unsafe class CpuGemmTests
         }
     }
 
+    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
+    // (the DCGAN's 6272 -> 1 linear layer and its gradients) and awkward ones, every transpose, padded
+    // views, with and without accumulate.
+    [Theory, MemberData(nameof(Transposes))]
+    public void Sgemm_VectorShapes_MatchOracle(bool transA, bool transB)
+    {
+        (int M, int N, int K)[] shapes = [(128, 1, 6272), (1, 6272, 128), (128, 6272, 1), (3001, 1, 37), (1, 3001, 37), (33, 1, 1), (1, 1, 4099), (1, 7, 1)];
+        for (int s = 0; s < shapes.Length; s++)
+            foreach (bool accumulate in new[] { false, true })
+                CheckVariant(("Sgemm", CpuGemm.Sgemm), shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 3 : 0, accumulate, seed: 2000 + s);
+    }
+
     [Fact]
     public void AllVariants_KIsZero_ZeroesOrKeepsC()
     {

@@ -6,6 +6,7 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 //   V1Naive   i-j-p triple loop, scalar: the readable baseline.
 //   V2Simd    i-p-j loop, A[i,p] broadcast against 8-wide rows of B: SIMD without cache blocking.
 //   V3Packed  GotoBLAS/BLIS blocking + packing + 6x16 AVX2/FMA micro-kernel + 2-core split.
+// Sgemm runs V3Packed, except where C is one row or one column (matrix-vector products: CpuGemm.Vector.cs).
 //
 // Shapes (row-major, leading dimensions in elements):
 //   C: (m, n) at c[i*ldc + j]
@@ -24,7 +25,12 @@ internal static partial class CpuGemm
     // accumulate=false overwrites C, true adds into it. Must handle m, n or k == 0 (k==0 and !accumulate => zero C).
     internal static unsafe void Sgemm(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
     {
-        if (SimdSupported)
+        if (SimdSupported && IsVectorShape(m, n))
+        {
+            if (!HandleEmpty(m, n, k, c, ldc, accumulate))
+                VectorGemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+        }
+        else if (SimdSupported)
             V3Packed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
         else
             V1Naive(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
