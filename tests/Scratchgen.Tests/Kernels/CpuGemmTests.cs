@@ -25,7 +25,26 @@ public sealed unsafe class CpuGemmTests
         ("IndexedAC", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "AC")),
         ("IndexedABC-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", maxThreads: 1)),
         ("IndexedNaive", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", naive: true)),
+        ("PrepackedA", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 0)),
+        ("PrepackedA-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
     ];
+
+    // A packed whole first (CpuGemm.PackWholeA), then the indexed GEMM told so (GemmIndex.APacked): it must
+    // find every block of A where PackWholeA put it, for every shape, transpose and block boundary.
+    private static void PrepackedA(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads)
+    {
+        long size = Math.Max(1, CpuGemm.PackedASize(Math.Max(m, 0), Math.Max(k, 0)));
+        float* packed = (float*)NativeMemory.AlignedAlloc((nuint)(size * sizeof(float)), 64);
+        try
+        {
+            if (m > 0 && n > 0 && k > 0) CpuGemm.PackWholeA(m, k, a, lda, transA, packed); // (the tests pass no A when C is empty)
+            CpuGemm.SgemmIndexed(m, n, k, null, 0, false, b, ldb, transB, c, ldc, accumulate, new GemmIndex(aPacked: packed), maxThreads);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packed);
+        }
+    }
 
     // The strided operands named in `which` given as offset tables instead, X[i, j] = x[rows[i] + cols[j]],
     // so the indexed GEMM meets every shape and transpose above (the convolution tables themselves are
@@ -80,7 +99,7 @@ public sealed unsafe class CpuGemmTests
         {
             (int m, int n, int k) = shapes[s];
             foreach (bool accumulate in new[] { false, true })
-                foreach (var variant in Variants.Where(v => v.Name is "V3Packed" or "IndexedB" or "IndexedAC"))
+                foreach (var variant in Variants.Where(v => v.Name is "V3Packed" or "IndexedB" or "IndexedAC" or "PrepackedA"))
                     CheckVariant(variant, m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
         }
     }

@@ -63,7 +63,7 @@ public sealed partial class CpuBackend
     // images a core reads are the ones it wrote in the elementwise op before (both cut the batch in
     // halves). false: the batch in 8 MB chunks, each GEMM over both cores, then a col2im over both cores
     // (the layout before; kept for bench/Scratchgen.Bench/ConvInputGradientBench.cs).
-    internal void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool imagesPerCore)
+    internal unsafe void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool imagesPerCore)
     {
         RequireContiguous("col2im_matmul", w, x, y);
         int p = g.Positions;
@@ -77,12 +77,25 @@ public sealed partial class CpuBackend
         int chunks = Math.Min(g.N, ((g.N + most - 1) / most + CpuParallel.Threads - 1) / CpuParallel.Threads * CpuParallel.Threads);
         int chunk = (g.N + chunks - 1) / chunks;
         chunks = (g.N + chunk - 1) / chunk;
-        CpuParallel.For(chunks, (long)g.PatchSize * chunk * p * g.K, (c0, c1) =>
-            Col2ImMatMulChunks(w, x, y, g, c0 * chunk, Math.Min(g.N, c1 * chunk), chunk, maxThreads: 1));
+        // Every chunk multiplies the same Wᵀ: packed once here instead of once per chunk (at 5 images a
+        // chunk that repacking had been ~4 % of a DCGAN step's thread time).
+        float[] packedW = ArrayPool<float>.Shared.Rent((int)CpuGemm.PackedASize(g.PatchSize, g.K));
+        try
+        {
+            fixed (float* pw = Data(w), pp = packedW)
+                CpuGemm.PackWholeA(g.PatchSize, g.K, pw + w.Offset, g.PatchSize, true, pp);
+            CpuParallel.For(chunks, (long)g.PatchSize * chunk * p * g.K, (c0, c1) =>
+                Col2ImMatMulChunks(w, x, y, g, c0 * chunk, Math.Min(g.N, c1 * chunk), chunk, maxThreads: 1, packedW));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedW);
+        }
     }
 
-    // Images [n0, n1) of y += col2im(W^T @ X^T), `chunk` images per GEMM (maxThreads 0: all cores).
-    private unsafe void Col2ImMatMulChunks(Tensor w, Tensor x, Tensor y, ConvGeometry g, int n0, int n1, int chunk, int maxThreads)
+    // Images [n0, n1) of y += col2im(W^T @ X^T), `chunk` images per GEMM (maxThreads 0: all cores);
+    // packedW: W^T already packed by CpuGemm.PackWholeA, or null.
+    private unsafe void Col2ImMatMulChunks(Tensor w, Tensor x, Tensor y, ConvGeometry g, int n0, int n1, int chunk, int maxThreads, float[]? packedW = null)
     {
         int p = g.Positions;
         var (rows, cols) = ChannelsFirstTables(chunk, g.K, p); // relative to the chunk's first image
@@ -93,10 +106,10 @@ public sealed partial class CpuBackend
             for (int first = n0; first < n1; first += chunk)
             {
                 int count = Math.Min(chunk, n1 - first);
-                fixed (float* pw = Data(w), px = Data(x), pc = scratch)
+                fixed (float* pw = Data(w), px = Data(x), pc = scratch, pp = packedW)
                 fixed (int* xRows = rows, xCols = cols)
                     CpuGemm.SgemmIndexed(g.PatchSize, count * p, g.K, pw + w.Offset, g.PatchSize, true, px + x.Offset + (long)first * g.K * p, 0, false,
-                        pc, count * p, false, new GemmIndex(bRows: xRows, bCols: xCols), maxThreads);
+                        pc, count * p, false, new GemmIndex(bRows: xRows, bCols: xCols, aPacked: pp), maxThreads);
                 var part = new Tensor(scratchStorage, [g.PatchSize, count * p]);
                 int per = g.C * g.H * g.W;
                 var images = new Tensor(y.Storage, [count, g.C, g.H, g.W], Shapes.ContiguousStrides([count, g.C, g.H, g.W]), y.Offset + first * per);
@@ -110,8 +123,9 @@ public sealed partial class CpuBackend
     }
 
     // Columns per chunk of the per-core Col2ImMatMul: 1 MB of float32 (5 images for the DCGAN's 64->128 layer),
-    // the L2 of one core. Against the shared layout on that layer's dx at batch 128, interleaved in one process
-    // (three runs each): 512 KB 0.89-0.94x, 1 MB 1.03-1.12x, 2 MB 1.02-1.08x.
+    // the L2 of one core. Against the shared layout on that layer's dx, interleaved in one process, with Wᵀ
+    // packed once per call: 512 KB 0.99-1.11x, 1 MB 1.05-1.17x (batch 64) and 1.08-1.13x (batch 128), 2 MB
+    // 1.04-1.21x and 1.04-1.08x.
     private const int PerCoreScratchFloats = 1 << 18;
 
     // Columns per chunk of Col2ImMatMul: 8 MB of float32 (41 images for the DCGAN's 64->128 layer). Measured

@@ -4,9 +4,12 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Scratchgen.Backends.Cpu.Gemm;
 
-// Offset tables for GEMM operands that are not strided matrices: X[i, j] = x[xRows[i] + xCols[j]]
-// (null tables: that operand is the usual strided matrix).
-internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, int* bRows = null, int* bCols = null, int* cRows = null, int* cCols = null)
+// The forms of GEMM operands other than strided matrices: offset tables, X[i, j] = x[xRows[i] + xCols[j]]
+// (null tables: that operand is the usual strided matrix), or, for A, a copy already packed by
+// CpuGemm.PackWholeA (aPacked: then a, lda, transA and A's tables are not read), for a caller that
+// multiplies the same A by many B (the chunks of CpuBackend.Col2ImMatMul).
+internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, int* bRows = null, int* bCols = null, int* cRows = null, int* cCols = null,
+    float* aPacked = null)
 {
     public int* ARows => aRows;
     public int* ACols => aCols;
@@ -14,6 +17,7 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
     public int* BCols => bCols;
     public int* CRows => cRows;
     public int* CCols => cCols;
+    public float* APacked => aPacked;
 }
 
 // V3 with indexed operands: C (m x n) (+)= A (m x k) * B (k x n), where any of A, B and C may be given by

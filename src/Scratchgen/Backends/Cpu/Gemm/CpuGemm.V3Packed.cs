@@ -72,6 +72,10 @@ internal static partial class CpuGemm
         internal int N => n;
         internal int K => k;
 
+        // Where A's block (ic, pc) already lies when A came packed whole (PackWholeA), else null.
+        private float* PrepackedA(int ic, int pc, int kc) =>
+            index.APacked == null ? null : index.APacked + (long)pc * PaddedRows(m) + (long)ic * kc;
+
         // Packs op(A)[i0.., p0..] (mc x kc) into 6-row panels, from whichever form A was given in.
         private void PackBlockA(int mc, int kc, int i0, int p0, float* dst)
         {
@@ -114,11 +118,15 @@ internal static partial class CpuGemm
                     for (int ic = 0; ic < m; ic += MC, block++)
                     {
                         int mc = Math.Min(MC, m - ic);
-                        float* aPack = (block & 1) == 0 ? a0 : a1;
-                        (int r0, int r1) = Share(mc, MR, t, count);
-                        if (r1 > r0)
-                            PackBlockA(r1 - r0, kc, ic + r0, pc, aPack + (long)r0 * kc);
-                        barrier?.SignalAndWait(block);
+                        float* aPack = PrepackedA(ic, pc, kc);
+                        if (aPack == null)
+                        {
+                            aPack = (block & 1) == 0 ? a0 : a1;
+                            (int r0, int r1) = Share(mc, MR, t, count);
+                            if (r1 > r0)
+                                PackBlockA(r1 - r0, kc, ic + r0, pc, aPack + (long)r0 * kc);
+                            barrier?.SignalAndWait(block); // (the same branch on every thread: A came packed or not)
+                        }
                         if (j1 > j0)
                             Compute(mc, j1 - j0, kc, aPack, bPack, ic, jc + j0, add);
                     }
@@ -149,11 +157,32 @@ internal static partial class CpuGemm
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
-                        PackBlockA(mc, kc, ic, pc, aPack);
-                        Compute(mc, nc, kc, aPack, bPack, ic, jc, add);
+                        float* aBlock = PrepackedA(ic, pc, kc);
+                        if (aBlock == null)
+                            PackBlockA(mc, kc, ic, pc, aBlock = aPack);
+                        Compute(mc, nc, kc, aBlock, bPack, ic, jc, add);
                     }
                 }
             }
+        }
+    }
+
+    // Rows of A rounded up to whole 6-row panels.
+    internal static int PaddedRows(int m) => (m + MR - 1) / MR * MR;
+
+    // Floats that PackWholeA writes for an m x k op(A).
+    internal static long PackedASize(int m, int k) => (long)PaddedRows(m) * k;
+
+    // op(A) (m x k) packed whole, in the order the GEMM walks its blocks: block (ic, pc) (rows ic.. of MC,
+    // columns pc.. of KC, as PackA lays it out) at dst + pc PaddedRows(m) + ic kc. A GEMM given this
+    // through GemmIndex.APacked skips its packing of A (and the barrier after it).
+    internal static unsafe void PackWholeA(int m, int k, float* a, int lda, bool transA, float* dst)
+    {
+        for (int pc = 0; pc < k; pc += KC)
+        {
+            int kc = Math.Min(KC, k - pc);
+            for (int ic = 0; ic < m; ic += MC)
+                PackA(Math.Min(MC, m - ic), kc, a, lda, transA, ic, pc, dst + (long)pc * PaddedRows(m) + (long)ic * kc);
         }
     }
 
