@@ -50,8 +50,20 @@ public sealed partial class Tensor
         Generate(shape, dtype, backend, "Rand", rng, static (r, i, a, b) => a + (b - a) * r.NextDouble(), low, high);
 
     /// <summary>Normal with the given mean and standard deviation.</summary>
-    public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null) =>
-        Generate(shape, dtype, backend, "RandN", rng, static (r, i, m, s) => m + s * r.NextNormal(), mean, std);
+    public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null)
+    {
+        int n = Shapes.Numel(shape);
+        var z = n <= StagingLimit ? (t_normals is { } s && s.Length >= n ? s : t_normals = HostArray<double>(n)) : HostArray<double>(n);
+        rng.FillNormal(z, n);
+        if (dtype == DType.Float64)
+            return Generate(shape, dtype, backend, "RandN", rng, (_, i, m, s) => m + s * z[i], mean, std);
+        var target = Resolve(backend, dtype, "RandN");
+        float[] staging = Staging(n);
+        for (int i = 0; i < n; i++) staging[i] = (float)(mean + std * z[i]);
+        return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
+    }
+
+    [ThreadStatic] private static double[]? t_normals;
 
     /// <summary>A float32 tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
     public static Tensor FromArray(ReadOnlySpan<float> data, int[] shape, IBackend? backend = null)
@@ -94,7 +106,7 @@ public sealed partial class Tensor
             return FromHost(values, shape, dtype, backend, op);
         }
         var target = Resolve(backend, dtype, op);
-        float[] staging = n <= StagingLimit ? (t_staging is { } s && s.Length >= n ? s : t_staging = HostArray<float>(n)) : HostArray<float>(n);
+        float[] staging = Staging(n);
         for (int i = 0; i < n; i++) staging[i] = (float)next(rng!, i, a, b);
         return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
     }
@@ -103,6 +115,9 @@ public sealed partial class Tensor
     // use a one-off array.
     private const int StagingLimit = 1 << 20;
     [ThreadStatic] private static float[]? t_staging;
+
+    private static float[] Staging(int n) =>
+        n <= StagingLimit ? (t_staging is { } s && s.Length >= n ? s : t_staging = HostArray<float>(n)) : HostArray<float>(n);
 
     // Host staging arrays for random and converted values: out of memory here is reported like a
     // backend's (bytes asked for and a hint), not as the runtime's bare OutOfMemoryException.
