@@ -60,8 +60,7 @@ public abstract class GanBase : GenerativeModel
         double lossDValue, dReal, dFake;
         using (var dScope = MemoryScope.Begin())
         {
-            var realLogits = Critic(images, labels);
-            var fakeLogits = Critic(fake.Detach(), labels);
+            var (realLogits, fakeLogits) = CriticOfBoth(images, fake.Detach(), labels);
             var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
             DiscriminatorOptimizer.ZeroGrad();
             lossD.Backward();
@@ -72,6 +71,20 @@ public abstract class GanBase : GenerativeModel
 
         var lossG = GeneratorStep(() => Loss.BceWithLogits(Critic(fake, labels), ones));
         return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));
+    }
+
+    /// <summary>D's logits for a real and a fake batch of the same size. When no layer of D mixes samples
+    /// (Layer.MixesSamples: no batch norm), the two go through D as one batch of 2N: the same logits (up
+    /// to the order of float sums in D's gradients), with half the layer calls and GEMMs twice as tall.
+    /// Measured on the MLP GAN in one process, step by step against two passes: 2.5-4.5 % faster with the
+    /// two cores sharing an L3, 5-9 % with them apart (kernels-docs/peers.md). With batch norm in D (the
+    /// DCGAN), each batch is normalized on its own statistics, as the textbook step does.</summary>
+    public (Tensor Real, Tensor Fake) CriticOfBoth(Tensor real, Tensor fake, int[]? labels)
+    {
+        if (Discriminator.MixesSamples) return (Critic(real, labels), Critic(fake, labels));
+        int n = real.Dims[0];
+        var both = Critic(TensorShape.Concat([real, fake], 0), labels == null ? null : [.. labels, .. labels]);
+        return (both.Slice(0, 0, n), both.Slice(0, n, 2 * n));
     }
 
     /// <summary>G's update: the loss <paramref name="generatorLoss"/> builds (through D) is back-propagated

@@ -7,6 +7,8 @@ namespace Scratchgen.Nn;
 /// <summary>2-D convolution.  x: (N, C, H, W), W: (K, C, R, S), b: (K) -> y: (N, K, OH, OW). PyTorch's default init.</summary>
 public sealed class Conv2d : Layer
 {
+    public override bool MixesSamples => false;
+
     private readonly int _stride, _padding, _dilation;
 
     public Tensor Weight { get; }
@@ -27,6 +29,8 @@ public sealed class Conv2d : Layer
 /// x: (N, C, H, W), W: (C, K, R, S), b: (K) -> y: (N, K, (H - 1) stride - 2 padding + R + outputPadding, ...).</summary>
 public sealed class ConvTranspose2d : Layer
 {
+    public override bool MixesSamples => false;
+
     private readonly int _stride, _padding, _outputPadding;
 
     public Tensor Weight { get; }
@@ -47,6 +51,9 @@ public sealed class ConvTranspose2d : Layer
 /// and shift per channel; running mean and variance are buffers, updated in training and used in evaluation.</summary>
 public sealed class BatchNorm : Layer
 {
+    /// <summary>True: while training, every sample is normalized with its batch's statistics.</summary>
+    public override bool MixesSamples => true;
+
     private readonly double _momentum, _eps;
 
     public Tensor Weight { get; }

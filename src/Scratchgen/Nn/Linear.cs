@@ -7,6 +7,8 @@ namespace Scratchgen.Nn;
 /// <summary>y = x W^T + b.  x: (N, I), W: (O, I), b: (O) -> y: (N, O). PyTorch's default init.</summary>
 public sealed class Linear : Layer
 {
+    public override bool MixesSamples => false;
+
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 

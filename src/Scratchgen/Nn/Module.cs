@@ -122,4 +122,10 @@ public abstract class Module
 public abstract class Layer : Module
 {
     public abstract Tensor Forward(Tensor x);
+
+    /// <summary>Whether a sample's output can depend on the other samples of its batch (batch statistics:
+    /// BatchNorm while training). When no layer of a network does, two batches can run through it as one
+    /// and give the same outputs (GanBase runs D over real and fake images in one pass). Unknown layers are
+    /// assumed to; the per-sample layers say they do not, and a Sequential does when any of its layers does.</summary>
+    public virtual bool MixesSamples => true;
 }

@@ -15,6 +15,8 @@ public sealed class Sequential : Layer
 
     public IReadOnlyList<Layer> Layers => _layers;
 
+    public override bool MixesSamples => _layers.Any(l => l.MixesSamples);
+
     public override Tensor Forward(Tensor x)
     {
         foreach (var layer in _layers) x = layer.Forward(x);

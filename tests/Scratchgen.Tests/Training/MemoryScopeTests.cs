@@ -59,11 +59,13 @@ public sealed class MemoryScopeTests
         Assert.Equal([3f, 3f, 3f, 3f], keptByBoth.ToArray());
     }
 
-    [Theory, InlineData("gan"), InlineData("dcgan")]
+    [Theory, InlineData("dcgan")]
     public void GanStep_ReusesTheDiscriminatorUpdatesMemoryForTheGeneratorUpdate(string kind)
     {
         // GanBase runs D's update in a scope of its own, so the G update (D forward and backward again,
         // same shapes) takes the arrays D's update returned: the step's peak is below what it hands out.
+        // (The MLP GAN's D update runs real and fake as one batch of 2N, GanBase.CriticOfBoth, whose arrays
+        // have other sizes than G's update's; that a warm step of it allocates nothing new is checked below.)
         var cpu = (CpuBackend)Backend.Cpu;
         var model = Model(kind, cpu);
         var batch = Batch(cpu, 16, model.Range);
@@ -131,7 +133,7 @@ public sealed class MemoryScopeTests
             Assert.True(sa[i].Tensor.ToArray().SequenceEqual(sb[i].Tensor.ToArray()), $"{kind}: {sa[i].Name} differs with memory scopes");
     }
 
-    [Theory, InlineData("vae"), InlineData("dcgan")]
+    [Theory, InlineData("vae"), InlineData("gan"), InlineData("dcgan")]
     public void WarmCpuStep_AllocatesNoFreshArrays(string kind)
     {
         var cpu = (CpuBackend)Backend.Cpu;
