@@ -306,8 +306,18 @@ sealed class Gan : ITrainable
         var ones = torch.ones(n, 1);
         var zeros = torch.zeros(n, 1);
         var fake = _g.forward(torch.randn(n, Latent));
-        var lossD = F.binary_cross_entropy_with_logits(_d.forward(x), ones)
-                  + F.binary_cross_entropy_with_logits(_d.forward(fake.detach()), zeros);
+        // As GanBase.CriticOfBoth: a D without batch norm (the MLP) sees real and fake as one batch of 2N;
+        // the DCGAN's D (batch norm) two batches, each normalized on its own statistics.
+        Tensor realLogits, fakeLogits;
+        if (_dcgan)
+            (realLogits, fakeLogits) = (_d.forward(x), _d.forward(fake.detach()));
+        else
+        {
+            var both = _d.forward(torch.cat([x.reshape(n, -1), fake.detach().reshape(n, -1)], 0));
+            (realLogits, fakeLogits) = (both.narrow(0, 0, n), both.narrow(0, n, n));
+        }
+        var lossD = F.binary_cross_entropy_with_logits(realLogits, ones)
+                  + F.binary_cross_entropy_with_logits(fakeLogits, zeros);
         _od.zero_grad();
         lossD.backward();
         _od.step();

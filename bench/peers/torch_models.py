@@ -84,7 +84,8 @@ def train_gan(x_train, x_test, epochs, batch):
             n = len(x)
             ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
             fake = g(torch.randn(n, 100))
-            loss_d = bce(d(x), ones) + bce(d(fake.detach()), zeros)
+            both = d(torch.cat([x, fake.detach()]))  # as GanBase.CriticOfBoth: an MLP D sees real and fake as one batch
+            loss_d = bce(both[:n], ones) + bce(both[n:], zeros)
             od.zero_grad(); loss_d.backward(); od.step()
             d.requires_grad_(False)  # as Scratchgen's GanBase: no D weight gradients in G's update
             loss_g = bce(d(fake), ones)
