@@ -15,12 +15,15 @@ namespace Scratchgen.Backends.Cpu;
 //     pos[(n, oh, ow)]  = n C Hp Wp + oh Stride Wp + ow Stride
 //   an NCHW tensor t: (N, K, OH, OW) as the matrix T (K, N OH OW):
 //     T[k, (n, p)] = t[k P + (n K P + p)]     rows k P, columns n K P + p   (P = OH OW)
-//   forward          y (as Y^T) (+)= W (K, C R S) @ im2col(x)          one GEMM over the batch
+//   forward          y (as Y^T) (+)= W (K, C R S) @ im2col(x)          one GEMM over the batch; a strided
+//                    conv with a deep patch reads a phase-split copy of xp (PaddedImage)
 //   weight gradient  dW (+)= dY^T @ im2col(x)^T                         one GEMM over the batch
-//   input gradient   y += col2im(W^T @ X^T)                             chunks of images: the GEMM writes
-//                    each chunk's columns into an 8 MB pooled scratch, col2im reads it back from cache
-// Without padding xp is x itself. The padded copy is rented from the shared array pool and every
-// element of it is written (interior copied, border zeroed), so no zero-fill pass precedes it.
+//   input gradient   y += col2im(W^T @ X^T)                             each core its own images, in chunks
+//                    whose columns fit its L2: a one-thread GEMM into its scratch (W^T packed once per
+//                    call), then col2im of that scratch while it is in cache
+// Without padding (and without a phase split) xp is x itself. The padded copy is rented from the shared
+// array pool and every element of it is written (interior copied, border zeroed), so no zero-fill pass
+// precedes it. kernels-docs/conv2d.md has the variants and their measurements (V5, V6).
 public sealed partial class CpuBackend
 {
     public void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>

@@ -32,8 +32,10 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 // Only packing and the final store change; the blocking, threads and micro-kernel are V3's.
 //   B: each 16-column panel looks at its 16 column offsets once. One run of 16 (an NCHW tensor between
 //      image boundaries): each of its kc rows is two plain loads at b + bRows[p] + cols[0]; four runs of
-//      4 (one channel's taps of a 4x4 kernel in im2col^T): four 128-bit loads; otherwise two AVX2
-//      gathers with the offsets as two int vectors; a ragged last panel gathers under a mask.
+//      4 (one channel's taps of a 4x4 kernel in im2col^T): four 128-bit loads; otherwise each half of 8
+//      columns whose offsets lie within 16 floats (a forward conv over a phase-split image) is two masked
+//      loads and a permute (HalfPanel), any other half an AVX2 gather; a ragged last panel gathers under
+//      a mask.
 //   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; where 8 consecutive p are
 //      one run in memory (an NCHW tensor between image boundaries) 8 of each row at once through an
 //      8x8 transpose, as PackA does, else one p at a time.

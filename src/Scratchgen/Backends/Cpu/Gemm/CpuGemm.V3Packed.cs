@@ -23,7 +23,9 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // B for an m split) is packed once, cooperatively: each thread packs a share of its panels into a
 // shared double buffer, then all meet at a spin barrier and compute. Tile boundaries do not move
 // with the thread count, so every C element is summed in the same order: results are bit-identical
-// for any number of threads. Limits: needs AVX2+FMA (Sgemm falls back to V1); problems under
+// for any number of threads. A caller that multiplies one A by many B can pack A once (PackWholeA) and
+// pass it as GemmIndex.APacked: the threads then skip packing A and the barrier after it.
+// Limits: needs AVX2+FMA (Sgemm falls back to V1); problems under
 // 64^3 multiply-adds run on the calling thread alone.
 // The hot methods are [AggressiveOptimization]: left to tiered JIT, packing and the loops ran as
 // unoptimised tier-0 code for the first ~30 calls, which measured 1.5-2x slower at n <= 256.
