@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Scratchgen.Checkpoints;
 
@@ -49,10 +48,10 @@ public sealed class SafeTensorsReaderTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var e = Assert.Throws<CheckpointFormatException>(() => SafeTensors.Read(path));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{what}: took {clock.Elapsed}");
-        // Parsing costs a small multiple of the header; nothing may scale with what the header claims.
+        // "Fast" is checked by what the refusal costs, not by the clock (wall-clock bounds flake on the
+        // shared 2-core CI host): parsing costs a small multiple of the header; nothing may scale with what
+        // the header claims.
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < (16L << 20) + 20L * bytes.Length, $"{what}: allocated too much before refusing");
         Assert.Equal(path, e.FilePath);
         Assert.StartsWith(path, e.Message);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Scratchgen.Data;
 
 namespace Scratchgen.Tests.Data;
@@ -43,9 +42,9 @@ public sealed class IdxReaderTests
     {
         var path = IdxBytes.WriteTemp(bytes, "hostile-" + what.Replace(' ', '-'));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{what}: took {clock.Elapsed}");
+        // "Fast" is checked by what the refusal costs, not by the clock (wall-clock bounds flake on the
+        // shared 2-core CI host): nothing may scale with the sizes the header claims.
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, $"{what}: allocated too much before refusing");
         Assert.Equal(path, e.FilePath);
         Assert.Contains(path, e.Message);
