@@ -17,7 +17,7 @@ namespace Scratchgen.Tests.Ops;
 [Collection(ExclusiveCpuBackend.Name)]
 public sealed class OverwrittenOutputTests
 {
-    public static TheoryData<string> Cases => new() { "linear", "matmul", "conv2d", "conv2d_bias", "conv_transpose2d", "leaky_relu", "tanh", "add_broadcast", "mul", "batch_norm", "contiguous" };
+    public static TheoryData<string> Cases => new() { "linear", "matmul", "conv2d", "conv2d_bias", "conv_transpose2d", "leaky_relu", "tanh", "add_broadcast", "mul", "batch_norm", "contiguous", "concat" };
 
     [Theory, MemberData(nameof(Cases))]
     public void OutputsAndGradients_DoNotDependOnWhatThePooledArraysHeld(string op)
@@ -53,6 +53,7 @@ public sealed class OverwrittenOutputTests
             "mul" => Keep(In(6, 9)).Mul(Keep(In(6, 9))),
             "batch_norm" => Keep(In(4, 3, 5, 5)).BatchNorm(Keep(In(3)), Keep(In(3))),
             "contiguous" => Keep(In(7, 5)).Transpose(0, 1).Contiguous(),
+            "concat" => TensorShape.Concat([Keep(In(3, 2, 5)), Keep(In(4, 2, 5))], 0).Add(TensorShape.Concat([Keep(In(3, 1, 4)), Keep(In(3, 2, 4))], 1).Sum()),
             _ => throw new ArgumentException(op),
         };
         var r = Tensor.RandN(y.Dims, new Rng(9), backend: Backend.Cpu);

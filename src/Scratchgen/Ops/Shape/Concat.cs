@@ -22,7 +22,7 @@ internal sealed class ConcatOp(Tensor[] inputs, int axis) : Op(inputs)
                 throw new ShapeException("concat", $"along axis {axis}: shapes {Shapes.Format(_xs[0].Dims)} and {Shapes.Format(x.Dims)} differ outside that axis");
             dims[axis] += x.Dims[axis];
         }
-        var y = NewOutput(dims);
+        var y = NewOverwrittenOutput(dims); // the inputs' slices cover every element of y
         int start = 0;
         foreach (var x in _xs)
         {
