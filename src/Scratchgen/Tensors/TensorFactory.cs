@@ -40,30 +40,34 @@ public sealed partial class Tensor
     {
         if (step == 0) throw new ArgumentException("Arange: step must not be 0");
         int n = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
-        return Generate([n], dtype, backend, "Arange", null, static (_, i, a, b) => a + i * b, start, step);
+        var target = Resolve(backend, dtype, "Arange");
+        var values = Values(n);
+        for (int i = 0; i < n; i++) values[i] = start + i * step;
+        return FromValues(values, [n], dtype, target);
     }
 
     public static Tensor Arange(int n, DType dtype = DType.Float32, IBackend? backend = null) => Arange(0, n, 1, dtype, backend);
 
     /// <summary>Uniform in [low, high).</summary>
-    public static Tensor Rand(int[] shape, Rng rng, double low = 0, double high = 1, DType dtype = DType.Float32, IBackend? backend = null) =>
-        Generate(shape, dtype, backend, "Rand", rng, static (r, i, a, b) => a + (b - a) * r.NextDouble(), low, high);
+    public static Tensor Rand(int[] shape, Rng rng, double low = 0, double high = 1, DType dtype = DType.Float32, IBackend? backend = null)
+    {
+        var target = Resolve(backend, dtype, "Rand");
+        int n = Shapes.Numel(shape);
+        var values = Values(n);
+        for (int i = 0; i < n; i++) values[i] = low + (high - low) * rng.NextDouble();
+        return FromValues(values, shape, dtype, target);
+    }
 
     /// <summary>Normal with the given mean and standard deviation.</summary>
     public static Tensor RandN(int[] shape, Rng rng, double mean = 0, double std = 1, DType dtype = DType.Float32, IBackend? backend = null)
     {
-        int n = Shapes.Numel(shape);
-        var z = n <= StagingLimit ? (t_normals is { } s && s.Length >= n ? s : t_normals = HostArray<double>(n)) : HostArray<double>(n);
-        rng.FillNormal(z, n);
-        if (dtype == DType.Float64)
-            return Generate(shape, dtype, backend, "RandN", rng, (_, i, m, s) => m + s * z[i], mean, std);
         var target = Resolve(backend, dtype, "RandN");
-        float[] staging = Staging(n);
-        for (int i = 0; i < n; i++) staging[i] = (float)(mean + std * z[i]);
-        return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
+        int n = Shapes.Numel(shape);
+        var values = Values(n);
+        rng.FillNormal(values, n);
+        for (int i = 0; i < n; i++) values[i] = mean + std * values[i];
+        return FromValues(values, shape, dtype, target);
     }
-
-    [ThreadStatic] private static double[]? t_normals;
 
     /// <summary>A float32 tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
     public static Tensor FromArray(ReadOnlySpan<float> data, int[] shape, IBackend? backend = null)
@@ -93,31 +97,25 @@ public sealed partial class Tensor
         return new Tensor(b.Upload(f), (int[])shape.Clone());
     }
 
-    // values[i] = next(rng, i, a, b) for every element, computed in float64 and rounded once to the
-    // dtype. Float32 values go through a reused staging array and the backend's UploadCopy (pooled
-    // memory), so sampling a batch of latent codes each training step allocates nothing new.
-    private static Tensor Generate(int[] shape, DType dtype, IBackend? backend, string op, Rng? rng, Func<Rng, int, double, double, double> next, double a, double b)
-    {
-        int n = Shapes.Numel(shape);
-        if (dtype == DType.Float64)
-        {
-            var values = HostArray<double>(n);
-            for (int i = 0; i < n; i++) values[i] = next(rng!, i, a, b);
-            return FromHost(values, shape, dtype, backend, op);
-        }
-        var target = Resolve(backend, dtype, op);
-        float[] staging = Staging(n);
-        for (int i = 0; i < n; i++) staging[i] = (float)next(rng!, i, a, b);
-        return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
-    }
-
-    // The per-thread staging array of Generate is kept up to this many floats (4 MB); bigger requests
-    // use a one-off array.
+    // The factories above compute their values in float64 into a per-thread staging array (Values), and
+    // FromValues rounds them once to the dtype: float32 through a second staging array and the backend's
+    // UploadCopy (pooled memory), so sampling a batch of latent codes each training step allocates nothing
+    // new. Staging arrays are kept up to StagingLimit elements; bigger requests use one-off arrays.
     private const int StagingLimit = 1 << 20;
+    [ThreadStatic] private static double[]? t_values;
     [ThreadStatic] private static float[]? t_staging;
 
-    private static float[] Staging(int n) =>
-        n <= StagingLimit ? (t_staging is { } s && s.Length >= n ? s : t_staging = HostArray<float>(n)) : HostArray<float>(n);
+    private static double[] Values(int n) =>
+        n <= StagingLimit ? (t_values is { } s && s.Length >= n ? s : t_values = HostArray<double>(n)) : HostArray<double>(n);
+
+    private static Tensor FromValues(double[] values, int[] shape, DType dtype, IBackend target)
+    {
+        int n = Shapes.Numel(shape);
+        if (dtype == DType.Float64) return new Tensor(target.Upload(values.AsSpan(0, n).ToArray()), (int[])shape.Clone());
+        float[] staging = n <= StagingLimit ? (t_staging is { } s && s.Length >= n ? s : t_staging = HostArray<float>(n)) : HostArray<float>(n);
+        for (int i = 0; i < n; i++) staging[i] = (float)values[i];
+        return new Tensor(target.UploadCopy(staging.AsSpan(0, n)), (int[])shape.Clone());
+    }
 
     // Host staging arrays for random and converted values: out of memory here is reported like a
     // backend's (bytes asked for and a hint), not as the runtime's bare OutOfMemoryException.
