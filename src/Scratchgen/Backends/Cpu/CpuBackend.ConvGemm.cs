@@ -31,11 +31,11 @@ public sealed partial class CpuBackend
 
     // The phase split pays where packing B is a real part of the GEMM: a deep patch (the DCGAN's 64->128,
     // C R S = 1024: forward 15.4 -> 11.0 ms at batch 128). With a shallow one (1->64, C R S = 16) the GEMM is
-    // bound by writing its output and the split copy did not pay (670 -> 816 us; ConvPackingBench).
+    // bound by writing its output and the split copy did not pay (670 -> 816 us; ConvLayoutBench).
     private const int SplitPhasesMinPatch = 64;
 
     // splitPhases: false reads the strided taps from the plain padded image, by AVX2 gathers (the layout
-    // before the phase split; kept for bench/Scratchgen.Bench/ConvPackingBench.cs).
+    // before the phase split; kept for bench/Scratchgen.Bench/ConvLayoutBench.cs).
     internal unsafe void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate, bool splitPhases)
     {
         RequireContiguous("im2col_matmul", w, x, y);
@@ -65,7 +65,7 @@ public sealed partial class CpuBackend
     // that scratch while it is still in cache. No barriers, no scratch shared between cores, and the
     // images a core reads are the ones it wrote in the elementwise op before (both cut the batch in
     // halves). false: the batch in 8 MB chunks, each GEMM over both cores, then a col2im over both cores
-    // (the layout before; kept for bench/Scratchgen.Bench/ConvInputGradientBench.cs).
+    // (the layout before; kept for bench/Scratchgen.Bench/ConvLayoutBench.cs).
     internal unsafe void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool imagesPerCore)
     {
         RequireContiguous("col2im_matmul", w, x, y);
@@ -191,17 +191,7 @@ public sealed partial class CpuBackend
             // inside the array all the same).
             float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * plane + 16);
             int xOffset = x.Offset, pad = g.Padding;
-            // Phase-split planes: element (a, b, i, j) of a plane is x's (h, w) = (i S + a - pad, j S + b - pad)
-            // of the same plane, or a zero of the border (or of rounding up to Hq x Wq): -1 here.
-            int[] sourceOf = ph == 1 ? [] : new int[plane];
-            for (int a = 0, e = 0; a < ph && ph > 1; a++)
-                for (int bb = 0; bb < ph; bb++)
-                    for (int i = 0; i < hq; i++)
-                        for (int j = 0; j < wq; j++, e++)
-                        {
-                            int h = i * ph + a - pad, w = j * ph + bb - pad;
-                            sourceOf[e] = h >= 0 && h < g.H && w >= 0 && w < g.W ? h * g.W + w : -1;
-                        }
+            int[] sourceOf = ph == 1 ? [] : PhaseSources(g, ph, hq, wq);
             CpuParallel.For(g.N * g.C, plane, (p0, p1) =>
             {
                 for (int index = p0; index < p1; index++)
@@ -227,6 +217,22 @@ public sealed partial class CpuBackend
                 }
             });
             return new PaddedImage { Data = xp, Taps = taps, Positions = positions, _rented = true };
+        }
+
+        // For each element (a, b, i, j) of a phase-split plane, where it comes from in x's plane: (h, w) =
+        // (i S + a - pad, j S + b - pad) as h W + w, or -1 for a zero of the border (or of rounding up to Hq x Wq).
+        private static int[] PhaseSources(ConvGeometry g, int ph, int hq, int wq)
+        {
+            var sourceOf = new int[ph * ph * hq * wq];
+            for (int a = 0, e = 0; a < ph; a++)
+                for (int b = 0; b < ph; b++)
+                    for (int i = 0; i < hq; i++)
+                        for (int j = 0; j < wq; j++, e++)
+                        {
+                            int h = i * ph + a - g.Padding, w = j * ph + b - g.Padding;
+                            sourceOf[e] = h >= 0 && h < g.H && w >= 0 && w < g.W ? h * g.W + w : -1;
+                        }
+            return sourceOf;
         }
 
         // to[e] = from[map[e]], or 0 where map[e] < 0, for e in [0, count): 8 at a time by masked gathers
