@@ -15,7 +15,12 @@ public sealed record ConvLayerTiming(ConvLayer Layer, int Batch, double MedianMs
 /// <summary>
 /// Times forward + backward (dx, dw and db all computed) of the DCGAN's convolution layers, the same
 /// work bench/peers/torch_conv_layers.py times in PyTorch. Per layer: warm-up repetitions (JIT, buffers,
-/// GEMM worker threads), then the median of the timed ones. Every repetition starts from cleared gradients.
+/// GEMM worker threads), then the median of the timed ones. Every repetition starts from cleared gradients
+/// and runs in its own <see cref="MemoryScope"/>, ended after the timing, as a training step does (and as the
+/// TorchSharp twin runs each repetition in a dispose scope): its outputs and gradients go back to the
+/// backend's pool for the next one. Without the scope every repetition took ~5 MB of fresh arrays from the
+/// .NET heap (D 64->128), and the repetitions that touched new pages ran ~10 ms slower than the others
+/// (kernels-docs/conv2d.md, "Memory in the layer benchmark").
 /// </summary>
 public static class ConvLayerBenchmark
 {
@@ -46,10 +51,12 @@ public static class ConvLayerBenchmark
                 x.ZeroGrad();
                 w.ZeroGrad();
                 b.ZeroGrad();
+                using var scope = MemoryScope.Begin();
                 long start = Stopwatch.GetTimestamp();
                 Forward().Backward(dy);
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (i >= 0) times[i] = ms;
+                scope.End(keep: []); // everything this repetition allocated (y, dx, dw, db) back to the pool
             }
             Array.Sort(times);
             rows.Add(new ConvLayerTiming(layer, batch, times[reps / 2], times[0], reps));
@@ -77,9 +84,11 @@ public static class ConvLayerBenchmark
                 x.ZeroGrad();
                 gamma.ZeroGrad();
                 beta.ZeroGrad();
+                using var scope = MemoryScope.Begin();
                 long start = Stopwatch.GetTimestamp();
                 x.BatchNorm(gamma, beta, mean, variance, training: true).Backward(dy);
                 if (i >= 0) times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                scope.End(keep: []); // the running statistics are updated in place; the rest goes back to the pool
             }
             Array.Sort(times);
             rows.Add((shape, times[reps / 2], times[0]));

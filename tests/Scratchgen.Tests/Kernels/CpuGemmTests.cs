@@ -27,18 +27,32 @@ public sealed unsafe class CpuGemmTests
         ("IndexedNaive", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", naive: true)),
         ("PrepackedA", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 0)),
         ("PrepackedA-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
+        .. KernelVariants(GemmKernel.Avx2x6x16),
+        .. KernelVariants(GemmKernel.Avx512x16x16),
+    ];
+
+    // The packed paths with a micro-kernel named (the ones above run the best this CPU has): every A packing
+    // (strided, indexed, prepacked) in that kernel's panel height. None where the CPU lacks the kernel's ISA.
+    private static (string Name, GemmFn Fn)[] KernelVariants(GemmKernel kernel) => !CpuGemm.Supports(kernel) ? [] :
+    [
+        ($"V3Packed[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, kernel)),
+        ($"V3Packed-1T[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, 1, kernel)),
+        ($"IndexedABC[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", kernel: kernel)),
+        ($"IndexedAC-1T[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "AC", maxThreads: 1, kernel: kernel)),
+        ($"PrepackedA[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 0, kernel)),
     ];
 
     // A packed whole first (CpuGemm.PackWholeA), then the indexed GEMM told so (GemmIndex.APacked): it must
     // find every block of A where PackWholeA put it, for every shape, transpose and block boundary.
-    private static void PrepackedA(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads)
+    private static void PrepackedA(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads,
+        GemmKernel kernel = GemmKernel.Auto)
     {
-        long size = Math.Max(1, CpuGemm.PackedASize(Math.Max(m, 0), Math.Max(k, 0)));
+        long size = Math.Max(1, CpuGemm.PackedASize(Math.Max(m, 0), Math.Max(k, 0), kernel));
         float* packed = (float*)NativeMemory.AlignedAlloc((nuint)(size * sizeof(float)), 64);
         try
         {
-            if (m > 0 && n > 0 && k > 0) CpuGemm.PackWholeA(m, k, a, lda, transA, packed); // (the tests pass no A when C is empty)
-            CpuGemm.SgemmIndexed(m, n, k, null, 0, false, b, ldb, transB, c, ldc, accumulate, new GemmIndex(aPacked: packed), maxThreads);
+            if (m > 0 && n > 0 && k > 0) CpuGemm.PackWholeA(m, k, a, lda, transA, packed, kernel); // (the tests pass no A when C is empty)
+            CpuGemm.SgemmIndexed(m, n, k, null, 0, false, b, ldb, transB, c, ldc, accumulate, new GemmIndex(aPacked: packed), maxThreads, kernel);
         }
         finally
         {
@@ -50,7 +64,7 @@ public sealed unsafe class CpuGemmTests
     // so the indexed GEMM meets every shape and transpose above (the convolution tables themselves are
     // tested in CpuConvGemmTests).
     private static void Indexed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate,
-        string which, int maxThreads = 0, bool naive = false)
+        string which, int maxThreads = 0, bool naive = false, GemmKernel kernel = GemmKernel.Auto)
     {
         int[] Steps(int count, int step) => Enumerable.Range(0, count).Select(i => i * step).ToArray();
         int[] aRows = transA ? Steps(m, 1) : Steps(m, lda), aCols = transA ? Steps(k, lda) : Steps(k, 1);
@@ -61,7 +75,7 @@ public sealed unsafe class CpuGemmTests
             var index = new GemmIndex(which.Contains('A') ? ar : null, which.Contains('A') ? ac : null, which.Contains('B') ? br : null,
                 which.Contains('B') ? bc : null, which.Contains('C') ? cr : null, which.Contains('C') ? cc : null);
             if (naive) CpuGemm.IndexedNaive(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index);
-            else CpuGemm.SgemmIndexed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index, maxThreads);
+            else CpuGemm.SgemmIndexed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index, maxThreads, kernel);
         }
     }
 
@@ -99,7 +113,7 @@ public sealed unsafe class CpuGemmTests
         {
             (int m, int n, int k) = shapes[s];
             foreach (bool accumulate in new[] { false, true })
-                foreach (var variant in Variants.Where(v => v.Name is "V3Packed" or "IndexedB" or "IndexedAC" or "PrepackedA"))
+                foreach (var variant in Variants.Where(v => v.Name.Split('[')[0] is "V3Packed" or "IndexedB" or "IndexedAC" or "PrepackedA" or "IndexedABC"))
                     CheckVariant(variant, m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
         }
     }
@@ -171,6 +185,54 @@ public sealed unsafe class CpuGemmTests
             CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1), accumulate: false);
         Assert.True(first.AsSpan().SequenceEqual(second), "two runs differ");
         Assert.True(first.AsSpan().SequenceEqual(single), "one thread and all threads differ");
+        // Both micro-kernels run each element's chain of FMAs in the same order (where this CPU has both).
+        foreach (var kernel in new[] { GemmKernel.Avx2x6x16, GemmKernel.Avx512x16x16 }.Where(CpuGemm.Supports))
+        {
+            float[] withKernel = p.Run((m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
+                CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, kernel), accumulate: false);
+            Assert.True(first.AsSpan().SequenceEqual(withKernel), $"the {kernel} kernel differs from the default ({CpuGemm.BestKernel})");
+        }
+    }
+
+    // A given by offset tables as the convolutions give dY to the weight gradient: an NCHW tensor (N, M, P)
+    // read as the matrix (M, N P), A[i, (n, q)] = a[i P + n M P + q] (plus a gap between images), with P = 13
+    // so that some groups of 8 consecutive columns are one run and others cross an image boundary (the 16x16
+    // kernel packs the first kind with 8x8 transposes, the second one column at a time). Every float of the
+    // buffer that no table names is NaN. Each kernel against a float64 oracle.
+    [Theory, InlineData(37, 19, 1), InlineData(16, 40, 2), InlineData(128, 33, 2)]
+    public void IndexedA_RunsBrokenAtImageBoundaries_MatchOracle(int m, int n, int threads)
+    {
+        const int images = 7, positions = 13, k = images * positions;
+        var rng = new Random(9);
+        int gap = 3; // NaN floats between images
+        int imageStride = m * positions + gap;
+        var aRows = Enumerable.Range(0, m).Select(i => i * positions).ToArray();
+        var aCols = Enumerable.Range(0, k).Select(j => j / positions * imageStride + j % positions).ToArray();
+        float[] a = new float[images * imageStride];
+        Array.Fill(a, float.NaN);
+        foreach (int row in aRows)
+            foreach (int col in aCols)
+                a[row + col] = (float)(rng.NextDouble() - 0.5);
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        foreach (var kernel in new[] { GemmKernel.Avx2x6x16, GemmKernel.Avx512x16x16 }.Where(CpuGemm.Supports))
+        {
+            var c = new float[m * n];
+            fixed (float* pa = a, pb = b, pc = c)
+            fixed (int* ar = aRows, ac = aCols)
+                CpuGemm.SgemmIndexed(m, n, k, pa, 0, false, pb, n, false, pc, n, false, new GemmIndex(aRows: ar, aCols: ac), threads, kernel);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double want = 0, scale = 0;
+                    for (int p = 0; p < k; p++)
+                    {
+                        double term = (double)a[aRows[i] + aCols[p]] * b[p * n + j];
+                        want += term;
+                        scale += Math.Abs(term);
+                    }
+                    Assert.True(Math.Abs(c[i * n + j] - want) <= 1e-5 + 1e-6 * k * scale, $"{kernel}: C[{i},{j}] = {c[i * n + j]}, want {want}");
+                }
+        }
     }
 
     // The indexed B packing reads a half panel (8 columns) whose offsets all lie within 16 floats by two

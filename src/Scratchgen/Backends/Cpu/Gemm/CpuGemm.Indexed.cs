@@ -36,15 +36,16 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 //      columns whose offsets lie within 16 floats (a forward conv over a phase-split image) is two masked
 //      loads and a permute (HalfPanel), any other half an AVX2 gather; a ragged last panel gathers under
 //      a mask.
-//   A: each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; where 8 consecutive p are
-//      one run in memory (an NCHW tensor between image boundaries) 8 of each row at once through an
-//      8x8 transpose, as PackA does, else one p at a time.
-//   C: each 6x16 tile is computed into a stack tile and then added or stored through the tables.
+//   A: for the 16x16 kernel, PackBIndexed with rows and columns swapped (an A panel is a B panel of Aᵀ);
+//      for the 6x16 kernel each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; in both,
+//      where 8 consecutive p are one run in memory (an NCHW tensor between image boundaries) 8 of each row
+//      are read at once through an 8x8 transpose, as PackA does, else one p at a time.
+//   C: each tile is computed into a stack tile and then added or stored through the tables.
 // Offsets are int32 and must stay inside their buffers.
 internal static partial class CpuGemm
 {
     internal static unsafe void SgemmIndexed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
-        float* c, int ldc, bool accumulate, GemmIndex index, int maxThreads = 0)
+        float* c, int ldc, bool accumulate, GemmIndex index, int maxThreads = 0, GemmKernel kernel = GemmKernel.Auto)
     {
         if (m <= 0 || n <= 0)
             return;
@@ -62,7 +63,7 @@ internal static partial class CpuGemm
             IndexedNaive(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index);
             return;
         }
-        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index), maxThreads > 0 ? maxThreads : Environment.ProcessorCount);
+        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, index, kernel), maxThreads > 0 ? maxThreads : Environment.ProcessorCount);
     }
 
     // Panels of 16 columns of B[p0.., j0..] (kc x nc): dst[q 16 kc + p 16 + jj] = b[bRows[p0 + p] + bCols[j0 + q 16 + jj]].
@@ -86,8 +87,8 @@ internal static partial class CpuGemm
                     for (int p = 0; p < kc; p++)
                     {
                         float* src = first + rows[p];
-                        Avx.StoreAligned(dst + p * NR, Avx.LoadVector256(src));
-                        Avx.StoreAligned(dst + p * NR + 8, Avx.LoadVector256(src + 8));
+                        Avx.Store(dst + p * NR, Avx.LoadVector256(src));
+                        Avx.Store(dst + p * NR + 8, Avx.LoadVector256(src + 8));
                     }
                 }
                 else if (IsRun(colOffsets, 4) && IsRun(colOffsets + 4, 4) && IsRun(colOffsets + 8, 4) && IsRun(colOffsets + 12, 4))
@@ -98,22 +99,32 @@ internal static partial class CpuGemm
                     for (int p = 0; p < kc; p++)
                     {
                         float* row = b + rows[p];
-                        Avx.StoreAligned(dst + p * NR, Vector256.Create(Sse.LoadVector128(row + o0), Sse.LoadVector128(row + o1)));
-                        Avx.StoreAligned(dst + p * NR + 8, Vector256.Create(Sse.LoadVector128(row + o2), Sse.LoadVector128(row + o3)));
+                        Avx.Store(dst + p * NR, Vector256.Create(Sse.LoadVector128(row + o0), Sse.LoadVector128(row + o1)));
+                        Avx.Store(dst + p * NR + 8, Vector256.Create(Sse.LoadVector128(row + o2), Sse.LoadVector128(row + o3)));
                     }
                 }
                 else
                 {
-                    // Each half (8 columns) whose offsets lie within 16 consecutive floats (a forward conv
-                    // panel over a phase-split image, CpuBackend.ConvGemm.cs) is read as two masked loads
-                    // and a permute; any other half is gathered.
+                    // Where 8 consecutive rows are one run of every column (an NCHW tensor packed as A for the
+                    // 16x16 kernel, whose "columns" are then its channels, between image boundaries): 8 floats
+                    // of each column and two 8x8 transposes. Elsewhere, each half (8 columns) whose offsets lie
+                    // within 16 consecutive floats (a forward conv panel over a phase-split image,
+                    // CpuBackend.ConvGemm.cs) is read as two masked loads and a permute; any other half is gathered.
                     var first = HalfPanel.Of(colOffsets);
                     var second = HalfPanel.Of(colOffsets + 8);
-                    for (int p = 0; p < kc; p++)
+                    for (int p = 0; p < kc;)
                     {
+                        if (p + 8 <= kc && IsRun(rows + p, 8))
+                        {
+                            TransposeColumns(b + rows[p], colOffsets, dst + p * NR);
+                            TransposeColumns(b + rows[p], colOffsets + 8, dst + p * NR + 8);
+                            p += 8;
+                            continue;
+                        }
                         float* row = b + rows[p];
-                        Avx.StoreAligned(dst + p * NR, first.Read(row));
-                        Avx.StoreAligned(dst + p * NR + 8, second.Read(row));
+                        Avx.Store(dst + p * NR, first.Read(row));
+                        Avx.Store(dst + p * NR + 8, second.Read(row));
+                        p++;
                     }
                 }
             }
@@ -129,8 +140,8 @@ internal static partial class CpuGemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* row = b + rows[p];
-                    Avx.StoreAligned(dst + p * NR, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, lo, maskLo, 4));
-                    Avx.StoreAligned(dst + p * NR + 8, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, hi, maskHi, 4));
+                    Avx.Store(dst + p * NR, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, lo, maskLo, 4));
+                    Avx.Store(dst + p * NR + 8, Avx2.GatherMaskVector256(Vector256<float>.Zero, row, hi, maskHi, 4));
                 }
             }
         }
@@ -190,6 +201,12 @@ internal static partial class CpuGemm
         }
     }
 
+    // dst[t NR + j] = start[o[j] + t] for t, j in 0..8: eight runs of 8 floats, one per column offset, transposed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void TransposeColumns(float* start, int* o, float* dst) =>
+        Transpose8x8(Avx.LoadVector256(start + o[0]), Avx.LoadVector256(start + o[1]), Avx.LoadVector256(start + o[2]), Avx.LoadVector256(start + o[3]),
+            Avx.LoadVector256(start + o[4]), Avx.LoadVector256(start + o[5]), Avx.LoadVector256(start + o[6]), Avx.LoadVector256(start + o[7]), dst, NR);
+
     // Whether offsets[0 .. length) are consecutive integers (one contiguous run of the buffer).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe bool IsRun(int* offsets, int length)
@@ -199,11 +216,17 @@ internal static partial class CpuGemm
         return true;
     }
 
-    // Panels of 6 rows of A (mc x kc), rows and cols already offset to the block: dst[r 6 kc + p 6 + ii] =
-    // a[rows[r 6 + ii] + cols[p]], zeros past the last row.
+    // Panels of mr rows of A (mc x kc), rows and cols already offset to the block: dst[r mr kc + p mr + ii] =
+    // a[rows[r mr + ii] + cols[p]], zeros past the last row.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackAIndexed(int mc, int kc, float* a, int* rows, int* cols, float* dst)
+    private static unsafe void PackAIndexed(int mr, int mc, int kc, float* a, int* rows, int* cols, float* dst)
     {
+        if (mr == NR)
+        {
+            PackBIndexed(kc, mc, a, cols, rows, 0, 0, dst);
+            return;
+        }
+        const int MR = 6; // the AVX2 kernel's panels from here on
         float** r = stackalloc float*[MR];
         for (int r0 = 0; r0 < mc; r0 += MR, dst += MR * kc)
         {
@@ -239,20 +262,20 @@ internal static partial class CpuGemm
     // C block (mc x nc) (+)= packed A block * packed B block, tile by tile through a stack tile, with C
     // addressed by its tables (rows, cols already offset to the block's first row and column).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MacroKernelIndexed(int mc, int nc, int kc, float* aPack, float* bPack, float* c, int* rows, int* cols, bool add)
+    private static unsafe void MacroKernelIndexed(int mr, int mc, int nc, int kc, float* aPack, float* bPack, float* c, int* rows, int* cols, bool add)
     {
-        float* tile = stackalloc float[MR * NR];
+        float* tile = stackalloc float[MaxMR * NR];
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* bp = bPack + (long)jr * kc;
             int* tileCols = cols + jr;
             bool contiguous = nr == NR && tileCols[NR - 1] - tileCols[0] == NR - 1;
-            for (int ir = 0; ir < mc; ir += MR)
+            for (int ir = 0; ir < mc; ir += mr)
             {
-                int mr = Math.Min(MR, mc - ir);
-                Kernel6x16(kc, aPack + (long)ir * kc, bp, tile, NR, add: false);
-                for (int i = 0; i < mr; i++)
+                int live = Math.Min(mr, mc - ir);
+                Tile(mr, kc, aPack + (long)ir * kc, bp, tile, NR, add: false);
+                for (int i = 0; i < live; i++)
                 {
                     float* row = c + rows[ir + i];
                     float* t = tile + i * NR;

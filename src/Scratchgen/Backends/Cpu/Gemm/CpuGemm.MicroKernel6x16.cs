@@ -9,11 +9,10 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // current row of B, 1 for the broadcast of A[r,p]. Per p: 2 loads of B, 6 broadcasts, 12 FMAs
 // (192 flops) -> compute-bound as long as both panels sit in L1/L2.
 // Packed layouts (written by CpuGemm.Pack.cs): Apanel[p*6 + r], Bpanel[p*16 + j], both zero-padded,
-// so the kernel never sees a transpose or a ragged edge; edges go through a 6x16 tile on the stack.
+// so the kernel never sees a transpose or a ragged edge; edges go through a tile on the stack
+// (CpuGemm.MicroKernels.cs, which also picks between this kernel and the 16x16 AVX-512 one).
 internal static partial class CpuGemm
 {
-    private const int MR = 6;
-    private const int NR = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel6x16(int kc, float* ap, float* bp, float* c, long ldc, bool add)
@@ -37,8 +36,8 @@ internal static partial class CpuGemm
             c40 = Fma.MultiplyAdd(ar, b0, c40); c41 = Fma.MultiplyAdd(ar, b1, c41);
             ar = Vector256.Create(ap[5]);
             c50 = Fma.MultiplyAdd(ar, b0, c50); c51 = Fma.MultiplyAdd(ar, b1, c51);
-            ap += MR;
-            bp += NR;
+            ap += 6;
+            bp += 16;
         }
 
         StoreRow(c, c00, c01, add); c += ldc;
@@ -59,20 +58,5 @@ internal static partial class CpuGemm
         }
         Avx.Store(c, lo);
         Avx.Store(c + 8, hi);
-    }
-
-    // Ragged tile (mr < 6 or nr < 16): full kernel into a stack tile, then copy the live mr x nr part.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void KernelEdge(int kc, float* ap, float* bp, float* c, long ldc, bool add, int mr, int nr)
-    {
-        float* tile = stackalloc float[MR * NR];
-        Kernel6x16(kc, ap, bp, tile, NR, add: false);
-        for (int r = 0; r < mr; r++)
-        {
-            float* cr = c + r * ldc;
-            float* tr = tile + r * NR;
-            for (int j = 0; j < nr; j++)
-                cr[j] = add ? cr[j] + tr[j] : tr[j];
-        }
     }
 }

@@ -5,16 +5,26 @@ using System.Runtime.Intrinsics.X86;
 namespace Scratchgen.Backends.Cpu.Gemm;
 
 // Packing for V3. The micro-kernel reads both operands as unit-stride streams, whatever transA/transB:
-//   PackA: block op(A)[i0..i0+mc, p0..p0+kc] -> ceil(mc/6) panels, panel r holds dst[r*6*kc + p*6 + ii]
+//   PackA: block op(A)[i0..i0+mc, p0..p0+kc] -> ceil(mc/MR) panels, panel r holds dst[r*MR*kc + p*MR + ii]
 //   PackB: block op(B)[p0..p0+kc, j0..j0+nc] -> ceil(nc/16) panels, panel q holds dst[q*16*kc + p*16 + jj]
+// With MR = 16 (the AVX-512 kernel) an A panel is a B panel of op(A)ᵀ: op(A)ᵀ[p, i] = op(A)[i, p] is op(B)
+// for b = a, ldb = lda, transB = !transA, so PackA hands the block to PackB (and PackAIndexed to PackBIndexed).
 // Rows/columns past the edge are written as zeros, so ragged tiles compute garbage-free zeros.
+// Stores are unaligned (as fast as aligned ones where the address is aligned): the pack buffers are 64-byte
+// aligned, but a caller's PackWholeA target (a pooled managed array) need not be.
 // The strided directions (A not transposed: rows of A are lda apart; B transposed: columns of op(B) are
 // ldb apart) are packed 8 values of p at a time through an 8x8 in-register transpose.
 internal static partial class CpuGemm
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackA(int mc, int kc, float* a, long lda, bool transA, int i0, int p0, float* dst)
+    private static unsafe void PackA(int mr, int mc, int kc, float* a, long lda, bool transA, int i0, int p0, float* dst)
     {
+        if (mr == NR)
+        {
+            PackB(kc, mc, a, lda, !transA, p0, i0, dst);
+            return;
+        }
+        const int MR = 6; // the AVX2 kernel's panels from here on
         for (int r0 = 0; r0 < mc; r0 += MR, dst += MR * kc)
         {
             int rows = Math.Min(MR, mc - r0);
@@ -79,8 +89,8 @@ internal static partial class CpuGemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = b + (p0 + p) * ldb + j;
-                    Avx.StoreAligned(dst + p * NR, Avx.LoadVector256(src));
-                    Avx.StoreAligned(dst + p * NR + 8, Avx.LoadVector256(src + 8));
+                    Avx.Store(dst + p * NR, Avx.LoadVector256(src));
+                    Avx.Store(dst + p * NR + 8, Avx.LoadVector256(src + 8));
                 }
             }
             else if (transB && cols == NR && Avx.IsSupported)

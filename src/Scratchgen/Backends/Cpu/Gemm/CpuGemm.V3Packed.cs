@@ -3,18 +3,21 @@ using System.Runtime.CompilerServices;
 namespace Scratchgen.Backends.Cpu.Gemm;
 
 // V3: GotoBLAS/BLIS. Cut the problem into blocks that fit the caches, copy ("pack") each block into
-// the exact order the 6x16 micro-kernel reads it, and run the micro-kernel over the packed blocks:
+// the exact order the micro-kernel reads it, and run the micro-kernel over the packed blocks:
 //
 //   for jc in n step NC                     B block  KC x NC  (packed, lives in L3)
 //     for pc in k step KC                   pack op(B)[pc.., jc..]
 //       for ic in m step MC                 A block  MC x KC  (packed, lives in L2)
 //         pack op(A)[ic.., pc..]
 //         for jr in nc step NR              B panel  KC x 16  (lives in L1 while A panels stream)
-//           for ir in mc step MR            6x16 tile of C += Apanel * Bpanel   (CpuGemm.MicroKernel6x16.cs)
+//           for ir in mc step MR            MR x 16 tile of C += Apanel * Bpanel
+//
+// The micro-kernel (CpuGemm.MicroKernels.cs) is 16x16 on AVX-512 (MR = 16) and 6x16 on AVX2 (MR = 6).
 //
 // Block sizes for Zen 4 (32 KiB L1d, 1 MiB L2 per core, 32 MiB shared L3):
 //   KC = 256: the B panel is 256*16*4 = 16 KiB, half of L1, next to a 6 KiB A panel.
-//   MC = 144: the packed A block is 144*256*4 = 144 KiB, well inside L2 next to the streaming B panels.
+//   MC = 144: the packed A block is 144*256*4 = 144 KiB, well inside L2 next to the streaming B panels
+//             (a multiple of both MRs, so a padded block never outgrows its buffer).
 //   NC = 4080: the packed B block is 256*4080*4 ~ 4 MiB, in the shared L3.
 // The first k-block overwrites C (unless accumulate), later ones add, so C is never zeroed separately.
 //
@@ -41,12 +44,13 @@ internal static partial class CpuGemm
     internal static unsafe void V3Packed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate)
         => V3Packed(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, Environment.ProcessorCount);
 
-    internal static unsafe void V3Packed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads)
+    internal static unsafe void V3Packed(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate, int maxThreads,
+        GemmKernel kernel = GemmKernel.Auto)
     {
         if (HandleEmpty(m, n, k, c, ldc, accumulate))
             return;
 
-        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate), maxThreads);
+        Run(new GemmJob(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, kernel: kernel), maxThreads);
     }
 
     // Picks the split and the thread count for one job and runs it (shared by V3Packed and the
@@ -54,7 +58,7 @@ internal static partial class CpuGemm
     private static unsafe void Run(GemmJob job, int maxThreads)
     {
         int m = job.M, n = job.N, k = job.K;
-        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        int mPanels = (m + job.MR - 1) / job.MR, nPanels = (n + NR - 1) / NR;
         bool splitN = m <= n ? nPanels >= 2 : mPanels < 2;
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, splitN ? nPanels : mPanels);
 
@@ -66,23 +70,27 @@ internal static partial class CpuGemm
 
     // One GEMM call's arguments, as a value each thread of the fork-join gets a copy of.
     // index: offset tables for the operands given as indexed matrices (CpuGemm.Indexed.cs); an operand
-    // with tables ignores its leading dimension and transpose flag.
+    // with tables ignores its leading dimension and transpose flag. kernel: the micro-kernel, whose MR sets
+    // the height of the packed A panels.
     internal readonly unsafe struct GemmJob(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate,
-        GemmIndex index = default)
+        GemmIndex index = default, GemmKernel kernel = GemmKernel.Auto)
     {
+        private readonly int _mr = RowsOf(kernel);
+
         internal int M => m;
         internal int N => n;
         internal int K => k;
+        internal int MR => _mr;
 
         // Where A's block (ic, pc) already lies when A came packed whole (PackWholeA), else null.
         private float* PrepackedA(int ic, int pc, int kc) =>
-            index.APacked == null ? null : index.APacked + (long)pc * PaddedRows(m) + (long)ic * kc;
+            index.APacked == null ? null : index.APacked + (long)pc * PaddedRows(m, _mr) + (long)ic * kc;
 
-        // Packs op(A)[i0.., p0..] (mc x kc) into 6-row panels, from whichever form A was given in.
+        // Packs op(A)[i0.., p0..] (mc x kc) into MR-row panels, from whichever form A was given in.
         private void PackBlockA(int mc, int kc, int i0, int p0, float* dst)
         {
-            if (index.ARows != null) PackAIndexed(mc, kc, a, index.ARows + i0, index.ACols + p0, dst);
-            else PackA(mc, kc, a, lda, transA, i0, p0, dst);
+            if (index.ARows != null) PackAIndexed(_mr, mc, kc, a, index.ARows + i0, index.ACols + p0, dst);
+            else PackA(_mr, mc, kc, a, lda, transA, i0, p0, dst);
         }
 
         // Packs op(B)[p0.., j0..] (kc x nc) into 16-column panels, from whichever form B was given in.
@@ -95,12 +103,12 @@ internal static partial class CpuGemm
         // C[i0.., j0..] (mc x nc) (+)= packed A block @ packed B block, into C's strided or indexed form.
         private void Compute(int mc, int nc, int kc, float* aPack, float* bPack, int i0, int j0, bool add)
         {
-            if (index.CRows != null) MacroKernelIndexed(mc, nc, kc, aPack, bPack, c, index.CRows + i0, index.CCols + j0, add);
-            else MacroKernel(mc, nc, kc, aPack, bPack, c + (long)i0 * ldc + j0, ldc, add);
+            if (index.CRows != null) MacroKernelIndexed(_mr, mc, nc, kc, aPack, bPack, c, index.CRows + i0, index.CCols + j0, add);
+            else MacroKernel(_mr, mc, nc, kc, aPack, bPack, c + (long)i0 * ldc + j0, ldc, add);
         }
 
         // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
-        // is shared: thread t packs its share of the 6-row panels into a0/a1 (alternating, so a thread
+        // is shared: thread t packs its share of the MR-row panels into a0/a1 (alternating, so a thread
         // may pack block s+1 while another still computes on block s), then all meet at the barrier.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal void RunSplitN(int t, int count, float* a0, float* a1, SpinBarrier? barrier)
@@ -124,7 +132,7 @@ internal static partial class CpuGemm
                         if (aPack == null)
                         {
                             aPack = (block & 1) == 0 ? a0 : a1;
-                            (int r0, int r1) = Share(mc, MR, t, count);
+                            (int r0, int r1) = Share(mc, _mr, t, count);
                             if (r1 > r0)
                                 PackBlockA(r1 - r0, kc, ic + r0, pc, aPack + (long)r0 * kc);
                             barrier?.SignalAndWait(block); // (the same branch on every thread: A came packed or not)
@@ -136,13 +144,13 @@ internal static partial class CpuGemm
             }
         }
 
-        // Thread t of `count` owns whole 6-row panels of C and packs its own A; the packed B block is
+        // Thread t of `count` owns whole MR-row panels of C and packs its own A; the packed B block is
         // shared and double-buffered in b0/b1, as A is in RunSplitN.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal void RunSplitM(int t, int count, float* b0, float* b1, SpinBarrier? barrier)
         {
             float* aPack = PackBuffers.ForCurrentThread().A;
-            (int i0, int i1) = Share(m, MR, t, count);
+            (int i0, int i1) = Share(m, _mr, t, count);
             int block = 0;
             for (int jc = 0; jc < n; jc += NC)
             {
@@ -169,22 +177,23 @@ internal static partial class CpuGemm
         }
     }
 
-    // Rows of A rounded up to whole 6-row panels.
-    internal static int PaddedRows(int m) => (m + MR - 1) / MR * MR;
+    // Rows of A rounded up to whole mr-row panels.
+    private static int PaddedRows(int m, int mr) => (m + mr - 1) / mr * mr;
 
-    // Floats that PackWholeA writes for an m x k op(A).
-    internal static long PackedASize(int m, int k) => (long)PaddedRows(m) * k;
+    // Floats that PackWholeA writes for an m x k op(A) packed for the kernel.
+    internal static long PackedASize(int m, int k, GemmKernel kernel = GemmKernel.Auto) => (long)PaddedRows(m, RowsOf(kernel)) * k;
 
     // op(A) (m x k) packed whole, in the order the GEMM walks its blocks: block (ic, pc) (rows ic.. of MC,
     // columns pc.. of KC, as PackA lays it out) at dst + pc PaddedRows(m) + ic kc. A GEMM given this
-    // through GemmIndex.APacked skips its packing of A (and the barrier after it).
-    internal static unsafe void PackWholeA(int m, int k, float* a, int lda, bool transA, float* dst)
+    // through GemmIndex.APacked (and the same kernel) skips its packing of A (and the barrier after it).
+    internal static unsafe void PackWholeA(int m, int k, float* a, int lda, bool transA, float* dst, GemmKernel kernel = GemmKernel.Auto)
     {
+        int mr = RowsOf(kernel);
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
             for (int ic = 0; ic < m; ic += MC)
-                PackA(Math.Min(MC, m - ic), kc, a, lda, transA, ic, pc, dst + (long)pc * PaddedRows(m) + (long)ic * kc);
+                PackA(mr, Math.Min(MC, m - ic), kc, a, lda, transA, ic, pc, dst + (long)pc * PaddedRows(m, mr) + (long)ic * kc);
         }
     }
 
@@ -199,21 +208,21 @@ internal static partial class CpuGemm
 
     // C block (mc x nc) (+)= packed A block (mc x kc) * packed B block (kc x nc), tile by tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MacroKernel(int mc, int nc, int kc, float* aPack, float* bPack, float* c, long ldc, bool add)
+    private static unsafe void MacroKernel(int mr, int mc, int nc, int kc, float* aPack, float* bPack, float* c, long ldc, bool add)
     {
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* bp = bPack + (long)jr * kc;
-            for (int ir = 0; ir < mc; ir += MR)
+            for (int ir = 0; ir < mc; ir += mr)
             {
-                int mr = Math.Min(MR, mc - ir);
+                int rows = Math.Min(mr, mc - ir);
                 float* ap = aPack + (long)ir * kc;
                 float* cTile = c + ir * ldc + jr;
-                if (mr == MR && nr == NR)
-                    Kernel6x16(kc, ap, bp, cTile, ldc, add);
+                if (rows == mr && nr == NR)
+                    Tile(mr, kc, ap, bp, cTile, ldc, add);
                 else
-                    KernelEdge(kc, ap, bp, cTile, ldc, add, mr, nr);
+                    KernelEdge(mr, kc, ap, bp, cTile, ldc, add, rows, nr);
             }
         }
     }
