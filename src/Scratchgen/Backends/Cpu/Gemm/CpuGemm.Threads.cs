@@ -12,13 +12,13 @@ internal static partial class CpuGemm
         private static readonly Lock s_init = new();
         private static SharedPackBuffers? s_shared;
 
-        internal static bool TryRun(GemmJob job, int threads, bool splitN)
+        internal static bool TryRun(GemmJob job, int threads, GemmSplit split)
         {
             threads = Math.Min(threads, WorkerTeam.Size);
             if (threads <= 1)
                 return false;
             var shared = Shared();
-            return WorkerTeam.TryRun(new WorkItem(job, threads, splitN, shared.First, shared.Second, new SpinBarrier(threads)), threads);
+            return WorkerTeam.TryRun(new WorkItem(job, threads, split, shared.First, shared.Second, new SpinBarrier(threads)), threads);
         }
 
         private static SharedPackBuffers Shared()
@@ -30,16 +30,24 @@ internal static partial class CpuGemm
     }
 
     // What every thread of one GEMM runs; thread t differs only in its index.
-    private sealed unsafe class WorkItem(GemmJob job, int count, bool splitN, float* shared0, float* shared1, SpinBarrier barrier) : IParallelJob
+    private sealed unsafe class WorkItem(GemmJob job, int count, GemmSplit split, float* shared0, float* shared1, SpinBarrier barrier) : IParallelJob
     {
+        private readonly ChunkCounter _chunks = new();
+
         public void Run(int t)
         {
-            if (splitN)
-                job.RunSplitN(t, count, shared0, shared1, barrier);
-            else
-                job.RunSplitM(t, count, shared0, shared1, barrier);
+            switch (split)
+            {
+                case GemmSplit.ColumnChunks: job.RunColumnChunks(t, count, shared0, barrier, _chunks); break;
+                case GemmSplit.N: job.RunSplitN(t, count, shared0, shared1, barrier); break;
+                default: job.RunSplitM(t, count, shared0, shared1, barrier); break;
+            }
         }
     }
+
+    // How the threads of one GEMM share C: fixed column halves (RunSplitN), fixed row halves (RunSplitM), or
+    // column chunks taken one at a time after A is packed whole (RunColumnChunks).
+    internal enum GemmSplit { N, M, ColumnChunks }
 
     // All `count` threads call SignalAndWait(g) for g = 0, 1, 2, ...; call g returns once every thread
     // has made it. Spins (yielding when told to), since the waits are microseconds between packs.
