@@ -127,6 +127,44 @@ public class WorkerTeamTests
         }
     }
 
+    [Fact]
+    public void CpuParallelForBalanced_CoversTheRangeOnce_AtAwkwardSizesAndGrains()
+    {
+        foreach (int count in new[] { 1, 2, 7, 33, 1000, 100_003 })
+            foreach (int grain in new[] { 0, 1, 3, 64 })
+            {
+                var hits = new int[count];
+                CpuParallel.ForBalanced(count, 1 << 10, (a, b) => { for (int i = a; i < b; i++) Interlocked.Increment(ref hits[i]); }, grain);
+                Assert.True(hits.All(h => h == 1), $"count {count}, grain {grain}: an item ran {hits.Min()}..{hits.Max()} times");
+            }
+    }
+
+    // The core that owns the first share stalls on its first item; the other finishes its own share and then
+    // takes the rest of the first share from its far end, so the last item of that share runs on another thread.
+    [MultiCoreFact]
+    public void CpuParallelForBalanced_ASlowShare_IsFinishedByAnotherCore()
+    {
+        const int count = 200;
+        int parts = CpuParallel.ChunkCount(count, 1 << 10);
+        int lastOfFirstShare = count / parts - 1;
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            var thread = new int[count];
+            CpuParallel.ForBalanced(count, 1 << 10, (a, b) =>
+            {
+                for (int i = a; i < b; i++)
+                {
+                    thread[i] = Environment.CurrentManagedThreadId;
+                    if (i == 0) Thread.Sleep(100);
+                }
+            }, grain: 1);
+            if (thread.Distinct().Count() < 2) continue; // the team was busy (another test's job): it ran serially
+            Assert.NotEqual(thread[0], thread[lastOfFirstShare]);
+            return;
+        }
+        Assert.Fail("the team was busy for 50 attempts");
+    }
+
     private sealed class DelegateJob(Action<int> run) : IParallelJob
     {
         public void Run(int part) => run(part);

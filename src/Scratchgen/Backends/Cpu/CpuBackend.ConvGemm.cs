@@ -63,9 +63,10 @@ public sealed partial class CpuBackend
     // imagesPerCore: each core takes its own run of images and works through them alone, in chunks whose
     // columns fit its L2 (PerCoreScratchFloats): a one-thread GEMM into its own scratch, then col2im of
     // that scratch while it is still in cache. No barriers, no scratch shared between cores, and the
-    // images a core reads are the ones it wrote in the elementwise op before (both cut the batch in
-    // halves). false: the batch in 8 MB chunks, each GEMM over both cores, then a col2im over both cores
-    // (the layout before; kept for bench/Scratchgen.Bench/ConvLayoutBench.cs).
+    // images a core reads are mostly the ones it wrote in the elementwise op before (both cut the batch in
+    // halves; a core done with its half takes the other's last chunks, CpuParallel.ForBalanced).
+    // false: the batch in 8 MB chunks, each GEMM over both cores, then a col2im over both cores (the layout
+    // before; kept for bench/Scratchgen.Bench/ConvLayoutBench.cs).
     internal unsafe void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool imagesPerCore)
     {
         RequireContiguous("col2im_matmul", w, x, y);
@@ -87,8 +88,9 @@ public sealed partial class CpuBackend
         {
             fixed (float* pw = Data(w), pp = packedW)
                 CpuGemm.PackWholeA(g.PatchSize, g.K, pw + w.Offset, g.PatchSize, true, pp);
-            CpuParallel.For(chunks, (long)g.PatchSize * chunk * p * g.K, (c0, c1) =>
-                Col2ImMatMulChunks(w, x, y, g, c0 * chunk, Math.Min(g.N, c1 * chunk), chunk, maxThreads: 1, packedW));
+            var tables = ChannelsFirstTables(chunk, g.K, p);
+            CpuParallel.ForBalanced(chunks, (long)g.PatchSize * chunk * p * g.K, (c0, c1) =>
+                Col2ImMatMulChunks(w, x, y, g, c0 * chunk, Math.Min(g.N, c1 * chunk), chunk, maxThreads: 1, packedW, tables), grain: 1);
         }
         finally
         {
@@ -97,11 +99,12 @@ public sealed partial class CpuBackend
     }
 
     // Images [n0, n1) of y += col2im(W^T @ X^T), `chunk` images per GEMM (maxThreads 0: all cores);
-    // packedW: W^T already packed by CpuGemm.PackWholeA, or null.
-    private unsafe void Col2ImMatMulChunks(Tensor w, Tensor x, Tensor y, ConvGeometry g, int n0, int n1, int chunk, int maxThreads, float[]? packedW = null)
+    // packedW: W^T already packed by CpuGemm.PackWholeA, or null; tables: ChannelsFirstTables(chunk, K, P), or null.
+    private unsafe void Col2ImMatMulChunks(Tensor w, Tensor x, Tensor y, ConvGeometry g, int n0, int n1, int chunk, int maxThreads, float[]? packedW = null,
+        (int[] Rows, int[] Cols)? tables = null)
     {
         int p = g.Positions;
-        var (rows, cols) = ChannelsFirstTables(chunk, g.K, p); // relative to the chunk's first image
+        var (rows, cols) = tables ?? ChannelsFirstTables(chunk, g.K, p); // relative to the chunk's first image
         float[] scratch = ArrayPool<float>.Shared.Rent(g.PatchSize * chunk * p);
         try
         {
@@ -192,7 +195,7 @@ public sealed partial class CpuBackend
             float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * plane + 16);
             int xOffset = x.Offset, pad = g.Padding;
             int[] sourceOf = ph == 1 ? [] : PhaseSources(g, ph, hq, wq);
-            CpuParallel.For(g.N * g.C, plane, (p0, p1) =>
+            CpuParallel.ForBalanced(g.N * g.C, plane, (p0, p1) =>
             {
                 for (int index = p0; index < p1; index++)
                 {

@@ -7,7 +7,8 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 //   PackBuffers        one A block and one B block per thread (thread-static), freed by the
 //                      finalizer when the thread dies;
 //   SharedPackBuffers  the double buffer that threads of one GEMM pack the shared operand into
-//                      (A blocks for an n split, B blocks for an m split), owned by GemmThreads.
+//                      (A blocks for an n split, B blocks for an m split, all of A for column
+//                      chunks), owned by GemmThreads.
 // These are scratch caches, not state: no result depends on what was in them.
 internal static partial class CpuGemm
 {
@@ -40,7 +41,7 @@ internal static partial class CpuGemm
     // the process (held by GemmThreads), so it has no finalizer.
     private sealed unsafe class SharedPackBuffers
     {
-        private static readonly long Half = Math.Max(ABlockFloats, BBlockFloats);
+        private static readonly long Half = Math.Max(Math.Max(ABlockFloats, BBlockFloats), ColumnChunksMaxAFloats + Slack);
 
         internal readonly float* First = AlignedFloats(Half);
         internal readonly float* Second = AlignedFloats(Half);

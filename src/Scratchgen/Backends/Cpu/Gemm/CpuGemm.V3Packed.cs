@@ -220,9 +220,11 @@ internal static partial class CpuGemm
         }
     }
 
-    // Largest packed A (floats) for the column-chunk schedule: 1 MB, so A stays in a core's L2 (1 MB) with a
-    // chunk of B, or close to it (the DCGAN's 64->128 forward, 128 x 1024, is 512 KB).
-    private const long ColumnChunksMaxAFloats = 1L << 18;
+    // Largest packed A (floats) for the column-chunk schedule: 2 MB (the shared pack buffer holds it). Every
+    // chunk reads all of A again, from L2 or L3: the DCGAN's 64->128 forward (W, 128 x 1024) is 512 KB, its
+    // weight gradient (dY, 128 x 3136) 1.6 MB (1.01-1.04x against RunSplitN, in one process), the MLP layers'
+    // A at most 1.6 MB. A 1024 x 1024 A (4 MB) measured 0.98-1.00x, so larger ones keep RunSplitN.
+    internal const long ColumnChunksMaxAFloats = 1L << 19;
 
     // The next chunk index for the threads of one GEMM (RunColumnChunks).
     internal sealed class ChunkCounter
