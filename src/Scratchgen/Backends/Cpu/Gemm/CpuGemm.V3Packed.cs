@@ -113,21 +113,28 @@ internal static partial class CpuGemm
 
         // The column-chunk schedule for an n split (m <= n) with a small A (the conv forward W @ im2col(x) and
         // weight gradient dY @ im2col(x)ᵀ, the MLP layers' x @ Wᵀ): the threads first pack all of A together,
-        // its KC blocks dealt out in turn, into aWhole (the layout PackWholeA writes) and meet once at the
-        // barrier; then each thread takes the next chunk of C's columns from `next` until none is left, and
-        // for each k-block packs that chunk of B and runs it against every A block. No barrier after the first,
-        // and a thread that is slowed down (by the host, on a shared machine) simply takes fewer chunks,
+        // each its share of the panels of every block, into aWhole (the layout PackWholeA writes) and meet once
+        // at the barrier; then each thread takes the next chunk of C's columns from `next` until none is left,
+        // and for each k-block packs that chunk of B and runs it against every A block. No barrier after the
+        // first, and a thread that is slowed down (by the host, on a shared machine) simply takes fewer chunks,
         // where the fixed halves of RunSplitN left the other thread spinning at the next barrier. Each C
         // element is still summed in the same order (k-blocks in order), whoever runs its chunk.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal void RunColumnChunks(int t, int count, float* aWhole, SpinBarrier barrier, ChunkCounter next)
         {
+            // Thread t packs its share of the MR-row panels of every block of A, so the work splits evenly
+            // whatever k is (dealing out whole KC blocks left one thread idle where k <= KC: MLP GAN step
+            // 1.02-1.03x faster this way).
             int rows = PaddedRows(m, _mr);
-            for (int pc = t * KC; pc < k; pc += count * KC)
+            for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
                 for (int ic = 0; ic < m; ic += MC)
-                    PackBlockA(Math.Min(MC, m - ic), kc, ic, pc, aWhole + (long)pc * rows + (long)ic * kc);
+                {
+                    (int r0, int r1) = Share(Math.Min(MC, m - ic), _mr, t, count);
+                    if (r1 > r0)
+                        PackBlockA(r1 - r0, kc, ic + r0, pc, aWhole + (long)pc * rows + (long)ic * kc + (long)r0 * kc);
+                }
             }
             barrier.SignalAndWait(0);
 
