@@ -68,6 +68,32 @@ public sealed class CpuConvGemmTests
     // batch shared by both cores per GEMM: every image is summed in the same order either way, so the two
     // must agree bit for bit (a chunk skipped, repeated or cut wrong shows). Batches that do not split
     // evenly into chunks or cores, and layers whose chunk is one image or the whole batch.
+    // col2im on its own, Cpu against Reference (float64), on the stride-2 geometries whose tap pairs the Cpu
+    // backend adds as interleaved rows with AVX-512 (CpuBackend.Conv.cs, Col2ImPairs): odd and even images,
+    // padding 0..3 (so a pair's window starts left of the plane, or a tap of the pair has no valid pixel in
+    // a row), kernels 2, 4 and 6 wide, OW up to 8; and stride-2 cases that take the scalar path (S odd, OW > 8).
+    // The target starts random, so an add that overwrites, or a lane stored outside the plane, shows.
+    [Theory]
+    [InlineData(2, 3, 14, 14, 4, 4, 1)] // the DCGAN's layers: OW = 7
+    [InlineData(1, 2, 13, 15, 4, 4, 1)]
+    [InlineData(3, 1, 7, 9, 2, 2, 0)]
+    [InlineData(2, 2, 11, 10, 6, 6, 3)]
+    [InlineData(1, 1, 16, 16, 4, 2, 2)]
+    [InlineData(2, 2, 9, 12, 3, 3, 1)] // S odd: scalar path
+    [InlineData(1, 2, 28, 28, 4, 4, 1)] // OW = 14: scalar path
+    public void Col2Im_Stride2_MatchesReference(int n, int c, int h, int w, int r, int s, int padding)
+    {
+        var g = new ConvGeometry(n, c, h, w, 1, r, s, 2, padding);
+        var rng = new Rng(21);
+        var cols = Tensor.RandN([g.PatchSize, g.Columns], rng, backend: Backend.Cpu);
+        var start = Tensor.RandN([n, c, h, w], rng, backend: Backend.Cpu);
+        var x = start.Clone();
+        var want = start.To(Backend.Reference, DType.Float64);
+        Backend.Cpu.Col2Im(cols, x, g);
+        Backend.Reference.Col2Im(cols.To(Backend.Reference, DType.Float64), want, g);
+        Close.Assert(want.ToDoubleArray(), x.ToDoubleArray(), 1e-5, 1e-5, $"col2im {g}");
+    }
+
     [Theory]
     [InlineData(1, 64, 14, 128)]
     [InlineData(7, 64, 14, 128)]

