@@ -34,8 +34,8 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 //      image boundaries): each of its kc rows is two plain loads at b + bRows[p] + cols[0]; four runs of
 //      4 (one channel's taps of a 4x4 kernel in im2col^T): four 128-bit loads; otherwise each half of 8
 //      columns whose offsets lie within 16 floats (a forward conv over a phase-split image) is two masked
-//      loads and a permute (HalfPanel), any other half an AVX2 gather; a ragged last panel gathers under
-//      a mask.
+//      loads and a permute (HalfPanel; with AVX-512 the whole panel at once where its 16 offsets lie within
+//      32 floats: WindowPanel), any other half an AVX2 gather; a ragged last panel gathers under a mask.
 //   A: for the 16x16 kernel, PackBIndexed with rows and columns swapped (an A panel is a B panel of Aᵀ);
 //      for the 6x16 kernel each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; in both,
 //      where 8 consecutive p are one run in memory (an NCHW tensor between image boundaries) 8 of each row
@@ -110,6 +110,13 @@ internal static partial class CpuGemm
                     // of each column and two 8x8 transposes. Elsewhere, each half (8 columns) whose offsets lie
                     // within 16 consecutive floats (a forward conv panel over a phase-split image,
                     // CpuBackend.ConvGemm.cs) is read as two masked loads and a permute; any other half is gathered.
+                    if (Avx512F.IsSupported && WindowPanel.Of(colOffsets) is { } window)
+                    {
+                        // All 16 offsets within 32 floats (with AVX-512): two masked loads and one permute per row.
+                        for (int p = 0; p < kc; p++)
+                            Avx512F.Store(dst + p * NR, window.Read(b + rows[p]));
+                        continue;
+                    }
                     var first = HalfPanel.Of(colOffsets);
                     var second = HalfPanel.Of(colOffsets + 8);
                     for (int p = 0; p < kc;)
@@ -145,6 +152,46 @@ internal static partial class CpuGemm
                 }
             }
         }
+    }
+
+    // All sixteen columns of a B panel by their offsets o[j] into a row, when every o[j] lies in [lo, lo + 32)
+    // (a forward conv panel over a phase-split image that does not cross an image boundary): two masked
+    // loads of the window's halves (only the floats used are read) and one two-source permute,
+    // lane j = window[o[j] - lo]. AVX-512 only; null when the offsets spread wider.
+    private readonly struct WindowPanel
+    {
+        private readonly int _lo;
+        private readonly Vector512<int> _index;            // o[j] - lo
+        private readonly Vector512<float> _used0, _used1;  // which floats of each half of the window are read
+
+        private WindowPanel(int lo, Vector512<int> index, Vector512<float> used0, Vector512<float> used1) =>
+            (_lo, _index, _used0, _used1) = (lo, index, used0, used1);
+
+        public static unsafe WindowPanel? Of(int* o)
+        {
+            int lo = o[0], hi = o[0];
+            for (int j = 1; j < NR; j++)
+            {
+                lo = Math.Min(lo, o[j]);
+                hi = Math.Max(hi, o[j]);
+            }
+            if (hi - lo >= 32)
+                return null;
+            int* index = stackalloc int[NR];
+            int* used = stackalloc int[32];
+            for (int i = 0; i < 32; i++) used[i] = 0;
+            for (int j = 0; j < NR; j++)
+            {
+                index[j] = o[j] - lo;
+                used[o[j] - lo] = -1;
+            }
+            return new WindowPanel(lo, Avx512F.LoadVector512(index), Avx512F.LoadVector512(used).AsSingle(), Avx512F.LoadVector512(used + 16).AsSingle());
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public unsafe Vector512<float> Read(float* row) =>
+            Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(row + _lo, _used0, Vector512<float>.Zero), _index,
+                Avx512F.MaskLoad(row + _lo + 16, _used1, Vector512<float>.Zero));
     }
 
     // Eight columns of a B panel by their offsets o[j] into a row: row[o[j]] for j = 0..7.
