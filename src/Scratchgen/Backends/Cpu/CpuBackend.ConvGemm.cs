@@ -194,7 +194,8 @@ public sealed partial class CpuBackend
             // inside the array all the same).
             float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * plane + 16);
             int xOffset = x.Offset, pad = g.Padding;
-            int[] sourceOf = ph == 1 ? [] : PhaseSources(g, ph, hq, wq);
+            bool byRows = ph > 1 && PermutePlaneFits(g, wq);
+            int[] sourceOf = ph == 1 || byRows ? [] : PhaseSources(g, ph, hq, wq);
             CpuParallel.ForBalanced(g.N * g.C, plane, (p0, p1) =>
             {
                 for (int index = p0; index < p1; index++)
@@ -216,7 +217,10 @@ public sealed partial class CpuBackend
                     }
                     fixed (float* from = src, to = dst)
                     fixed (int* map = sourceOf)
-                        GatherPlane(from, to, map, plane);
+                    {
+                        if (byRows) PermutePlane(from, to, g, ph, hq, wq);
+                        else GatherPlane(from, to, map, plane);
+                    }
                 }
             });
             return new PaddedImage { Data = xp, Taps = taps, Positions = positions, _rented = true };
@@ -251,6 +255,39 @@ public sealed partial class CpuBackend
                 Avx.Store(to + e, Avx2.GatherMaskVector256(Vector256<float>.Zero, from, index, live, 4));
             }
             for (; e < count; e++) to[e] = map[e] >= 0 ? from[map[e]] : 0f;
+        }
+
+        // The same copy one phase row at a time, with AVX-512, where a row of x and a row of a phase fit one
+        // zmm (W <= 16, Wq <= 16; the DCGAN's 14-wide planes): phase row (a, b, i) is x's row h = i S + a - pad
+        // (zeros where h falls outside), its lane j the float w = j S + b - pad of that row (zero outside):
+        // one masked load, one permute, one masked store per phase row, instead of one gather per 8 floats.
+        // D 64->128 forward at batch 64, in one process: 4.93-5.05 -> 4.69-4.80 ms.
+        private static bool PermutePlaneFits(ConvGeometry g, int wq) => Avx512F.IsSupported && g.W <= 16 && wq <= 16;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void PermutePlane(float* from, float* to, ConvGeometry g, int ph, int hq, int wq)
+        {
+            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var rowOfX = Vector512.LessThan(lane, Vector512.Create(g.W)).AsSingle();
+            var rowOfPhase = Vector512.LessThan(lane, Vector512.Create(wq)).AsSingle();
+            for (int b = 0; b < ph; b++)
+            {
+                var w = lane * ph + Vector512.Create(b - g.Padding); // x's column for lane j
+                var keep = (Vector512.GreaterThanOrEqual(w, Vector512<int>.Zero) & Vector512.LessThan(w, Vector512.Create(g.W))).AsSingle();
+                var index = Vector512.Max(w, Vector512<int>.Zero) & Vector512.Create(15);
+                for (int a = 0; a < ph; a++)
+                {
+                    float* dst = to + (a * ph + b) * hq * wq;
+                    for (int i = 0; i < hq; i++, dst += wq)
+                    {
+                        int h = i * ph + a - g.Padding;
+                        var row = h >= 0 && h < g.H
+                            ? Avx512F.PermuteVar16x32(Avx512F.MaskLoad(from + h * g.W, rowOfX, Vector512<float>.Zero), index) & keep
+                            : Vector512<float>.Zero;
+                        Avx512F.MaskStore(dst, rowOfPhase, row);
+                    }
+                }
+            }
         }
 
         public void Dispose()

@@ -40,7 +40,9 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 //      for the 6x16 kernel each 6-row panel keeps six row pointers and reads a[row + aCols[p]]; in both,
 //      where 8 consecutive p are one run in memory (an NCHW tensor between image boundaries) 8 of each row
 //      are read at once through an 8x8 transpose, as PackA does, else one p at a time.
-//   C: each tile is computed into a stack tile and then added or stored through the tables.
+//   C: each tile is computed into a stack tile and then added or stored through the tables: a row of 16
+//      consecutive columns as two vectors, a row of up to 4 runs (an image boundary inside) as masked
+//      AVX-512 stores, any other one float at a time.
 // Offsets are int32 and must stay inside their buffers.
 internal static partial class CpuGemm
 {
@@ -312,12 +314,15 @@ internal static partial class CpuGemm
     private static unsafe void MacroKernelIndexed(int mr, int mc, int nc, int kc, float* aPack, float* bPack, float* c, int* rows, int* cols, bool add)
     {
         float* tile = stackalloc float[MaxMR * NR];
+        int* runStart = stackalloc int[NR];
+        Vector512<float>* runLanes = stackalloc Vector512<float>[MaxRuns];
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* bp = bPack + (long)jr * kc;
             int* tileCols = cols + jr;
             bool contiguous = nr == NR && tileCols[NR - 1] - tileCols[0] == NR - 1;
+            int runs = contiguous || !Avx512F.IsSupported ? 0 : Runs(tileCols, nr, runStart, runLanes);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int live = Math.Min(mr, mc - ir);
@@ -339,6 +344,18 @@ internal static partial class CpuGemm
                         Avx.Store(dst, lo);
                         Avx.Store(dst + 8, hi);
                     }
+                    else if (runs > 0)
+                    {
+                        // A few runs (an image boundary inside the tile): each run of lanes is written to its
+                        // window of C, row + (offset of its first column - its first lane), under a lane mask.
+                        var value = Avx512F.LoadVector512(t);
+                        for (int q = 0; q < runs; q++)
+                        {
+                            float* dst = row + runStart[q];
+                            var lanes = runLanes[q];
+                            Avx512F.MaskStore(dst, lanes, add ? value + Avx512F.MaskLoad(dst, lanes, Vector512<float>.Zero) : value);
+                        }
+                    }
                     else
                     {
                         for (int j = 0; j < nr; j++)
@@ -350,6 +367,30 @@ internal static partial class CpuGemm
                 }
             }
         }
+    }
+
+    // Runs of consecutive offsets in a tile's columns worth writing as masked vectors (AVX-512). The D 64->128
+    // forward (49 columns per image, so a third of its tiles straddle two images), batch 64, in one process:
+    // 4.83-4.90 -> 4.69-4.80 ms.
+    private const int MaxRuns = 4;
+
+    // Cuts cols[0 .. nr) into runs of consecutive offsets; for run q, start[q] = its first offset minus its
+    // first lane and lanes[q] the mask of its lanes. Returns the number of runs, or 0 when there are more than
+    // MaxRuns (the scalar stores are then as cheap).
+    private static unsafe int Runs(int* cols, int nr, int* start, Vector512<float>* lanes)
+    {
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        int runs = 0;
+        for (int j = 0; j < nr;)
+        {
+            int end = j + 1;
+            while (end < nr && cols[end] == cols[end - 1] + 1) end++;
+            if (runs == MaxRuns) return 0;
+            start[runs] = cols[j] - j;
+            lanes[runs++] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(j)) & Vector512.LessThan(lane, Vector512.Create(end))).AsSingle();
+            j = end;
+        }
+        return runs;
     }
 
     // Without AVX2: the triple loop (as V1Naive), every operand read through its tables or leading dimension.
