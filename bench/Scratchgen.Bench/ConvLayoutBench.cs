@@ -12,13 +12,15 @@ namespace Scratchgen.Bench;
 //     (baseline) against read from its phase-split copy;
 //   input gradient (CpuBackend.Col2ImMatMul, also the conv_transpose forward): the batch in 8 MB chunks
 //     with each GEMM and col2im over both cores (baseline) against each core taking its own images in
-//     L2-sized chunks.
-// [GlobalSetup] checks that the two layouts of each primitive agree (the input gradient bit for bit).
+//     L2-sized chunks;
+//   col2im alone (CpuBackend.Col2Im, the scatter-add after the input gradient's GEMM): one float at a time
+//     (baseline) against tap pairs interleaved by AVX-512 (V7; on a CPU without AVX-512 both run the first).
+// [GlobalSetup] checks that the two layouts of each primitive agree (the input gradient and col2im bit for bit).
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class ConvLayoutBench
 {
-    private const string Forward = "forward", InputGradient = "input gradient";
-    private Tensor _x = null!, _w = null!, _y = null!, _dy = null!, _dx = null!;
+    private const string Forward = "forward", InputGradient = "input gradient", Col2ImAlone = "col2im";
+    private Tensor _x = null!, _w = null!, _y = null!, _dy = null!, _dx = null!, _cols = null!;
     private ConvGeometry _g;
     private readonly CpuBackend _cpu = CpuBackend.Instance;
 
@@ -53,6 +55,14 @@ public class ConvLayoutBench
         _cpu.Col2ImMatMul(_w, _dy, perCore, _g, imagesPerCore: true);
         if (!_dx.ToArray().SequenceEqual(perCore.ToArray()))
             throw new InvalidOperationException($"{Layer}: the per-core input gradient differs from the shared one");
+
+        _cols = Tensor.RandN([_g.PatchSize, _g.Columns], rng, backend: _cpu);
+        var scalar = Tensor.Zeros([Batch, c, h, h], backend: _cpu);
+        var pairs = Tensor.Zeros([Batch, c, h, h], backend: _cpu);
+        _cpu.Col2Im(_cols, scalar, _g, tapPairs: false);
+        _cpu.Col2Im(_cols, pairs, _g, tapPairs: true);
+        if (!scalar.ToArray().SequenceEqual(pairs.ToArray()))
+            throw new InvalidOperationException($"{Layer}: col2im by tap pairs differs from the scalar one");
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory(Forward)]
@@ -66,4 +76,11 @@ public class ConvLayoutBench
 
     [Benchmark, BenchmarkCategory(InputGradient)]
     public void InputGradientPerCore() => _cpu.Col2ImMatMul(_w, _dy, _dx, _g, imagesPerCore: true);
+
+    // (col2im adds into _dx, which the timings leave growing: the sums stay finite and its speed does not depend on them.)
+    [Benchmark(Baseline = true), BenchmarkCategory(Col2ImAlone)]
+    public void Col2ImScalar() => _cpu.Col2Im(_cols, _dx, _g, tapPairs: false);
+
+    [Benchmark, BenchmarkCategory(Col2ImAlone)]
+    public void Col2ImTapPairs() => _cpu.Col2Im(_cols, _dx, _g, tapPairs: true);
 }

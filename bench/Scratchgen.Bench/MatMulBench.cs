@@ -35,6 +35,7 @@ public unsafe class MatMulBench
         float[] reference = new ReadOnlySpan<float>(_c, (int)count).ToArray();
         Check(nameof(V2Simd), V2Simd, reference);
         Check(nameof(V3Packed), V3Packed, reference);
+        Check(nameof(V3Packed6x16), V3Packed6x16, reference);
     }
 
     [GlobalCleanup]
@@ -52,8 +53,13 @@ public unsafe class MatMulBench
     [Benchmark]
     public void V2Simd() => CpuGemm.V2Simd(N, N, N, _a, N, false, _b, N, false, _c, N, false);
 
+    // Sgemm's default micro-kernel: 16x16 AVX-512 where the CPU has it (else 6x16 AVX2, as below).
     [Benchmark]
     public void V3Packed() => CpuGemm.V3Packed(N, N, N, _a, N, false, _b, N, false, _c, N, false);
+
+    // The same blocking and threads with the 6x16 AVX2 micro-kernel named.
+    [Benchmark]
+    public void V3Packed6x16() => CpuGemm.V3Packed(N, N, N, _a, N, false, _b, N, false, _c, N, false, Environment.ProcessorCount, GemmKernel.Avx2x6x16);
 
     // Entries are sums of N products of values in [-1, 1]: allow 1e-5 * N absolute (float rounding
     // of two different summation orders), far below the ~0.5 an indexing bug would cause.

@@ -54,13 +54,16 @@ public sealed partial class CpuBackend
         }
     }
 
-    public unsafe void Col2Im(Tensor cols, Tensor x, ConvGeometry g)
+    public void Col2Im(Tensor cols, Tensor x, ConvGeometry g) => Col2Im(cols, x, g, tapPairs: true);
+
+    // tapPairs: false keeps the scalar loop even where Col2ImPairs fits (for bench/Scratchgen.Bench/ConvLayoutBench.cs).
+    internal unsafe void Col2Im(Tensor cols, Tensor x, ConvGeometry g, bool tapPairs)
     {
         RequireContiguous("col2im", x, cols);
         float[] xs = Data(x), cs = Data(cols);
         int xOffset = x.Offset, cOffset = cols.Offset;
         var taps = Col2ImTaps(g);
-        bool pairs = Col2ImPairs.Fit(g);
+        bool pairs = tapPairs && Col2ImPairs.Fit(g);
         CpuParallel.For(g.N * g.C, (long)g.R * g.S * g.Positions, (p0, p1) =>
         {
             fixed (float* px = xs, pc = cs)

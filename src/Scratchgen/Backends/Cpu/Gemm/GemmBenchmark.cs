@@ -6,7 +6,8 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 /// <summary>One timed (size, variant) cell: median wall time of C = A*B for square n, and its GFLOPS.</summary>
 internal sealed record GemmBenchRow(int N, string Variant, double MedianMs, double Gflops);
 
-// Times every CpuGemm variant on square n x n x n problems (no transposes, accumulate = false).
+// Times every CpuGemm variant on square n x n x n problems (no transposes, accumulate = false); on an
+// AVX-512 machine V3Packed also runs with the 6x16 AVX2 micro-kernel (V3Packed-6x16).
 // Per cell: warm-up calls (JIT, page faults, pack buffers), then the median of several timed calls,
 // at least 5 and enough to fill ~0.4 s. GFLOPS = 2 n^3 / seconds / 1e9. V1 only runs for n <= 256.
 internal static class GemmBenchmark
@@ -22,6 +23,9 @@ internal static class GemmBenchmark
             variants.Add(("V3Packed-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
                 CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1), int.MaxValue));
             variants.Add(("V3Packed", CpuGemm.V3Packed, int.MaxValue));
+            if (CpuGemm.BestKernel != GemmKernel.Avx2x6x16) // the AVX2 micro-kernel beside the AVX-512 one V3Packed runs
+                variants.Add(("V3Packed-6x16", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
+                    CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, GemmKernel.Avx2x6x16), int.MaxValue));
         }
 
         var rows = new List<GemmBenchRow>();
