@@ -15,10 +15,14 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // The micro-kernel (CpuGemm.MicroKernels.cs) is 16x16 on AVX-512 (MR = 16) and 6x16 on AVX2 (MR = 6).
 //
 // Block sizes for Zen 4 (32 KiB L1d, 1 MiB L2 per core, 32 MiB shared L3):
-//   KC = 256: the B panel is 256*16*4 = 16 KiB, half of L1, next to a 6 KiB A panel.
-//   MC = 144: the packed A block is 144*256*4 = 144 KiB, well inside L2 next to the streaming B panels
+//   KC = 384: the B panel is 384*16*4 = 24 KiB of the 32 KiB L1; the A panels stream past it from L2.
+//             C is read and written once per k-block, so a longer block does that less often: against
+//             KC = 256 (alternated processes, 16x16 kernel) 2048^3 196-202 -> 205-208 GFLOPS, 1024^3 205-210
+//             -> 204-213, the conv and MLP shapes unchanged (KC = 512: the same within noise).
+//   MC = 144: the packed A block is 144*384*4 = 216 KiB, inside L2 next to the streaming B panels
 //             (a multiple of both MRs, so a padded block never outgrows its buffer).
-//   NC = 4080: the packed B block is 256*4080*4 ~ 4 MiB, in the shared L3.
+//   NC = 2720: the packed B block is 384*2720*4 ~ 4 MiB, in the shared L3 (the size it had with KC = 256
+//             and NC = 4080; every thread that runs a GEMM holds one).
 // The first k-block overwrites C (unless accumulate), later ones add, so C is never zeroed separately.
 //
 // Threads (CpuGemm.Threads.cs): C is cut into one strip per core, along n (whole 16-column panels)
@@ -34,9 +38,9 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // unoptimised tier-0 code for the first ~30 calls, which measured 1.5-2x slower at n <= 256.
 internal static partial class CpuGemm
 {
-    internal const int KC = 256;
+    internal const int KC = 384;
     internal const int MC = 144;
-    internal const int NC = 4080;
+    internal const int NC = 2720;
 
     // Below this many multiply-adds (m*n*k) the fork-join costs more than the second core saves.
     private const long ParallelThreshold = 64L * 64 * 64;
