@@ -97,7 +97,7 @@ public sealed partial class CpuBackend
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static unsafe void AddPlane(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
         {
-            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var lane = Vector512<int>.Indices;
             var rowMask = Vector512.LessThan(lane, Vector512.Create(g.OW)).AsSingle(); // the OW values of one tap row
             for (int r = 0; r < g.R; r++)
             {

@@ -23,7 +23,7 @@ namespace Scratchgen.Backends.Cpu;
 //                    call), then col2im of that scratch while it is in cache
 // Without padding (and without a phase split) xp is x itself. The padded copy is rented from the shared
 // array pool and every element of it is written (interior copied, border zeroed), so no zero-fill pass
-// precedes it. kernels-docs/conv2d.md has the variants and their measurements (V5, V6).
+// precedes it. kernels-docs/conv2d.md has the variants and their measurements (V5-V7).
 public sealed partial class CpuBackend
 {
     public void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
@@ -190,8 +190,9 @@ public sealed partial class CpuBackend
             if (g.Padding == 0 && ph == 1)
                 return new PaddedImage { Data = CpuBackend.Data(x), Offset = x.Offset, Taps = taps, Positions = positions };
 
-            // PackBIndexed may load up to 15 floats past the last element it uses (masked off, but kept
-            // inside the array all the same).
+            // PackBIndexed's window loads address floats past the last element a panel uses (up to 15 for a
+            // half panel, 31 for a whole one); they are masked off and never read, and the 16 floats of slack
+            // keep the half-panel windows inside the array all the same.
             float[] xs = CpuBackend.Data(x), xp = ArrayPool<float>.Shared.Rent(g.N * g.C * plane + 16);
             int xOffset = x.Offset, pad = g.Padding;
             bool byRows = ph > 1 && PermutePlaneFits(g, wq);
@@ -267,7 +268,7 @@ public sealed partial class CpuBackend
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static unsafe void PermutePlane(float* from, float* to, ConvGeometry g, int ph, int hq, int wq)
         {
-            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var lane = Vector512<int>.Indices;
             var rowOfX = Vector512.LessThan(lane, Vector512.Create(g.W)).AsSingle();
             var rowOfPhase = Vector512.LessThan(lane, Vector512.Create(wq)).AsSingle();
             for (int b = 0; b < ph; b++)

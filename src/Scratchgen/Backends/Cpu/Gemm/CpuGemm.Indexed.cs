@@ -379,7 +379,7 @@ internal static partial class CpuGemm
     // MaxRuns (the scalar stores are then as cheap).
     private static unsafe int Runs(int* cols, int nr, int* start, Vector512<float>* lanes)
     {
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var lane = Vector512<int>.Indices;
         int runs = 0;
         for (int j = 0; j < nr;)
         {

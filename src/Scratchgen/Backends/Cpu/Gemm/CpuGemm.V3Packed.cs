@@ -88,7 +88,7 @@ internal static partial class CpuGemm
 
         // Where A's block (ic, pc) already lies when A came packed whole (PackWholeA), else null.
         private float* PrepackedA(int ic, int pc, int kc) =>
-            index.APacked == null ? null : index.APacked + (long)pc * PaddedRows(m, _mr) + (long)ic * kc;
+            index.APacked == null ? null : index.APacked + WholeABlock(m, _mr, ic, pc, kc);
 
         // Packs op(A)[i0.., p0..] (mc x kc) into MR-row panels, from whichever form A was given in.
         private void PackBlockA(int mc, int kc, int i0, int p0, float* dst)
@@ -112,7 +112,7 @@ internal static partial class CpuGemm
         }
 
         // Whether the column-chunk schedule (RunColumnChunks) fits: A not prepacked by the caller and, packed
-        // whole, small enough to stay in L2 beside a B chunk.
+        // whole, no larger than ColumnChunksMaxAFloats (below).
         internal bool SuitsColumnChunks => index.APacked == null && PackedASize(m, k, kernel) <= ColumnChunksMaxAFloats;
 
         // The column-chunk schedule for an n split (m <= n) with a small A (the conv forward W @ im2col(x) and
@@ -129,7 +129,6 @@ internal static partial class CpuGemm
             // Thread t packs its share of the MR-row panels of every block of A, so the work splits evenly
             // whatever k is (dealing out whole KC blocks left one thread idle where k <= KC: MLP GAN step
             // 1.02-1.03x faster this way).
-            int rows = PaddedRows(m, _mr);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
@@ -137,7 +136,7 @@ internal static partial class CpuGemm
                 {
                     (int r0, int r1) = Share(Math.Min(MC, m - ic), _mr, t, count);
                     if (r1 > r0)
-                        PackBlockA(r1 - r0, kc, ic + r0, pc, aWhole + (long)pc * rows + (long)ic * kc + (long)r0 * kc);
+                        PackBlockA(r1 - r0, kc, ic + r0, pc, aWhole + WholeABlock(m, _mr, ic, pc, kc) + (long)r0 * kc);
                 }
             }
             barrier.SignalAndWait(0);
@@ -156,7 +155,7 @@ internal static partial class CpuGemm
                     int kc = Math.Min(KC, k - pc);
                     PackBlockB(kc, nc, pc, j0, bPack);
                     for (int ic = 0; ic < m; ic += MC)
-                        Compute(Math.Min(MC, m - ic), nc, kc, aWhole + (long)pc * rows + (long)ic * kc, bPack, ic, j0, accumulate || pc > 0);
+                        Compute(Math.Min(MC, m - ic), nc, kc, aWhole + WholeABlock(m, _mr, ic, pc, kc), bPack, ic, j0, accumulate || pc > 0);
                 }
             }
         }
@@ -248,11 +247,16 @@ internal static partial class CpuGemm
     // Rows of A rounded up to whole mr-row panels.
     private static int PaddedRows(int m, int mr) => (m + mr - 1) / mr * mr;
 
+    // Where block (ic, pc) of an m-row A packed whole in mr-row panels starts (floats): the k-blocks one after
+    // another, each PaddedRows(m) x kc, and within one the MC-row blocks as PackA lays them out. The layout of
+    // PackWholeA, of GemmIndex.APacked and of RunColumnChunks' shared copy.
+    private static long WholeABlock(int m, int mr, int ic, int pc, int kc) => (long)pc * PaddedRows(m, mr) + (long)ic * kc;
+
     // Floats that PackWholeA writes for an m x k op(A) packed for the kernel.
     internal static long PackedASize(int m, int k, GemmKernel kernel = GemmKernel.Auto) => (long)PaddedRows(m, RowsOf(kernel)) * k;
 
     // op(A) (m x k) packed whole, in the order the GEMM walks its blocks: block (ic, pc) (rows ic.. of MC,
-    // columns pc.. of KC, as PackA lays it out) at dst + pc PaddedRows(m) + ic kc. A GEMM given this
+    // columns pc.. of KC, as PackA lays it out) at dst + WholeABlock(ic, pc). A GEMM given this
     // through GemmIndex.APacked (and the same kernel) skips its packing of A (and the barrier after it).
     internal static unsafe void PackWholeA(int m, int k, float* a, int lda, bool transA, float* dst, GemmKernel kernel = GemmKernel.Auto)
     {
@@ -261,7 +265,7 @@ internal static partial class CpuGemm
         {
             int kc = Math.Min(KC, k - pc);
             for (int ic = 0; ic < m; ic += MC)
-                PackA(mr, Math.Min(MC, m - ic), kc, a, lda, transA, ic, pc, dst + (long)pc * PaddedRows(m, mr) + (long)ic * kc);
+                PackA(mr, Math.Min(MC, m - ic), kc, a, lda, transA, ic, pc, dst + WholeABlock(m, mr, ic, pc, kc));
         }
     }
 

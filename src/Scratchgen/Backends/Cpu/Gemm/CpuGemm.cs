@@ -5,7 +5,7 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // Single-precision GEMM for the CPU backend, written as a ladder of variants (kernels-docs/matmul.md):
 //   V1Naive   i-j-p triple loop, scalar: the readable baseline.
 //   V2Simd    i-p-j loop, A[i,p] broadcast against 8-wide rows of B: SIMD without cache blocking.
-//   V3Packed  GotoBLAS/BLIS blocking + packing + 6x16 AVX2/FMA micro-kernel + 2-core split.
+//   V3Packed  GotoBLAS/BLIS blocking + packing + a 16x16 AVX-512 or 6x16 AVX2/FMA micro-kernel + 2-core split.
 // Sgemm runs V3Packed, except where C is one row or one column (matrix-vector products: CpuGemm.Vector.cs).
 //
 // Shapes (row-major, leading dimensions in elements):
