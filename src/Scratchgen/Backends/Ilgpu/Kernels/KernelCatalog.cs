@@ -51,6 +51,9 @@ internal static class KernelCatalog
         Add(typeof(ConvKernels), nameof(ConvKernels.Im2Col), false);
         Add(typeof(ConvKernels), nameof(ConvKernels.Col2Im), false);
         Add(typeof(ConvKernels), nameof(ConvKernels.MaxPoolIndices), false);
+        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Stats), true);
+        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Forward), false);
+        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Backward), true);
         return list;
     }
 }

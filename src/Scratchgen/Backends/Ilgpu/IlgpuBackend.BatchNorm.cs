@@ -1,0 +1,88 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Scratchgen.Backends.Ilgpu.Kernels;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends.Ilgpu;
+
+// Batch norm's three primitives as fused kernels (Kernels/BatchNormKernels.cs): stats and backward one
+// group per channel, forward one thread per element. Operands that are not contiguous take the
+// composite BatchNormLowering, as on the Cpu backend.
+public sealed partial class IlgpuBackend
+{
+    public void BatchNormStats(Tensor x, Tensor mean, Tensor variance)
+    {
+        if (!AllContiguous(x, mean, variance))
+        {
+            BatchNormLowering.Stats(this, x, mean, variance);
+            return;
+        }
+        lock (_gate)
+        {
+            var s = CheckBatchNorm("batch norm stats", x, mean, variance);
+            if (s.C == 0) return;
+            if (s.M == 0) throw new ShapeException("batch norm stats", $"{x.Describe()} has no values per channel");
+            Kernel("bn-stats", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape>(BatchNormKernels.Stats))(
+                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(mean), Contiguous(variance), s);
+        }
+    }
+
+    public void BatchNormForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y)
+    {
+        if (!AllContiguous(x, mean, invStd, gamma, beta, y))
+        {
+            BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);
+            return;
+        }
+        lock (_gate)
+        {
+            var s = CheckBatchNorm("batch norm", x, mean, invStd, gamma, beta);
+            SameShape("batch norm", y, x);
+            Check("batch norm", y);
+            if (x.Numel == 0) return;
+            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0);
+            Kernel("bn-forward", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Forward))(
+                x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags);
+        }
+    }
+
+    public void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
+    {
+        if (!AllContiguous(x, dy, mean, invStd, gamma, dx, dGamma, dBeta))
+        {
+            BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
+            return;
+        }
+        lock (_gate)
+        {
+            var s = CheckBatchNorm("batch norm backward", x, mean, invStd, gamma, dGamma, dBeta);
+            SameShape("batch norm backward", dx, x, dy);
+            Check("batch norm backward", dy); Check("batch norm backward", dx);
+            if (s.C == 0 || s.M == 0) return;
+            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (dGamma != null ? BatchNormKernels.HasDGamma : 0)
+                | (dBeta != null ? BatchNormKernels.HasDBeta : 0);
+            Kernel("bn-backward", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Backward))(
+                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
+                Contiguous(gamma ?? mean), Contiguous(dx), Contiguous(dGamma ?? mean), Contiguous(dBeta ?? mean), s, flags);
+        }
+    }
+
+    // x must be (N, C) or (N, C, H, W); every per-channel operand has C elements. Returns x's (N, C, HW).
+    private static BatchNormShape CheckBatchNorm(string op, Tensor x, params Tensor?[] perChannel)
+    {
+        if (x.Rank != 2 && x.Rank != 4) throw new ShapeException(op, $"{x.Describe()} must be (N, C) or (N, C, H, W)");
+        Check(op, x);
+        int c = x.Dims[1];
+        foreach (var t in perChannel)
+        {
+            if (t == null) continue;
+            if (t.Numel != c) throw new ShapeException(op, $"{t.Describe()} must have {c} elements, one per channel of {x.Describe()}");
+            Check(op, t);
+        }
+        return new BatchNormShape(x.Dims[0], c, x.Rank == 2 ? 1 : x.Dims[2] * x.Dims[3]);
+    }
+
+    private static bool AllContiguous(params Tensor?[] ts) => ts.All(t => t == null || t.IsContiguous);
+}

@@ -1,0 +1,121 @@
+using ILGPU;
+
+namespace Scratchgen.Backends.Ilgpu.Kernels;
+
+// Fused batch norm (training mode) per channel c of a contiguous x (N, C, HW) (HW = 1 for (N, C)):
+// the channel's m = N HW values sit at (n C + c) HW + j, j < HW, and e = n HW + j numbers them.
+//   stats:    mean = sum x / m,  var = sum (x - mean)^2 / m               (two passes: no cancellation)
+//   forward:  y = x a + b,  a = invStd gamma,  b = beta - mean a           (one thread per element)
+//   backward: sdy = sum dy,  sdx = sum dy (x - mean)                        (one pass), then
+//             dBeta = sdy,  dGamma = invStd sdx,
+//             dx = A dy + B x + C0,  A = gamma invStd,  B = -A invStd^2 sdx / m,
+//             C0 = -A sdy / m - B mean                                      (a second pass, same group)
+// Stats and backward are explicitly grouped: one group per channel (groups g, g + grid, ... when
+// C > grid), G threads; thread t folds e = t, t + G, ... in order, then a shared-memory tree halves the
+// G partial sums. The order of every addition depends only on G and the shape: bit-reproducible, no
+// atomics. The backward is one launch (sums and dx in the same group), against about 15 launches for
+// the composite BatchNormLowering; forward and stats are one launch each.
+internal static class BatchNormKernels
+{
+    // gamma, beta, dGamma, dBeta may be absent: Flags bits say which are present (the views of absent
+    // ones are placeholders the kernels never read or write).
+    public const int HasGamma = 1, HasBeta = 2, HasDGamma = 4, HasDBeta = 8;
+
+    public static void Stats(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance, BatchNormShape s)
+    {
+        var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
+        int t = Group.IdxX, g = Group.DimX, m = s.M;
+        for (int c = Grid.IdxX; c < s.C; c += Grid.DimX)
+        {
+            float sum = 0;
+            for (int e = t; e < m; e += g) sum += x[s.At(c, e)];
+            float mu = GroupSum(partial, sum, t, g) / m;
+            float squares = 0;
+            for (int e = t; e < m; e += g)
+            {
+                float d = x[s.At(c, e)] - mu;
+                squares += d * d;
+            }
+            float v = GroupSum(partial, squares, t, g) / m;
+            if (t == 0)
+            {
+                mean[c] = mu;
+                variance[c] = v;
+            }
+        }
+    }
+
+    // Launch: implicitly grouped, one thread per element of x.
+    public static void Forward(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags)
+    {
+        int c = i / s.HW % s.C;
+        float a = invStd[c] * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
+        float b = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mean[c] * a;
+        y[i] = x[i] * a + b;
+    }
+
+    public static void Backward(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> gamma, ArrayView<float> dx, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormShape s, int flags)
+    {
+        var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
+        int t = Group.IdxX, g = Group.DimX, m = s.M;
+        for (int c = Grid.IdxX; c < s.C; c += Grid.DimX)
+        {
+            float mu = mean[c], inv = invStd[c];
+            float sd = 0, sdx = 0;
+            for (int e = t; e < m; e += g)
+            {
+                int at = s.At(c, e);
+                float d = dy[at];
+                sd += d;
+                sdx += d * (x[at] - mu);
+            }
+            float sumDy = GroupSum(partial, sd, t, g);
+            float sumDyXc = GroupSum(partial, sdx, t, g);
+            float a = inv * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
+            float b = -a * inv * inv * sumDyXc / m;
+            float c0 = -a * sumDy / m - b * mu;
+            for (int e = t; e < m; e += g)
+            {
+                int at = s.At(c, e);
+                dx[at] = a * dy[at] + b * x[at] + c0;
+            }
+            if (t == 0)
+            {
+                if ((flags & HasDBeta) != 0) dBeta[c] = sumDy;
+                if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDyXc;
+            }
+        }
+    }
+
+    // The sum of every thread's value, in a fixed tree order; every thread gets it. Ends on a barrier,
+    // so the shared array can be reused right after.
+    private static float GroupSum(ArrayView<float> partial, float value, int t, int g)
+    {
+        partial[t] = value;
+        Group.Barrier();
+        for (int half = g / 2; half > 0; half >>= 1)
+        {
+            if (t < half) partial[t] += partial[t + half];
+            Group.Barrier();
+        }
+        float total = partial[0];
+        Group.Barrier();
+        return total;
+    }
+}
+
+// x as (N, C, HW), contiguous: element e = n HW + j of channel c is at (n C + c) HW + j.
+internal readonly struct BatchNormShape(int n, int c, int hw)
+{
+    public readonly int N = n, C = c, HW = hw;
+
+    public int M => N * HW;
+
+    public int At(int channel, int e)
+    {
+        int n = e / HW;
+        return (n * C + channel) * HW + (e - n * HW);
+    }
+}
