@@ -110,24 +110,25 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         }
     }
 
-    /// <summary>On an ILGPU backend: device allocations and host/device copies per training step, from
+    /// <summary>On an ILGPU backend: device allocations, kernel launches and host/device copies per training step, from
     /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
     /// new shapes; evaluation and pictures are excluded).</summary>
     private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
     {
         private const int WarmSteps = 10;
-        private (long Allocations, long ToHost, long ToDevice) _start;
+        private (long Allocations, long ToHost, long ToDevice, long Launches) _start;
 
         public void OnMessage(string message) { }
 
         public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
         {
-            if (stepInEpoch == WarmSteps) _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies);
+            if (stepInEpoch == WarmSteps) _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies, device.KernelLaunches);
             int last = stepsPerEpoch - 1;
             if (stepInEpoch != last || last <= WarmSteps) return;
             int steps = last - WarmSteps;
             AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{last} on {device.Name}: " +
                 $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
+                $"{(device.KernelLaunches - _start.Launches) / (double)steps:F0} kernel launches, " +
                 $"{(device.DeviceToHostCopies - _start.ToHost) / (double)steps:F1} device-to-host and " +
                 $"{(device.HostToDeviceCopies - _start.ToDevice) / (double)steps:F1} host-to-device copies per step");
         }

@@ -67,4 +67,35 @@ public sealed class CpuBatchNormFusedTests : BatchNormFusedTests
 public sealed class IlgpuCpuBatchNormFusedTests : BatchNormFusedTests
 {
     protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+
+    /// <summary>The point of the fused kernels on a GPU, where a DCGAN step is bound by launches: one
+    /// launch per primitive (outputs preallocated), where the composite form launches many.</summary>
+    [Fact]
+    public void EachPrimitive_IsOneLaunch()
+    {
+        var backend = (IlgpuBackend)Backend;
+        var rng = new Rng(5);
+        int[] shape = [4, 3, 5, 5];
+        var x = Tensor.RandN(shape, rng, backend: backend);
+        var dy = Tensor.RandN(shape, rng, backend: backend);
+        var gamma = Tensor.RandN([3], rng, backend: backend);
+        var beta = Tensor.RandN([3], rng, backend: backend);
+        var (mean, variance, invStd, dg, db) = (Tensor.Zeros([3], backend: backend), Tensor.Zeros([3], backend: backend),
+            Tensor.Ones([3], backend: backend), Tensor.Zeros([3], backend: backend), Tensor.Zeros([3], backend: backend));
+        var (y, dx) = (Tensor.Zeros(shape, backend: backend), Tensor.Zeros(shape, backend: backend));
+
+        long Launches(Action run)
+        {
+            long before = backend.KernelLaunches;
+            run();
+            return backend.KernelLaunches - before;
+        }
+        Assert.Equal(1, Launches(() => backend.BatchNormStats(x, mean, variance)));
+        Assert.Equal(1, Launches(() => backend.BatchNormForward(x, mean, invStd, gamma, beta, y)));
+        Assert.Equal(1, Launches(() => backend.BatchNormBackward(x, dy, mean, invStd, gamma, dx, dg, db)));
+        long composite = Launches(() => BatchNormLowering.Stats(backend, x, mean, variance))
+            + Launches(() => BatchNormLowering.Forward(backend, x, mean, invStd, gamma, beta, y))
+            + Launches(() => BatchNormLowering.Backward(backend, x, dy, mean, invStd, gamma, dx, dg, db));
+        Assert.True(composite >= 10, $"the composite form launched {composite} kernels");
+    }
 }

@@ -64,6 +64,10 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
     /// <summary>Copies from device to host memory so far (downloads, index read-backs).</summary>
     public long DeviceToHostCopies { get; private set; }
 
+    /// <summary>Kernels launched so far, for tests and for `bench models`, which prints launches per
+    /// training step: at DCGAN sizes a GPU step is bound by launches, not by arithmetic.</summary>
+    public long KernelLaunches { get; private set; }
+
     /// <summary>Device buffers allocated so far (the pool's misses), for tests that check a warm
     /// training step allocates nothing new.</summary>
     public long DeviceAllocations => Floats.Allocations + Ints.Allocations;
@@ -75,6 +79,7 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         {
             var buffer = Floats.Rent(length);
             buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
+            KernelLaunches++; // a memset is a launch on the stream too
             var storage = new IlgpuStorage(this, buffer, length);
             MemoryScope.Record(storage);
             return storage;
@@ -140,9 +145,11 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         }
     }
 
-    /// <summary>Loads a kernel once per (name, functor type) and caches the launcher delegate.</summary>
+    /// <summary>Loads a kernel once per (name, functor type) and caches the launcher delegate. Every
+    /// launch goes through here (callers invoke the delegate at once), so it also counts launches.</summary>
     private TDelegate Kernel<TDelegate>(string name, Type? fn, Func<Accelerator, TDelegate> load) where TDelegate : Delegate
     {
+        KernelLaunches++;
         if (!_kernels.TryGetValue((name, fn), out var d)) _kernels[(name, fn)] = d = load(_accelerator);
         return (TDelegate)d;
     }
