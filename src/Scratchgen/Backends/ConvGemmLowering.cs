@@ -84,7 +84,8 @@ internal static class ConvGemmLowering
     // m (K, count P) contiguous, seen as (count, K, P).
     private static Tensor BatchFirstView(Tensor m, int count, int k, int p) => new(m.Storage, [count, k, p], [p, count * p, 1], m.Offset);
 
-    private static Tensor Scratch(Tensor like, int length) => new(like.Backend.Allocate(like.DType, length), [length]);
+    // Every scratch element a chunk reads was first written by the chunk's im2col, GEMM or reorder: no zero fill.
+    private static Tensor Scratch(Tensor like, int length) => new(like.Backend.AllocateUninitialized(like.DType, length), [length]);
 
     // The first rows x cols elements of a scratch buffer as a contiguous (rows, cols) matrix.
     private static Tensor Prefix(Tensor scratch, int rows, int cols) => new(scratch.Storage, [rows, cols], [cols, 1], scratch.Offset);

@@ -95,6 +95,7 @@ public sealed class IlgpuKernelTests
         }
         Check(default(AddFn)); Check(default(SubFn)); Check(default(MulFn)); Check(default(DivFn)); Check(default(EqualFn));
         Check(new Scratchgen.Optim.AxpyFn(-0.01)); Check(new Scratchgen.Optim.MomentumFn(0.9));
+        Check(new LinearCombinationFn(0.9, 0.15)); Check(default(BceWithLogitsFn)); Check(new SigmoidMinusFn(0.5));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Scratchgen.Backends;
 using Scratchgen.Backends.Cpu;
+using Scratchgen.Backends.Ilgpu;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 using Scratchgen.Tests.Support;
@@ -9,21 +10,25 @@ namespace Scratchgen.Tests.Ops;
 
 /// <summary>
 /// Ops whose outputs are allocated without the zero fill (Op.NewOverwrittenOutput: the Cpu pool hands
-/// back a used array as it is) must write every element themselves. Here the pool is first stocked with
-/// NaN-filled arrays of every small length, so an element an op forgot to write would surface as NaN:
-/// forward outputs and every gradient must match, bit for bit, what the same computation gives from
-/// zeroed arrays.
+/// back a used array as it is, the Ilgpu pool a used device buffer) must write every element themselves.
+/// Here the pool is first stocked with NaN-filled buffers, so an element an op forgot to write would
+/// surface as NaN: forward outputs and every gradient must match, bit for bit, what the same computation
+/// gives from zeroed buffers. One subclass per pooled backend.
 /// </summary>
-[Collection(ExclusiveCpuBackend.Name)]
-public sealed class OverwrittenOutputTests
+public abstract class OverwrittenOutputTests
 {
-    public static TheoryData<string> Cases => new() { "linear", "matmul", "conv2d", "conv2d_bias", "conv_transpose2d", "leaky_relu", "tanh", "add_broadcast", "mul", "batch_norm", "contiguous", "concat" };
+    protected abstract IBackend Backend { get; }
+
+    /// <summary>Stocks the backend's pool with NaN-filled buffers.</summary>
+    protected abstract void Poison();
+
+    public static TheoryData<string> Cases => new() { "linear", "matmul", "conv2d", "conv2d_bias", "conv_transpose2d", "leaky_relu", "tanh", "add_broadcast", "mul", "batch_norm", "contiguous", "concat", "sum", "bce_with_logits" };
 
     [Theory, MemberData(nameof(Cases))]
     public void OutputsAndGradients_DoNotDependOnWhatThePooledArraysHeld(string op)
     {
         float[][] clean = Run(op);
-        Poison((CpuBackend)Backend.Cpu, maxLength: 2048, copies: 4);
+        Poison();
         float[][] poisoned = Run(op);
         Assert.Equal(clean.Length, poisoned.Length);
         for (int i = 0; i < clean.Length; i++)
@@ -33,11 +38,12 @@ public sealed class OverwrittenOutputTests
         }
     }
 
-    // The op's output and the gradients of sum(y * r) for every input, computed on the Cpu backend.
-    private static float[][] Run(string op)
+    // The op's output and the gradients of sum(y * r) for every input, computed on the backend.
+    private float[][] Run(string op)
     {
         var rng = new Rng(5);
-        Tensor In(params int[] shape) => Tensor.RandN(shape, rng, backend: Backend.Cpu).RequireGrad();
+        var backend = Backend;
+        Tensor In(params int[] shape) => Tensor.RandN(shape, rng, backend: backend).RequireGrad();
         var inputs = new List<Tensor>();
         Tensor Keep(Tensor t) { inputs.Add(t); return t; }
         Tensor y = op switch
@@ -52,24 +58,51 @@ public sealed class OverwrittenOutputTests
             "add_broadcast" => Keep(In(6, 9)).Add(Keep(In(9))),
             "mul" => Keep(In(6, 9)).Mul(Keep(In(6, 9))),
             "batch_norm" => Keep(In(4, 3, 5, 5)).BatchNorm(Keep(In(3)), Keep(In(3))),
+            "sum" => Keep(In(4, 6, 5)).Sum([0, 2], keepdim: true),
+            "bce_with_logits" => Loss.BceWithLogits(Keep(In(6, 9)), Keep(In(6, 9)).Sigmoid()),
             "contiguous" => Keep(In(7, 5)).Transpose(0, 1).Contiguous(),
             "concat" => TensorShape.Concat([Keep(In(3, 2, 5)), Keep(In(4, 2, 5))], 0).Add(TensorShape.Concat([Keep(In(3, 1, 4)), Keep(In(3, 2, 4))], 1).Sum()),
             _ => throw new ArgumentException(op),
         };
-        var r = Tensor.RandN(y.Dims, new Rng(9), backend: Backend.Cpu);
+        var r = Tensor.RandN(y.Dims, new Rng(9), backend: backend);
         y.Mul(r).Sum().Backward();
         return [y.ToArray(), .. inputs.Select(t => t.Grad!.ToArray())];
     }
 
-    // Stocks the pool with NaN-filled arrays of every length up to maxLength.
-    private static void Poison(CpuBackend cpu, int maxLength, int copies)
+}
+
+[Collection(ExclusiveCpuBackend.Name)]
+public sealed class CpuOverwrittenOutputTests : OverwrittenOutputTests
+{
+    protected override IBackend Backend => Scratchgen.Backends.Backend.Cpu;
+
+    // Arrays of every length up to 2048, four of each (the Cpu pool keeps exact lengths).
+    protected override void Poison()
     {
-        for (int length = 1; length <= maxLength; length++)
-            for (int i = 0; i < copies; i++)
+        var cpu = (CpuBackend)Backend;
+        for (int length = 1; length <= 2048; length++)
+            for (int i = 0; i < 4; i++)
             {
                 var array = new float[length];
                 Array.Fill(array, float.NaN);
                 cpu.Pool.Return(array);
             }
+    }
+}
+
+/// <summary>The Ilgpu backend hands out pooled device buffers unzeroed too (IlgpuBackend.AllocateUninitialized).</summary>
+public sealed class IlgpuCpuOverwrittenOutputTests : OverwrittenOutputTests
+{
+    protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+
+    // Buffers of every size class up to 4096 elements (the Ilgpu pool rounds up to powers of two from 256), eight of each.
+    protected override void Poison()
+    {
+        for (int size = 256; size <= 4096; size *= 2)
+        {
+            var nan = new float[size];
+            Array.Fill(nan, float.NaN);
+            for (int i = 0; i < 8; i++) ((IlgpuStorage)Backend.Upload((float[])nan.Clone())).Dispose();
+        }
     }
 }

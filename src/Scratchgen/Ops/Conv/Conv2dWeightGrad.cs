@@ -18,7 +18,7 @@ internal sealed class Conv2dWeightGradOp(Tensor x, Tensor dy, ConvGeometry g) : 
 
     protected override Tensor Forward()
     {
-        var dw = NewOutput([g.K, g.C, g.R, g.S]);
+        var dw = NewOverwrittenOutput([g.K, g.C, g.R, g.S]); // the GEMM (accumulate: false) writes all of it
         Backend.MatMulIm2ColT(ConvLowering.Dense(dy), ConvLowering.Dense(x), dw.ViewAs([g.K, g.PatchSize]), g, accumulate: false);
         return dw;
     }

@@ -20,11 +20,11 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
 
     protected override Tensor Forward()
     {
-        var perElement = NewOutput((int[])x.Dims.Clone());
+        var perElement = NewOverwrittenOutput((int[])x.Dims.Clone());
         Backend.Zip(x, t, perElement, default(BceWithLogitsFn));
-        var total = NewOutput(Enumerable.Repeat(1, x.Rank).ToArray());
+        var total = NewOverwrittenOutput(Enumerable.Repeat(1, x.Rank).ToArray());
         Backend.Reduce(perElement, total, default(SumFn));
-        var y = NewOutput([]);
+        var y = NewOverwrittenOutput([]);
         Backend.Map(total.Detach().ViewAs([]), y, new MulScalarFn(scale));
         return y;
     }
@@ -38,7 +38,7 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
             if (record) dx = x.Sigmoid().Sub(t).Mul(dOut).Mul(scale);
             else
             {
-                var g = NewOutput((int[])x.Dims.Clone());
+                var g = NewOverwrittenOutput((int[])x.Dims.Clone());
                 Backend.Zip(x, t, g, new SigmoidMinusFn(scale));
                 dx = g.Mul(dOut);
             }

@@ -44,14 +44,12 @@ internal static class BatchNormFunction
         return beta != null ? y.Add(beta.Reshape(channelShape)) : y;
     }
 
-    // running = (1 - momentum) running + momentum scale stat, in place and off the tape.
+    // running = (1 - momentum) running + momentum scale stat, in place and off the tape: one Zip.
     private static void UpdateRunning(Tensor? running, Tensor stat, double momentum, double scale)
     {
         if (running == null) return;
-        using (GradMode.NoGrad())
-        {
-            var updated = running.Detach().Mul(1 - momentum).Add(stat.Detach().Reshape([running.Numel]).Mul(momentum * scale));
-            running.Backend.Copy(updated, running);
-        }
+        if (!running.IsContiguous) throw new ArgumentException($"batch_norm: the running statistic {running.Describe()} must be contiguous (it is updated in place)");
+        var r = running.Detach();
+        running.Backend.Zip(r, stat.Detach().Reshape(r.Dims), r, new LinearCombinationFn(1 - momentum, momentum * scale));
     }
 }

@@ -44,8 +44,8 @@ internal sealed class BatchNormTrainOp : Op
     protected override Tensor Forward()
     {
         int c = _x.Dims[1];
-        _mean = NewOutput([c]);
-        Variance = NewOutput([c]);
+        _mean = NewOverwrittenOutput([c]); // BatchNormStats writes both in full
+        Variance = NewOverwrittenOutput([c]);
         Backend.BatchNormStats(_x, _mean, Variance);
         using (GradMode.NoGrad()) _invStd = Variance.Add(_eps).Pow(-0.5);
         var y = NewOverwrittenOutput((int[])_x.Dims.Clone());
@@ -58,8 +58,8 @@ internal sealed class BatchNormTrainOp : Op
         if (GradMode.IsEnabled && (dOut.RequiresGrad || Inputs.Any(t => t.RequiresGrad))) return CompositeBackward(dOut);
         int c = _x.Dims[1];
         var dx = NewOverwrittenOutput((int[])_x.Dims.Clone()); // the kernel writes all of it either way; returned only when x needs it
-        var dGamma = _gamma != null && _gamma.RequiresGrad ? NewOutput([c]) : null;
-        var dBeta = _beta != null && _beta.RequiresGrad ? NewOutput([c]) : null;
+        var dGamma = _gamma != null && _gamma.RequiresGrad ? NewOverwrittenOutput([c]) : null;
+        var dBeta = _beta != null && _beta.RequiresGrad ? NewOverwrittenOutput([c]) : null;
         Backend.BatchNormBackward(_x.Detach(), dOut, _mean!, _invStd!, _gamma?.Detach(), dx, dGamma, dBeta);
         return Gradients(_x.RequiresGrad ? dx : null, dGamma, dBeta);
     }

@@ -38,7 +38,7 @@ internal sealed class SumOp(Tensor x, int[] axes, bool keepdim) : Op(x)
     protected override Tensor Forward()
     {
         var kept = ReduceShapes.KeptShape(x.Dims, axes);
-        var y = NewOutput(kept);
+        var y = NewOverwrittenOutput(kept); // Reduce writes every output
         Backend.Reduce(x, y, default(SumFn));
         return keepdim ? y : y.Detach().ViewAs(ReduceShapes.DroppedShape(x.Dims, axes));
     }

@@ -56,6 +56,7 @@ internal static class FunctorTwins
         B<EqualFn, GpuEqual>(_ => default);
         B<AxpyFn, GpuAxpy>(f => new GpuAxpy(Param(f, 0, 1)));
         B<MomentumFn, GpuMomentum>(f => new GpuMomentum(Param(f, 0, 1)));
+        B<LinearCombinationFn, GpuLinearCombination>(f => new GpuLinearCombination((float)f.Alpha, (float)f.Beta));
         B<BceWithLogitsFn, GpuBceWithLogits>(_ => default);
         B<SigmoidMinusFn, GpuSigmoidMinus>(f => new GpuSigmoidMinus((float)f.Scale));
         R<SumFn, GpuSum>();

@@ -44,6 +44,13 @@ internal readonly struct GpuMax : IGpuReduce
     public float Combine(float a, float b) => XMath.IsNaN(b) || b > a ? b : a;
 }
 
+// y = alpha a + beta b (Ops/Elementwise/LinearCombination.cs)
+internal readonly struct GpuLinearCombination(float alpha, float beta) : IGpuBinary
+{
+    public readonly float Alpha = alpha, Beta = beta;
+    public float Apply(float a, float b) => Alpha * a + Beta * b;
+}
+
 // Optimizer updates (Optim/UpdateFunctors.cs).
 
 // y = a + alpha b
