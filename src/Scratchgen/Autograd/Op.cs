@@ -64,7 +64,7 @@ public abstract class Op
 
     /// <summary>An output the op's kernel writes in full (every element, with no accumulation into it),
     /// so its buffer is not zero-filled first.</summary>
-    protected Tensor NewOverwrittenOutput(int[] shape) => _inputs[0].NewUninitialized(shape);
+    protected internal Tensor NewOverwrittenOutput(int[] shape) => _inputs[0].NewUninitialized(shape);
 
     public override string ToString() => Name;
 }

@@ -56,6 +56,19 @@ public interface IBackend
     /// <summary>dx = dy * f'(x, y) elementwise: the fused first-order backward of a unary op.</summary>
     void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn;
 
+    /// <summary>Fused bias + activation: z += bias, then y = f(z), elementwise in one pass; bias is already
+    /// broadcast (by strides) to z's shape (a linear layer's (O) along the rows, a conv's (K) over the planes).
+    /// z and y are contiguous outputs of the caller; z keeps the pre-activation for the backward
+    /// (<see cref="MapBackward"/> with x = z). Default: a Zip and a Map.</summary>
+    void BiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn => BiasMapComposite(z, bias, y, fn);
+
+    /// <summary><see cref="BiasMap"/> as a Zip and a Map: the default, and the fallback of fused versions.</summary>
+    internal void BiasMapComposite<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    {
+        Zip(z, bias, z, default(Ops.AddFn));
+        Map(z, y, fn);
+    }
+
     /// <summary>y = f(a, b) elementwise; a and b are already broadcast (by strides) to y's shape.
     /// y may alias a when a is contiguous (in place).</summary>
     void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn;

@@ -24,6 +24,12 @@ public static partial class OpCatalog
         [[1], [1]], [[7], [7]], [[3, 5], [3, 5]], [[7, 1], [1, 33]], [[2, 3, 4], [4]], [[3, 1, 5], [1, 4, 1]], [[1], [33]],
         [[257, 129], [257, 129]], [[257, 129], [129]], [[64, 16, 33], [16, 1]]);
 
+    // Shapes for a fused linear + activation: x (..., I), W (O, I), b (O); awkward sizes and a row longer than 8 lanes.
+    private static readonly int[][][] LinearActivationShapes = Sets([[1, 1], [1, 1], [1]], [[7, 5], [3, 5], [3]], [[2, 3, 4], [9, 4], [9]],
+        [[33, 65], [17, 65], [17]], [[128, 784], [40, 784], [40]]);
+
+    private static Tensor FanInScaled(Tensor w) => w.Mul(1 / Math.Sqrt(w.Dims[1]));
+
     private static readonly int[][][] ReduceShapes = Sets([[1]], [[7]], [[33]], [[3, 5]], [[2, 3, 4]], [[300, 301]], [[8, 65, 257]]);
 
     private static OpCase Unary(string name, Func<Tensor, Tensor> f, InputDomain domain = Normal, bool second = true) =>
@@ -88,6 +94,15 @@ public static partial class OpCatalog
             Sets([[1, 1], [1, 1], [1]], [[7, 5], [3, 5], [3]], [[2, 3, 4], [5, 4], [5]], [[128, 784], [40, 784], [40]], [[33, 65], [17, 65], [17]]),
             [Normal], SecondOrder: true),
         new("linear_no_bias", xs => xs[0].Linear(xs[1]), Sets([[4, 3], [2, 3]], [[65, 33], [7, 33]]), [Normal], SecondOrder: true),
+        // Linear and activation fused (Nn.Sequential's Linear + activation pairs). W is scaled by 1/sqrt(I), as
+        // initialization does, so pre-activations are O(1): with I = 784 unscaled they would be O(28), where
+        // tanh, sigmoid and elu saturate and float32 GEMM rounding in z is amplified through f'.
+        new("linear_leaky_relu", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], new LeakyReluFn(0.2), "leaky_relu", t => t.LeakyRelu(0.2)),
+            LinearActivationShapes, [Normal], SecondOrder: true),
+        new("linear_relu", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], default(ReluFn), "relu", t => t.Relu()), LinearActivationShapes, [Normal], SecondOrder: true),
+        new("linear_tanh", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], default(TanhFn), "tanh", t => t.Tanh()), LinearActivationShapes, [Normal], SecondOrder: true),
+        new("linear_sigmoid", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], default(SigmoidFn), "sigmoid", t => t.Sigmoid()), LinearActivationShapes, [Normal], SecondOrder: true),
+        new("linear_elu", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], new EluFn(1.0), "elu", t => t.Elu(1.0)), LinearActivationShapes, [Normal], SecondOrder: true),
         // Shape ops.
         new("reshape", xs => xs[0].Reshape([-1, 2]).Mul(xs[0].Reshape([-1, 2])), Sets([[3, 4]], [[2, 3, 6]]), [Normal]),
         new("flatten", xs => xs[0].Flatten(), Sets([[2, 3, 4]]), [Normal]),

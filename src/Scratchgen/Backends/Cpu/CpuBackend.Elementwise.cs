@@ -84,6 +84,63 @@ public sealed partial class CpuBackend
         });
     }
 
+    // z += bias; y = f(z), one pass (IBackend.BiasMap): rows of y's shape as in Zip, bias with row
+    // stride 1 (a linear layer's bias along the row) or 0 (a conv bias, constant along a plane's row).
+    public unsafe void BiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    {
+        if (!z.IsContiguous || !y.IsContiguous || !Shapes.Equal(z.Dims, y.Dims) || !Shapes.Equal(bias.Dims, y.Dims))
+        {
+            ((IBackend)this).BiasMapComposite(z, bias, y, fn);
+            return;
+        }
+        float[] zs = Data(z), bs = Data(bias), ys = Data(y);
+        var rows = new StridedRows(y, z, bias);
+        int n = rows.RowLength, sb = rows.RowStride(2);
+        int segments = RowSegments(rows.RowCount, n);
+        CpuParallel.For(rows.RowCount * segments, n / segments + 16, (i0, i1) =>
+        {
+            fixed (float* pz = &zs[0], pb = &bs[0], py = &ys[0])
+            {
+                for (int item = i0; item < i1; item++)
+                {
+                    int r = item / segments, part = item % segments;
+                    int j0 = (int)((long)n * part / segments), j1 = (int)((long)n * (part + 1) / segments);
+                    BiasMapRow(pz + rows.RowStart(1, r) + j0, pb + rows.RowStart(2, r) + (long)j0 * sb, sb, py + rows.RowStart(0, r) + j0, j1 - j0, fn);
+                }
+            }
+        });
+    }
+
+    // One row: v = z + b (b with element stride sb), z = v, y = f(v). The same additions and the same
+    // f as Zip(AddFn) followed by Map, so results equal the composite bit for bit.
+    private static unsafe void BiasMapRow<TFn>(float* z, float* b, int sb, float* y, int n, TFn fn) where TFn : struct, IUnaryFn
+    {
+        var vb = Vector256.Create(*b);
+        int i = 0;
+        if (sb == 0 || sb == 1)
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                var v = Vector256.Load(z + i) + (sb == 1 ? Vector256.Load(b + i) : vb);
+                v.Store(z + i);
+                fn.Apply(v).Store(y + i);
+            }
+        if (i == n) return;
+        float* tz = stackalloc float[Lanes];
+        for (int start = i; start < n; start += Lanes)
+        {
+            int count = Math.Min(Lanes, n - start);
+            for (int j = 0; j < Lanes; j++)
+            {
+                int at = start + Math.Min(j, count - 1);
+                tz[j] = z[at] + b[(long)at * sb];
+            }
+            var v = Vector256.Load(tz);
+            new Span<float>(tz, count).CopyTo(new Span<float>(z + start, count));
+            fn.Apply(v).Store(tz);
+            new Span<float>(tz, count).CopyTo(new Span<float>(y + start, count));
+        }
+    }
+
     // Pieces to cut each row into so that a few long rows still fill the cores: one when there are
     // rows enough, else up to one per core, each at least 4,096 elements.
     private static int RowSegments(int rowCount, int rowLength) =>

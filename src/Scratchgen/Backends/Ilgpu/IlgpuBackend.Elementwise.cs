@@ -16,6 +16,9 @@ public sealed partial class IlgpuBackend
     public void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn =>
         FunctorTwins.Unary<TFn>().MapBackward(this, x, y, dy, dx, fn);
 
+    public void BiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
+        FunctorTwins.Unary<TFn>().BiasMap(this, z, bias, y, fn);
+
     public void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn =>
         FunctorTwins.Binary<TFn>().Zip(this, a, b, y, fn);
 
@@ -43,6 +46,20 @@ public sealed partial class IlgpuBackend
             Kernel("map-backward", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
                 ViewShape, ViewStrides, ViewStrides, ViewStrides, ViewStrides, TGpu>(ElementwiseKernels.MapBackward))(
                 dx.Numel, ViewOf(x), ViewOf(y), ViewOf(dy), ViewOf(dx), shape, s[0], s[1], s[2], s[3], fn);
+        }
+    }
+
+    internal void BiasMapGpu<TGpu>(Tensor z, Tensor bias, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    {
+        lock (_gate)
+        {
+            SameShape("bias map", y, z, bias);
+            Check("bias map", z); Check("bias map", bias); Check("bias map", y);
+            if (y.Numel == 0) return;
+            var (shape, s) = ViewPlanner.Plan("bias map", y.Dims, z, bias, y);
+            Kernel("bias-map", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ViewShape, ViewStrides, ViewStrides, ViewStrides, TGpu>(ElementwiseKernels.BiasMap))(
+                y.Numel, ViewOf(z), ViewOf(bias), ViewOf(y), shape, s[0], s[1], s[2], fn);
         }
     }
 

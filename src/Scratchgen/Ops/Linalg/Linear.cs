@@ -1,4 +1,5 @@
 using Scratchgen.Autograd;
+using Scratchgen.Backends;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -13,21 +14,33 @@ internal sealed class LinearOp(Tensor x, Tensor w, Tensor? b) : Op(b == null ? [
 
     protected override Tensor Forward()
     {
-        if (w.Rank != 2 || x.Rank < 1 || x.Dims[^1] != w.Dims[1])
-            throw new ShapeException("linear", $"input {Shapes.Format(x.Dims)} does not match weight {Shapes.Format(w.Dims)} (need (..., I) and (O, I))");
-        if (b != null && (b.Rank != 1 || b.Dims[0] != w.Dims[0]))
-            throw new ShapeException("linear", $"bias {Shapes.Format(b.Dims)} does not match weight {Shapes.Format(w.Dims)} (need ({w.Dims[0]}))");
-        int rows = x.Numel / Math.Max(x.Dims[^1], 1), o = w.Dims[0], i = w.Dims[1];
-        var y = NewOverwrittenOutput([.. x.Dims[..^1], o]);
-        var x3 = MatMulOp.As3D(x.Rank == 2 ? x : x.Detach().Contiguous().ViewAs([rows, i]), [1], rows, i);
-        var wT = MatMulOp.As3D(w.Detach().Transpose(0, 1), [1], i, o);
-        var y2 = y.ViewAs([rows, o]);
-        Backend.MatMul(x3, wT, y2.ViewAs([1, rows, o]), accumulate: false);
-        if (b != null) Backend.Zip(y2, b.BroadcastView([rows, o]), y2, default(AddFn));
+        var y = Project(this, x, w, b);
+        if (b != null) Backend.Zip(Rows(y, w), b.BroadcastView([Rows(y, w).Dims[0], w.Dims[0]]), Rows(y, w), default(AddFn));
         return y;
     }
 
-    public override Tensor?[] Backward(Tensor dOut)
+    public override Tensor?[] Backward(Tensor dOut) => Gradients(x, w, b, dOut);
+
+    /// <summary>x @ W^T into a new output of shape (..., O), after checking the shapes (b may be null).</summary>
+    internal static Tensor Project(Op op, Tensor x, Tensor w, Tensor? b)
+    {
+        if (w.Rank != 2 || x.Rank < 1 || x.Dims[^1] != w.Dims[1])
+            throw new ShapeException(op.Name, $"input {Shapes.Format(x.Dims)} does not match weight {Shapes.Format(w.Dims)} (need (..., I) and (O, I))");
+        if (b != null && (b.Rank != 1 || b.Dims[0] != w.Dims[0]))
+            throw new ShapeException(op.Name, $"bias {Shapes.Format(b.Dims)} does not match weight {Shapes.Format(w.Dims)} (need ({w.Dims[0]}))");
+        int rows = x.Numel / Math.Max(x.Dims[^1], 1), o = w.Dims[0], i = w.Dims[1];
+        var y = op.NewOverwrittenOutput([.. x.Dims[..^1], o]);
+        var x3 = MatMulOp.As3D(x.Rank == 2 ? x : x.Detach().Contiguous().ViewAs([rows, i]), [1], rows, i);
+        var wT = MatMulOp.As3D(w.Detach().Transpose(0, 1), [1], i, o);
+        x.Backend.MatMul(x3, wT, y.ViewAs([1, rows, o]), accumulate: false);
+        return y;
+    }
+
+    /// <summary>An output (..., O) of <see cref="Project"/> as the (rows, O) matrix.</summary>
+    internal static Tensor Rows(Tensor y, Tensor w) => y.ViewAs([y.Numel / Math.Max(w.Dims[0], 1), w.Dims[0]]);
+
+    /// <summary>[dx, dW, (db)] for dy = dL/dy with tensor ops (differentiable when recorded).</summary>
+    internal static Tensor?[] Gradients(Tensor x, Tensor w, Tensor? b, Tensor dOut)
     {
         int o = w.Dims[0], i = w.Dims[1];
         var dy2 = dOut.Reshape([-1, o]);

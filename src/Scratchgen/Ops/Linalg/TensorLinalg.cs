@@ -17,4 +17,11 @@ public static class TensorLinalg
 
     /// <summary>The fused affine map y = x @ W^T + b with x (..., I), W (O, I), b (O).</summary>
     public static Tensor Linear(this Tensor x, Tensor weight, Tensor? bias = null) => new LinearOp(x, weight, bias).Run();
+
+    /// <summary>activation(x @ W^T + b) as one op (<see cref="LinearActivationOp{TFn}"/>): the bias and the
+    /// activation run as one kernel. <paramref name="fn"/> is the activation's functor,
+    /// <paramref name="activation"/> the same activation as a tensor op (for recorded backwards).</summary>
+    internal static Tensor LinearThen<TFn>(this Tensor x, Tensor weight, Tensor bias, TFn fn, string name, Func<Tensor, Tensor> activation)
+        where TFn : struct, Backends.IUnaryFn =>
+        new LinearActivationOp<TFn>(x, weight, bias, fn, name, activation).Run();
 }

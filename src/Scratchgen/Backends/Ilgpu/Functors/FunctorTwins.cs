@@ -93,6 +93,8 @@ internal abstract class UnaryDispatch<TFn> where TFn : struct, IUnaryFn
     public abstract void Map(IlgpuBackend b, Tensor x, Tensor y, TFn fn);
 
     public abstract void MapBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn);
+
+    public abstract void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn);
 }
 
 internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryDispatch<TFn>
@@ -104,6 +106,8 @@ internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryD
 
     public override void MapBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) =>
         b.MapBackwardGpu(x, y, dy, dx, convert(fn));
+
+    public override void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn) => b.BiasMapGpu(z, bias, y, convert(fn));
 }
 
 internal abstract class BinaryDispatch<TFn> where TFn : struct, IBinaryFn

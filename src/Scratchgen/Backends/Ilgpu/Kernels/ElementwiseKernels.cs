@@ -21,6 +21,18 @@ internal static class ElementwiseKernels
         where TFn : struct, IGpuUnary =>
         dx[sdx.At(shape, i)] = dy[sdy.At(shape, i)] * fn.Derivative(x[sx.At(shape, i)], y[sy.At(shape, i)]);
 
+    // Fused bias + activation: v = z[i] + bias[i]; z[i] = v (kept for the backward); y[i] = f(v).
+    // bias arrives broadcast by strides (zero on the axes it does not have).
+    public static void BiasMap<TFn>(Index1D i, ArrayView<float> z, ArrayView<float> bias, ArrayView<float> y,
+        ViewShape shape, ViewStrides sz, ViewStrides sb, ViewStrides sy, TFn fn)
+        where TFn : struct, IGpuUnary
+    {
+        int iz = sz.At(shape, i);
+        float v = z[iz] + bias[sb.At(shape, i)];
+        z[iz] = v;
+        y[sy.At(shape, i)] = fn.Apply(v);
+    }
+
     // y[i] = f(a[i], b[i])
     public static void Zip<TFn>(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y,
         ViewShape shape, ViewStrides sa, ViewStrides sb, ViewStrides sy, TFn fn)

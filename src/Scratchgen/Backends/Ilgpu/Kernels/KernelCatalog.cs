@@ -28,6 +28,7 @@ internal static class KernelCatalog
                 case FunctorTwins.Kind.Unary:
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Map), false, twin.Twin);
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.MapBackward), false, twin.Twin);
+                    Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BiasMap), false, twin.Twin);
                     break;
                 case FunctorTwins.Kind.Binary:
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Zip), false, twin.Twin);

@@ -1,0 +1,44 @@
+using Scratchgen.Autograd;
+using Scratchgen.Backends;
+using Scratchgen.Nn;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Tests.Nn;
+
+/// <summary>Sequential runs a Linear with a bias and the activation after it as one fused op
+/// (linear+activation): the same output and gradients as the layers applied one by one, on each backend.</summary>
+public sealed class SequentialFusionTests
+{
+    public static TheoryData<string> Backends => new() { "cpu", "reference", "ilgpu-cpu" };
+
+    [Theory, MemberData(nameof(Backends))]
+    public void FusedPairs_MatchTheLayersOneByOne(string name)
+    {
+        var backend = Backend.FromName(name);
+        var rng = new Rng(3);
+        Layer[] layers =
+        [
+            new Linear(9, 7, rng, backend: backend), new LeakyRelu(0.2), new Linear(7, 5, rng, backend: backend), new Tanh(),
+            new Linear(5, 4, rng, bias: false, backend: backend), new Relu(), new Linear(4, 3, rng, backend: backend), new Sigmoid(),
+        ];
+        var net = new Sequential(layers);
+        var x = Tensor.RandN([6, 9], new Rng(4), backend: backend).RequireGrad();
+
+        var fused = net.Forward(x);
+        var opNames = new List<string>();
+        for (var t = fused; t.GradFn != null; t = t.GradFn.Inputs[0]) opNames.Add(t.GradFn.Name);
+        Assert.Equal(["linear+sigmoid", "relu", "linear", "linear+tanh", "linear+leaky_relu"], opNames);
+
+        var oneByOne = x;
+        foreach (var layer in layers) oneByOne = layer.Forward(oneByOne);
+        Assert.Equal(oneByOne.ToArray(), fused.ToArray());
+
+        var parameters = net.Parameters().Prepend(x).ToArray();
+        var r = Tensor.RandN(fused.Dims, new Rng(5), backend: backend);
+        var gradsFused = Gradients.Of(fused.Mul(r).Sum(), parameters);
+        var gradsOneByOne = Gradients.Of(oneByOne.Mul(r).Sum(), parameters);
+        for (int i = 0; i < parameters.Length; i++)
+            Assert.Equal(gradsOneByOne[i].ToArray(), gradsFused[i].ToArray());
+    }
+}
