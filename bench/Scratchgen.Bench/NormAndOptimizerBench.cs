@@ -88,3 +88,47 @@ public class AdamStepBench
     [Benchmark]
     public void Step() => _p.Backend.AdamStep(_p, _g, _m, _v, new AdamStepParams(Lr: 1e-3f, Beta1: 0.9f, Beta2: 0.999f, Eps: 1e-8f, C1: 0.1f, C2: 0.001f, WeightDecay: 0, Decoupled: 0));
 }
+
+// Softmax rows (kernels-docs/softmax.md): the Cpu backend's row kernel against the composition it replaced
+// (SoftmaxLowering: max, sub, exp, sum, log, sub, exp, each a pass over the rows), forward and backward, on a
+// classifier's logits (128 x 10), a wide row (128 x 1000) and many mid-length rows. [GlobalSetup] checks
+// that both give the same y and dx before anything is timed.
+public class SoftmaxBench
+{
+    private readonly CpuBackend _cpu = (CpuBackend)Backend.Cpu;
+    private Tensor _x = null!, _dy = null!, _y = null!, _dx = null!;
+
+    [Params("128x10", "128x1000", "1024x257")]
+    public string Shape { get; set; } = "128x10";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int[] shape = Shape.Split('x').Select(int.Parse).ToArray();
+        var rng = new Rng(1);
+        _x = Tensor.RandN(shape, rng, backend: _cpu);
+        _dy = Tensor.RandN(shape, rng, backend: _cpu);
+        (_y, _dx) = (Tensor.Zeros(shape), Tensor.Zeros(shape));
+        FusedForward();
+        FusedBackward();
+        float[] y = _y.ToArray(), dx = _dx.ToArray();
+        CompositeForward();
+        CompositeBackward();
+        float[] yRef = _y.ToArray(), dxRef = _dx.ToArray();
+        for (int i = 0; i < y.Length; i++)
+            if (Math.Abs(y[i] - yRef[i]) > 1e-5f + 1e-4f * Math.Abs(yRef[i]) || Math.Abs(dx[i] - dxRef[i]) > 1e-5f + 1e-4f * Math.Abs(dxRef[i]))
+                throw new InvalidOperationException($"{Shape}: element {i}: fused y {y[i]}, dx {dx[i]}; composite y {yRef[i]}, dx {dxRef[i]}");
+    }
+
+    [Benchmark(Baseline = true)]
+    public void CompositeForward() => SoftmaxLowering.Forward(_cpu, _x, _y, log: false);
+
+    [Benchmark]
+    public void FusedForward() => _cpu.Softmax(_x, _y, log: false);
+
+    [Benchmark]
+    public void CompositeBackward() => SoftmaxLowering.Backward(_cpu, _y, _dy, _dx, log: false);
+
+    [Benchmark]
+    public void FusedBackward() => _cpu.SoftmaxBackward(_y, _dy, _dx, log: false);
+}

@@ -133,6 +133,15 @@ public interface IBackend
     void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta) =>
         BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
 
+    /// <summary>Softmax (or log-softmax) of each row of x (rows, L) into y (rows, L), both contiguous: with
+    /// m = max x and s = sum exp(x - m) per row, y = exp(x - m) / s, or y = x - m - log s.
+    /// Default: <see cref="SoftmaxLowering"/>.</summary>
+    void Softmax(Tensor x, Tensor y, bool log) => SoftmaxLowering.Forward(this, x, y, log);
+
+    /// <summary>The row-wise backward from the forward's output y: dx = y (dy - sum(dy y)) for softmax,
+    /// dx = dy - exp(y) sum(dy) for log-softmax; y, dy, dx (rows, L) contiguous.</summary>
+    void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, bool log) => SoftmaxLowering.Backward(this, y, dy, dx, log);
+
     /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
     /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
     void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);

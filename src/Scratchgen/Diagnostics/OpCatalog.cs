@@ -84,6 +84,9 @@ public static partial class OpCatalog
         Reduce("softmax", x => x.Softmax(-1)),
         Reduce("log_softmax", x => x.LogSoftmax(-1)),
         new("softmax_axis0", xs => xs[0].Softmax(0), Sets([[4, 3]], [[33, 2]]), [Normal], SecondOrder: true),
+        // Row lengths around the Cpu kernel's 8 lanes and ILGPU's 16-thread groups on the CPU accelerator.
+        new("softmax_rows", xs => xs[0].Softmax(-1), Sets([[3, 8]], [[2, 9]], [[4, 15]], [[2, 16]], [[3, 17]]), [Normal], SecondOrder: true),
+        new("log_softmax_rows", xs => xs[0].LogSoftmax(-1), Sets([[3, 8]], [[2, 9]], [[4, 15]], [[2, 16]], [[3, 17]]), [Normal], SecondOrder: true),
         // Matrix products.
         new("matmul", xs => xs[0].MatMul(xs[1]),
             Sets([[1, 1], [1, 1]], [[7, 33], [33, 5]], [[3, 4], [4, 1]], [[2, 3, 4], [2, 4, 5]], [[2, 3, 4], [4, 5]], [[3, 4], [2, 4, 5]],

@@ -41,9 +41,17 @@ public static class TensorReductions
         return keepdim ? lse : lse.Squeeze(axis);
     }
 
-    /// <summary>softmax(x)_i = exp(x_i - logsumexp(x)) along an axis.</summary>
-    public static Tensor Softmax(this Tensor x, int axis = -1) => x.Sub(x.LogSumExp(axis, keepdim: true)).Exp();
+    /// <summary>softmax(x)_i = exp(x_i - logsumexp(x)) along an axis (one fused op, <see cref="SoftmaxOp"/>).</summary>
+    public static Tensor Softmax(this Tensor x, int axis = -1) => SoftmaxAlong(x, axis, log: false);
 
-    /// <summary>log softmax(x)_i = x_i - logsumexp(x) along an axis.</summary>
-    public static Tensor LogSoftmax(this Tensor x, int axis = -1) => x.Sub(x.LogSumExp(axis, keepdim: true));
+    /// <summary>log softmax(x)_i = x_i - logsumexp(x) along an axis (one fused op, <see cref="SoftmaxOp"/>).</summary>
+    public static Tensor LogSoftmax(this Tensor x, int axis = -1) => SoftmaxAlong(x, axis, log: true);
+
+    // The op works on the last axis; another axis is swapped there and back (views, recorded).
+    private static Tensor SoftmaxAlong(Tensor x, int axis, bool log)
+    {
+        if (x.Rank == 0) throw new ShapeException(log ? "log_softmax" : "softmax", $"needs at least one axis, got {x.Describe()}");
+        int a = ReduceShapes.Axes(log ? "log_softmax" : "softmax", [axis], x.Rank)[0], last = x.Rank - 1;
+        return a == last ? new SoftmaxOp(x, log).Run() : new SoftmaxOp(x.Transpose(a, last), log).Run().Transpose(a, last);
+    }
 }

@@ -55,6 +55,8 @@ internal static class KernelCatalog
         Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Stats), true);
         Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Forward), false);
         Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Backward), true);
+        Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Forward), true);
+        Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Backward), true);
         return list;
     }
 }
