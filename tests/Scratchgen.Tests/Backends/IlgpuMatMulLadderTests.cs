@@ -44,6 +44,7 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
     [InlineData("V2Tiled", 7, 1, 48, 3, false, false)]
     [InlineData("V5Vectorized", 7, 1, 48, 3, false, false)]
     [InlineData("V5Vectorized", 33, 17, 64, 4, true, true)]
+    [InlineData("V6ConflictFree", 33, 17, 64, 4, true, true)]
     [InlineData("V3RegisterBlocked", 1, 5, 35, 5, false, true)]
     public void SplitK_MatchesReference(string variant, int m, int n, int k, int parts, bool transposeA, bool accumulate) =>
         Check(variant, 1, m, n, k, transposeA, accumulate, parts);

@@ -59,6 +59,9 @@ public sealed partial class IlgpuBackend
                 case MatMulKernels.Variant.V5Vectorized:
                     Tiled("matmul-v5", MatMulKernels.V5Vectorized, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
                     break;
+                case MatMulKernels.Variant.V6ConflictFree:
+                    Tiled("matmul-v6", MatMulKernels.V6ConflictFree, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown matmul variant");
             }

@@ -82,6 +82,15 @@ internal struct V4Slice
         tileB[offset + t] = _b0; tileB[offset + t + 256] = _b1; tileB[offset + t + 512] = _b2; tileB[offset + t + 768] = _b3;
     }
 
+    /// <summary>V6's store: a's slice k-major with rows of <see cref="MatMulKernels.V6PitchA"/> floats
+    /// (bank-conflict free, see V6), b's as in Store.</summary>
+    public readonly void StorePaddedA(ArrayView<float> tileA, ArrayView<float> tileB, int offsetA, int offsetB, int t)
+    {
+        StoreA(tileA, offsetA, t, _a0, MatMulKernels.V6PitchA); StoreA(tileA, offsetA, t + 256, _a1, MatMulKernels.V6PitchA);
+        StoreA(tileA, offsetA, t + 512, _a2, MatMulKernels.V6PitchA); StoreA(tileA, offsetA, t + 768, _a3, MatMulKernels.V6PitchA);
+        tileB[offsetB + t] = _b0; tileB[offsetB + t + 256] = _b1; tileB[offsetB + t + 512] = _b2; tileB[offsetB + t + 768] = _b3;
+    }
+
     private static float LoadA(ArrayView<float> a, MatView va, MatDims d, int q, int row0, int p0, int e)
     {
         int i = row0 + e / MatMulKernels.V4Depth, p = p0 + e % MatMulKernels.V4Depth;
@@ -94,7 +103,7 @@ internal struct V4Slice
         return p < d.K && j < d.N ? b[vb.At(q, p, j)] : 0f;
     }
 
-    // a's slice is stored k-major: [p][m]
-    private static void StoreA(ArrayView<float> tileA, int offset, int e, float value) =>
-        tileA[offset + e % MatMulKernels.V4Depth * MatMulKernels.V4Block + e / MatMulKernels.V4Depth] = value;
+    // a's slice is stored k-major: [p][m], rows of `pitch` floats.
+    private static void StoreA(ArrayView<float> tileA, int offset, int e, float value, int pitch = MatMulKernels.V4Block) =>
+        tileA[offset + e % MatMulKernels.V4Depth * pitch + e / MatMulKernels.V4Depth] = value;
 }
