@@ -33,6 +33,39 @@ public sealed class IlgpuKernelTests
         Assert.True(ptx.Length < 40_000, $"{name}: {ptx.Length} characters of PTX, expected a small kernel");
     }
 
+    /// <summary>Every kernel also builds as OpenCL C 2.0 (what ILGPU would hand an OpenCL driver), generated
+    /// without a device. Where clang is installed, the source is also syntax-checked as OpenCL C 2.0
+    /// (`clang -x cl -cl-std=CL2.0 -fsyntax-only`); without clang that second check is not made.</summary>
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Kernel_GeneratesOpenClC20(string name)
+    {
+        var kernel = KernelCatalog.All().Single(k => k.Name == name);
+        string source = OpenClCompiler.Compile(kernel);
+        Assert.Contains("kernel void", source);
+        string? clang = ClangPath.Value;
+        if (clang == null) return;
+        string file = Path.Combine(Path.GetTempPath(), $"scratchgen-{Guid.NewGuid():N}.cl");
+        File.WriteAllText(file, source);
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(clang, ["-x", "cl", "-cl-std=CL2.0", "-fsyntax-only", "-Wno-everything", file])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"{name}: clang rejects the generated OpenCL C:\n{errors}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static readonly Lazy<string?> ClangPath = new(() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, "clang")).FirstOrDefault(File.Exists));
+
     [Fact]
     public void EveryOpFunctor_HasAGpuTwin()
     {
