@@ -14,7 +14,17 @@ public sealed partial class IlgpuBackend
     public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn =>
         FunctorTwins.Reduce<TFn>().Reduce(this, x, y);
 
-    internal void ReduceGpu<TGpu>(Tensor x, Tensor y, TGpu fn) where TGpu : struct, IGpuReduce
+    /// <summary>Slices per output for a two-stage reduction (ReduceKernels.ReduceSlices): 1 (one group
+    /// per output) when there are outputs enough to fill the device or rows too short to be worth a
+    /// second launch; else about 4 groups per multiprocessor, each slice at least 16 loads per thread.</summary>
+    internal static int AutoSlices(int outerCount, int innerCount, int groupSize, int multiprocessors)
+    {
+        if (innerCount < 64 * groupSize || outerCount >= 2 * multiprocessors) return 1;
+        long want = Math.Max(1, 4L * multiprocessors / outerCount), byLength = innerCount / (16L * groupSize);
+        return (int)Math.Clamp(Math.Min(want, byLength), 1, 4096);
+    }
+
+    internal void ReduceGpu<TGpu>(Tensor x, Tensor y, TGpu fn, int slices = 0) where TGpu : struct, IGpuReduce
     {
         lock (_gate)
         {
@@ -33,10 +43,43 @@ public sealed partial class IlgpuBackend
             var (outer, so) = ViewPlanner.Plan("reduce", outerDims, x, y);
             var (inner, si) = ViewPlanner.Plan("reduce", innerDims, xNoOffset);
             int innerCount = Shapes.Numel(innerDims);
+            if (slices <= 0) slices = AutoSlices(y.Numel, innerCount, GroupSize, _accelerator.NumMultiprocessors);
+            if (slices > 1 && innerCount > 1)
+            {
+                ReduceInSlices(x, y, fn, outer, so, inner, si, innerCount, Math.Min(slices, innerCount));
+                return;
+            }
             int groups = Math.Min(y.Numel, 65535);
             Kernel("reduce", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
                 int, int, TGpu>(ReduceKernels.Reduce))(
                 new KernelConfig(groups, GroupSize), ViewOf(x), ViewOf(y), outer, so[0], so[1], inner, si[0], y.Numel, innerCount, fn);
         }
+    }
+
+    // Two stages: partials (outputs, slices) by ReduceSlices, then Reduce of each partials row into y.
+    private void ReduceInSlices<TGpu>(Tensor x, Tensor y, TGpu fn, ViewShape outer, ViewStrides[] so, ViewShape inner, ViewStrides[] si,
+        int innerCount, int slices) where TGpu : struct, IGpuReduce
+    {
+        int outerCount = y.Numel, chunk = (innerCount + slices - 1) / slices;
+        slices = (innerCount + chunk - 1) / chunk; // every slice non-empty
+        using var partials = Temporary(outerCount * slices, [outerCount * slices]);
+        Kernel("reduce-slices", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewShape, ViewStrides,
+            int, int, int, int, TGpu>(ReduceKernels.ReduceSlices))(
+            new KernelConfig(Math.Min(outerCount * slices, 65535), GroupSize), ViewOf(x), partials.Storage.View, outer, so[0], inner, si[0],
+            outerCount, innerCount, slices, chunk, fn);
+        // Output o's partials are the row o of (outerCount, slices), o numbered as in the planned outer shape.
+        var rowStrides = RowMajorStrides(outer, slices);
+        var row = ViewShape.Of([slices]);
+        Kernel("reduce", typeof(GpuPartials<TGpu>), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
+            int, int, GpuPartials<TGpu>>(ReduceKernels.Reduce))(
+            new KernelConfig(Math.Min(outerCount, 65535), GroupSize), partials.Storage.View, ViewOf(y), outer, rowStrides, so[1], row,
+            ViewStrides.Of(0, [1]), outerCount, slices, default(GpuPartials<TGpu>));
+    }
+
+    // Strides (times `scale`) that number a ViewShape's elements in row-major order.
+    private static ViewStrides RowMajorStrides(ViewShape s, int scale)
+    {
+        int s5 = scale, s4 = s5 * s.D5, s3 = s4 * s.D4, s2 = s3 * s.D3, s1 = s2 * s.D2, s0 = s1 * s.D1;
+        return new ViewStrides(0, s0, s1, s2, s3, s4, s5);
     }
 }

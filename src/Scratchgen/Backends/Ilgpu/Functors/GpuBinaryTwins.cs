@@ -83,6 +83,16 @@ internal readonly struct GpuSigmoidMinus(float scale) : IGpuBinary
 }
 
 // sum of x^2
+// A reduction's second stage over partial results (ReduceKernels.ReduceSlices): Load is not applied
+// again (a sum of squares must not square its partial sums).
+// The reduce twins have no parameters, so default(TFn) is the functor.
+internal readonly struct GpuPartials<TFn> : IGpuReduce where TFn : struct, IGpuReduce
+{
+    public float Identity() => default(TFn).Identity();
+    public float Load(float x) => x;
+    public float Combine(float a, float b) => default(TFn).Combine(a, b);
+}
+
 internal readonly struct GpuSumSquares : IGpuReduce
 {
     public float Identity() => 0f;

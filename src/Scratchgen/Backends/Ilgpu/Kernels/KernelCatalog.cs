@@ -19,7 +19,7 @@ internal static class KernelCatalog
             var m = type.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new InvalidOperationException($"{type.Name}.{method} not found");
             if (functor != null) m = m.MakeGenericMethod(functor);
-            list.Add(new($"{type.Name}.{method}{(functor != null ? $"<{functor.Name}>" : "")}", m, explicitGroups));
+            list.Add(new($"{type.Name}.{method}{(functor != null ? $"<{Describe(functor)}>" : "")}", m, explicitGroups));
         }
         foreach (var twin in FunctorTwins.All.Values.DistinctBy(e => e.Twin))
         {
@@ -35,6 +35,8 @@ internal static class KernelCatalog
                     break;
                 default:
                     Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, twin.Twin);
+                    Add(typeof(ReduceKernels), nameof(ReduceKernels.ReduceSlices), true, twin.Twin);
+                    Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, typeof(GpuPartials<>).MakeGenericType(twin.Twin));
                     break;
             }
         }
@@ -60,4 +62,8 @@ internal static class KernelCatalog
         Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Backward), true);
         return list;
     }
+
+    // GpuSum, or GpuPartials<GpuSum> for a generic functor.
+    private static string Describe(Type t) =>
+        t.IsGenericType ? $"{t.Name[..t.Name.IndexOf('`')]}<{string.Join(", ", t.GetGenericArguments().Select(Describe))}>" : t.Name;
 }

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using Scratchgen.Backends.Ilgpu.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
@@ -33,6 +34,38 @@ internal static class ReduceKernels
                 Group.Barrier();
             }
             if (t == 0) y[yOuter.At(outer, o)] = partial[0];
+            Group.Barrier();
+        }
+    }
+
+    // The first of two stages for few outputs over long rows (one group per output would leave most of a
+    // GPU idle: the sum of squares of a 627,200-element gradient ran on one multiprocessor). Each output's
+    // inner range is cut into `slices` chunks of `chunk` elements; group g = o slices + s folds chunk s of
+    // output o exactly as Reduce folds a whole row (thread stride G, then the tree) and writes
+    // partials[g]. The second stage is Reduce over partials (outerCount, slices) with GpuPartials (Load
+    // not applied again). Both orders depend only on G, the shape and the slice count: deterministic.
+    // Launch: explicitly grouped; grid = min(outerCount slices, 65535) groups of G threads.
+    public static void ReduceSlices<TFn>(ArrayView<float> x, ArrayView<float> partials,
+        ViewShape outer, ViewStrides xOuter, ViewShape inner, ViewStrides xInner,
+        int outerCount, int innerCount, int slices, int chunk, TFn fn)
+        where TFn : struct, IGpuReduce
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroup);
+        int t = Group.IdxX, g = Group.DimX;
+        for (int item = Grid.IdxX; item < outerCount * slices; item += Grid.DimX)
+        {
+            int o = item / slices, s = item - o * slices;
+            int start = xOuter.At(outer, o), j1 = XMath.Min((s + 1) * chunk, innerCount);
+            float acc = fn.Identity();
+            for (int j = s * chunk + t; j < j1; j += g) acc = fn.Combine(acc, fn.Load(x[start + xInner.At(inner, j)]));
+            partial[t] = acc;
+            Group.Barrier();
+            for (int half = g / 2; half > 0; half >>= 1)
+            {
+                if (t < half) partial[t] = fn.Combine(partial[t], partial[t + half]);
+                Group.Barrier();
+            }
+            if (t == 0) partials[item] = partial[0];
             Group.Barrier();
         }
     }
