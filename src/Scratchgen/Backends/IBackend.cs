@@ -142,6 +142,36 @@ public interface IBackend
     /// dx = dy - exp(y) sum(dy) for log-softmax; y, dy, dx (rows, L) contiguous.</summary>
     void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, bool log) => SoftmaxLowering.Backward(this, y, dy, dx, log);
 
+    /// <summary>Batch norm followed by an activation in one pass where the backend fuses them:
+    /// y = f((x - mean[c]) invStd[c] gamma[c] + beta[c]). Default: <see cref="BatchNormForward"/>, then Map in place.</summary>
+    void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
+        BatchNormActivationComposite(x, mean, invStd, gamma, beta, y, fn);
+
+    /// <summary>The backward of <see cref="BatchNormActivation"/> from its output y: z = (x - mean) invStd gamma + beta
+    /// is recomputed, dz = dy f'(z, y), then batch norm's backward with dz (as <see cref="BatchNormBackward"/>).</summary>
+    void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn =>
+        BatchNormActivationBackwardComposite(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+
+    /// <summary><see cref="BatchNormActivation"/> as a batch-norm forward and a Map: the default, and the fallback of fused versions.</summary>
+    internal void BatchNormActivationComposite<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn)
+        where TFn : struct, IUnaryFn
+    {
+        BatchNormForward(x, mean, invStd, gamma, beta, y);
+        Map(y, y, fn);
+    }
+
+    /// <summary><see cref="BatchNormActivationBackward"/> in three steps with two temporaries (z and dz).</summary>
+    internal void BatchNormActivationBackwardComposite<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
+    {
+        var z = new Tensor(AllocateUninitialized(x.DType, x.Numel), (int[])x.Dims.Clone());
+        BatchNormForward(x, mean, invStd, gamma, beta, z);
+        var dz = new Tensor(AllocateUninitialized(x.DType, x.Numel), (int[])x.Dims.Clone());
+        MapBackward(z, y, dy, dz, fn);
+        BatchNormBackward(x, dz, mean, invStd, gamma, dx, dGamma, dBeta);
+    }
+
     /// <summary>Max pooling's argmax: index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the
     /// window (padding is never chosen; the first of equal values wins). x: (N, C, H, W) contiguous.</summary>
     void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g);

@@ -51,5 +51,18 @@ public static partial class OpCatalog
         new("batch_norm_eval", xs => xs[0].BatchNorm(xs[1], xs[2], xs[3], xs[4], training: false),
             Sets([[2, 3, 5, 7], [3], [3], [3], [3]], [[8, 64, 14, 14], [64], [64], [64], [64]]),
             [Normal, Normal, Normal, Normal, Positive], SecondOrder: true),
+        // Batch norm and activation fused (Nn.Sequential's BatchNorm + activation pairs in training).
+        new("batch_norm_leaky_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+                new LeakyReluFn(0.2), "leaky_relu", t => t.LeakyRelu(0.2)),
+            Sets([[2, 3, 5, 7], [3], [3]], [[4, 2, 3, 3], [2], [2]], [[8, 64, 14, 14], [64], [64]], [[6, 33, 1, 17], [33], [33]]), [Normal], SecondOrder: true),
+        new("batch_norm_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+                default(ReluFn), "relu", t => t.Relu()),
+            Sets([[2, 3, 5, 7], [3], [3]], [[8, 128, 7, 7], [128], [128]]), [Normal], SecondOrder: true),
+        new("batch_norm_tanh", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+                default(TanhFn), "tanh", t => t.Tanh()),
+            Sets([[2, 3, 5, 7], [3], [3]], [[16, 5], [5], [5]]), [Normal], SecondOrder: true),
+        new("batch_norm_no_affine_relu", xs => BatchNormFunction.ApplyThen<ReluFn>(xs[0], null, null, null, null, true, 0.1, 1e-5,
+                default, "relu", t => t.Relu()),
+            Sets([[4, 3, 2, 5]], [[7, 9]]), [Normal]),
     ];
 }

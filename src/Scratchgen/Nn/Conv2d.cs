@@ -49,7 +49,7 @@ public sealed class ConvTranspose2d : Layer
 
 /// <summary>Batch normalization for (N, C) (BatchNorm1d) or (N, C, H, W) (BatchNorm2d) inputs: learned scale
 /// and shift per channel; running mean and variance are buffers, updated in training and used in evaluation.</summary>
-public sealed class BatchNorm : Layer
+public sealed class BatchNorm : Layer, IFusedEpilogue
 {
     /// <summary>True: while training, every sample is normalized with its batch's statistics.</summary>
     public override bool MixesSamples => true;
@@ -71,4 +71,8 @@ public sealed class BatchNorm : Layer
     }
 
     public override Tensor Forward(Tensor x) => x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, _momentum, _eps);
+
+    // In training one op, the activation inside the normalizing pass (BatchNormActivationOp).
+    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
+        BatchNormFunction.ApplyThen(x, Weight, Bias, RunningMean, RunningVar, Training, _momentum, _eps, fn, name, activation);
 }

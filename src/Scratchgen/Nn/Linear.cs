@@ -5,7 +5,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Nn;
 
 /// <summary>y = x W^T + b.  x: (N, I), W: (O, I), b: (O) -> y: (N, O). PyTorch's default init.</summary>
-public sealed class Linear : Layer
+public sealed class Linear : Layer, IFusedEpilogue
 {
     public override bool MixesSamples => false;
 
@@ -20,4 +20,8 @@ public sealed class Linear : Layer
     }
 
     public override Tensor Forward(Tensor x) => x.Linear(Weight, Bias);
+
+    // With a bias: one op, the bias and the activation in one kernel (LinearActivationOp).
+    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
+        Bias != null ? x.LinearThen(Weight, Bias, fn, name, activation) : activation(Forward(x));
 }

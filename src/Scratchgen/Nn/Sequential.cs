@@ -2,9 +2,10 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.Nn;
 
-/// <summary>Layers applied in order; children are named "0", "1", ... as in PyTorch. A Linear layer with a
-/// bias followed by an activation layer (<see cref="IFusesAfterLinear"/>) runs as one fused op: the same
-/// values and gradients, one kernel fewer each way.</summary>
+/// <summary>Layers applied in order; children are named "0", "1", ... as in PyTorch. A layer that can run an
+/// activation inside its own op (<see cref="IFusedEpilogue"/>: Linear with a bias, BatchNorm) followed by an
+/// activation layer (<see cref="IElementwiseActivation"/>) runs as one fused op: the same values and
+/// gradients, a pass and a kernel fewer each way.</summary>
 public sealed class Sequential : Layer
 {
     private readonly Layer[] _layers;
@@ -23,9 +24,9 @@ public sealed class Sequential : Layer
     {
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (_layers[i] is Linear { Bias: { } bias } linear && i + 1 < _layers.Length && _layers[i + 1] is IFusesAfterLinear activation)
+            if (_layers[i] is IFusedEpilogue layer && i + 1 < _layers.Length && _layers[i + 1] is IElementwiseActivation activation)
             {
-                x = activation.LinearThen(x, linear.Weight, bias);
+                x = activation.AfterLayer(layer, x);
                 i++;
                 continue;
             }

@@ -7,7 +7,8 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Tests.Nn;
 
 /// <summary>Sequential runs a Linear with a bias and the activation after it as one fused op
-/// (linear+activation): the same output and gradients as the layers applied one by one, on each backend.</summary>
+/// (linear+activation), and a BatchNorm in training and the activation after it likewise (batch_norm+activation):
+/// the same output, gradients and running statistics as the layers applied one by one, on each backend.</summary>
 public sealed class SequentialFusionTests
 {
     public static TheoryData<string> Backends => new() { "cpu", "reference", "ilgpu-cpu" };
@@ -20,7 +21,8 @@ public sealed class SequentialFusionTests
         Layer[] layers =
         [
             new Linear(9, 7, rng, backend: backend), new LeakyRelu(0.2), new Linear(7, 5, rng, backend: backend), new Tanh(),
-            new Linear(5, 4, rng, bias: false, backend: backend), new Relu(), new Linear(4, 3, rng, backend: backend), new Sigmoid(),
+            new Linear(5, 4, rng, bias: false, backend: backend), new Relu(), new Linear(4, 6, rng, backend: backend), new BatchNorm(6, backend: backend),
+            new Relu(), new Linear(6, 3, rng, backend: backend), new Sigmoid(),
         ];
         var net = new Sequential(layers);
         var x = Tensor.RandN([6, 9], new Rng(4), backend: backend).RequireGrad();
@@ -28,11 +30,17 @@ public sealed class SequentialFusionTests
         var fused = net.Forward(x);
         var opNames = new List<string>();
         for (var t = fused; t.GradFn != null; t = t.GradFn.Inputs[0]) opNames.Add(t.GradFn.Name);
-        Assert.Equal(["linear+sigmoid", "relu", "linear", "linear+tanh", "linear+leaky_relu"], opNames);
+        Assert.Equal(["linear+sigmoid", "batch_norm+relu", "linear", "relu", "linear", "linear+tanh", "linear+leaky_relu"], opNames);
 
+        var bn = (BatchNorm)layers[7];
+        float[] runningMean = bn.RunningMean.ToArray(), runningVar = bn.RunningVar.ToArray();
+        bn.RunningMean.Backend.Copy(Tensor.Zeros([6], backend: backend), bn.RunningMean);
+        bn.RunningVar.Backend.Copy(Tensor.Ones([6], backend: backend), bn.RunningVar);
         var oneByOne = x;
         foreach (var layer in layers) oneByOne = layer.Forward(oneByOne);
         Assert.Equal(oneByOne.ToArray(), fused.ToArray());
+        Assert.Equal(bn.RunningMean.ToArray(), runningMean);
+        Assert.Equal(bn.RunningVar.ToArray(), runningVar);
 
         var parameters = net.Parameters().Prepend(x).ToArray();
         var r = Tensor.RandN(fused.Dims, new Rng(5), backend: backend);

@@ -14,20 +14,17 @@ namespace Scratchgen.Ops;
 // statistics are updated in place off the tape; they are never part of the graph in training mode.
 internal static class BatchNormFunction
 {
+    private const string OpName = "batch_norm";
+
     public static Tensor Apply(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training, double momentum, double eps)
     {
-        const string op = "batch_norm";
-        if (x.Rank != 2 && x.Rank != 4) throw new ShapeException(op, $"input must be (N, C) or (N, C, H, W), got {Shapes.Format(x.Dims)}");
+        const string op = OpName;
+        int count = Check(x, gamma, beta, runningMean, runningVar, training);
         int c = x.Dims[1];
-        foreach (var (t, name) in new[] { (gamma, "gamma"), (beta, "beta"), (runningMean, "running mean"), (runningVar, "running variance") })
-            if (t != null && (t.Rank != 1 || t.Dims[0] != c))
-                throw new ShapeException(op, $"{name} {Shapes.Format(t.Dims)} does not match input {Shapes.Format(x.Dims)} (need ({c}))");
         int[] channelShape = x.Rank == 2 ? [1, c] : [1, c, 1, 1];
-        int count = x.Numel / Math.Max(c, 1);
 
         if (training)
         {
-            if (count < 2) throw new ShapeException(op, $"training needs more than one value per channel, got input {Shapes.Format(x.Dims)}");
             var fused = new BatchNormTrainOp(x, gamma, beta, eps);
             var output = fused.Run();
             UpdateRunning(runningMean, fused.Mean!, momentum, 1.0);
@@ -42,6 +39,33 @@ internal static class BatchNormFunction
         if (gamma != null) scale = scale.Mul(gamma.Reshape(channelShape));
         var y = xc.Mul(scale);
         return beta != null ? y.Add(beta.Reshape(channelShape)) : y;
+    }
+
+    /// <summary>activation(batch_norm(x)): in training one fused op (<see cref="BatchNormActivationOp{TFn}"/>) and the
+    /// same running-statistics update as <see cref="Apply"/>; in evaluation the two one after the other.</summary>
+    public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training,
+        double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, Backends.IUnaryFn
+    {
+        if (!training) return activation(Apply(x, gamma, beta, runningMean, runningVar, training, momentum, eps));
+        int count = Check(x, gamma, beta, runningMean, runningVar, training);
+        var fused = new BatchNormActivationOp<TFn>(x, gamma, beta, eps, fn, activationName, activation);
+        var output = fused.Run();
+        UpdateRunning(runningMean, fused.Mean!, momentum, 1.0);
+        UpdateRunning(runningVar, fused.Variance!, momentum, count / (count - 1.0));
+        return output;
+    }
+
+    // Shapes of every operand; returns m, the values per channel (more than one when training).
+    private static int Check(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training)
+    {
+        if (x.Rank != 2 && x.Rank != 4) throw new ShapeException(OpName, $"input must be (N, C) or (N, C, H, W), got {Shapes.Format(x.Dims)}");
+        int c = x.Dims[1];
+        foreach (var (t, name) in new[] { (gamma, "gamma"), (beta, "beta"), (runningMean, "running mean"), (runningVar, "running variance") })
+            if (t != null && (t.Rank != 1 || t.Dims[0] != c))
+                throw new ShapeException(OpName, $"{name} {Shapes.Format(t.Dims)} does not match input {Shapes.Format(x.Dims)} (need ({c}))");
+        int count = x.Numel / Math.Max(c, 1);
+        if (training && count < 2) throw new ShapeException(OpName, $"training needs more than one value per channel, got input {Shapes.Format(x.Dims)}");
+        return count;
     }
 
     // running = (1 - momentum) running + momentum scale stat, in place and off the tape: one Zip.
