@@ -39,4 +39,20 @@ public sealed class IlgpuLaunchCountTests
         var y = Tensor.Zeros([6, 11], backend: backend);
         Assert.Equal(1, Launches(backend, () => backend.BiasMap(z, bias.BroadcastView([6, 11]), y, new LeakyReluFn(0.2))));
     }
+
+    [Fact]
+    public void BatchNormActivation_IsOneLaunchEachWay()
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        var rng = new Rng(3);
+        int[] shape = [4, 3, 5, 5];
+        var x = Tensor.RandN(shape, rng, backend: backend);
+        var dy = Tensor.RandN(shape, rng, backend: backend);
+        var (mean, invStd, gamma, beta) = (Tensor.RandN([3], rng, backend: backend), Tensor.Ones([3], backend: backend),
+            Tensor.RandN([3], rng, backend: backend), Tensor.RandN([3], rng, backend: backend));
+        var (y, dx, dg, db) = (Tensor.Zeros(shape, backend: backend), Tensor.Zeros(shape, backend: backend), Tensor.Zeros([3], backend: backend), Tensor.Zeros([3], backend: backend));
+        var fn = new LeakyReluFn(0.2);
+        Assert.Equal(1, Launches(backend, () => backend.BatchNormActivation(x, mean, invStd, gamma, beta, y, fn)));
+        Assert.Equal(1, Launches(backend, () => backend.BatchNormActivationBackward(x, y, dy, mean, invStd, gamma, beta, dx, dg, db, fn)));
+    }
 }

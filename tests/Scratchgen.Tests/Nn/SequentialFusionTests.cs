@@ -49,4 +49,32 @@ public sealed class SequentialFusionTests
         for (int i = 0; i < parameters.Length; i++)
             Assert.Equal(gradsOneByOne[i].ToArray(), gradsFused[i].ToArray());
     }
+
+    /// <summary>(N, C, H, W) inputs take the fused kernels (the (N, C) case above takes the composite path):
+    /// planes of 25 values (three 8-lane groups and a tail) and of 5 (a tail only).</summary>
+    [Theory]
+    [InlineData("cpu", 5, 5)]
+    [InlineData("cpu", 1, 5)]
+    [InlineData("reference", 5, 5)]
+    [InlineData("ilgpu-cpu", 5, 5)]
+    public void BatchNormPairs_OnImages_MatchTheLayersOneByOne(string name, int h, int w)
+    {
+        var backend = Backend.FromName(name);
+        foreach (Layer activation in new Layer[] { new LeakyRelu(0.2), new Relu(), new Tanh(), new Elu(0.5) })
+        {
+            Layer[] layers = [new BatchNorm(3, backend: backend), activation];
+            var net = new Sequential(layers);
+            var x = Tensor.RandN([4, 3, h, w], new Rng(8), backend: backend).RequireGrad();
+            var fused = net.Forward(x);
+            Assert.StartsWith("batch_norm+", fused.GradFn!.Name);
+            var oneByOne = layers[1].Forward(layers[0].Forward(x));
+            Assert.Equal(oneByOne.ToArray(), fused.ToArray());
+            var inputs = net.Parameters().Prepend(x).ToArray();
+            var r = Tensor.RandN(fused.Dims, new Rng(9), backend: backend);
+            var gradsFused = Gradients.Of(fused.Mul(r).Sum(), inputs);
+            var gradsOneByOne = Gradients.Of(oneByOne.Mul(r).Sum(), inputs);
+            for (int i = 0; i < inputs.Length; i++)
+                Assert.Equal(gradsOneByOne[i].ToArray(), gradsFused[i].ToArray());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Scratchgen.Backends.Ilgpu.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
 
@@ -66,6 +67,64 @@ public sealed partial class IlgpuBackend
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Backward))(
                 new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
                 Contiguous(gamma ?? mean), Contiguous(dx), Contiguous(dGamma ?? mean), Contiguous(dBeta ?? mean), s, flags);
+        }
+    }
+
+    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
+        FunctorTwins.Unary<TFn>().BatchNormActivation(this, x, mean, invStd, gamma, beta, y, fn);
+
+    public void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn =>
+        FunctorTwins.Unary<TFn>().BatchNormActivationBackward(this, x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+
+    // y = f(x a + b) in one launch (Kernels/BatchNormKernels.ForwardThen).
+    internal void BatchNormActivationGpu<TGpu>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    {
+        if (!AllContiguous(x, mean, invStd, gamma, beta, y))
+        {
+            BatchNormForward(x, mean, invStd, gamma, beta, y);
+            MapGpu(y, y, fn);
+            return;
+        }
+        lock (_gate)
+        {
+            var s = CheckBatchNorm("batch norm + activation", x, mean, invStd, gamma, beta);
+            SameShape("batch norm + activation", y, x);
+            Check("batch norm + activation", y);
+            if (x.Numel == 0) return;
+            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0);
+            Kernel("bn-forward-then", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(BatchNormKernels.ForwardThen))(
+                x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags, fn);
+        }
+    }
+
+    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen).
+    internal void BatchNormActivationBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary
+    {
+        if (!AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
+        {
+            using var z = Temporary(x.Numel, x.Dims);
+            using var dz = Temporary(x.Numel, x.Dims);
+            BatchNormForward(x, mean, invStd, gamma, beta, z.Tensor);
+            MapBackwardGpu(z.Tensor, y, dy, dz.Tensor, fn);
+            BatchNormBackward(x, dz.Tensor, mean, invStd, gamma, dx, dGamma, dBeta);
+            return;
+        }
+        lock (_gate)
+        {
+            var s = CheckBatchNorm("batch norm + activation backward", x, mean, invStd, gamma, beta, dGamma, dBeta);
+            SameShape("batch norm + activation backward", dx, x, y, dy);
+            Check("batch norm + activation backward", y); Check("batch norm + activation backward", dy); Check("batch norm + activation backward", dx);
+            if (s.C == 0 || s.M == 0) return;
+            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0)
+                | (dGamma != null ? BatchNormKernels.HasDGamma : 0) | (dBeta != null ? BatchNormKernels.HasDBeta : 0);
+            Kernel("bn-backward-then", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(
+                BatchNormKernels.BackwardThen))(
+                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(y), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
+                Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(dx), Contiguous(dGamma ?? mean), Contiguous(dBeta ?? mean), s, flags, fn);
         }
     }
 

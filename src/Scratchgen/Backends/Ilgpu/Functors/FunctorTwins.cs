@@ -95,6 +95,11 @@ internal abstract class UnaryDispatch<TFn> where TFn : struct, IUnaryFn
     public abstract void MapBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn);
 
     public abstract void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn);
+
+    public abstract void BatchNormActivation(IlgpuBackend b, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn);
+
+    public abstract void BatchNormActivationBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn);
 }
 
 internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryDispatch<TFn>
@@ -108,6 +113,13 @@ internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryD
         b.MapBackwardGpu(x, y, dy, dx, convert(fn));
 
     public override void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn) => b.BiasMapGpu(z, bias, y, convert(fn));
+
+    public override void BatchNormActivation(IlgpuBackend b, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) =>
+        b.BatchNormActivationGpu(x, mean, invStd, gamma, beta, y, convert(fn));
+
+    public override void BatchNormActivationBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) =>
+        b.BatchNormActivationBackwardGpu(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, convert(fn));
 }
 
 internal abstract class BinaryDispatch<TFn> where TFn : struct, IBinaryFn

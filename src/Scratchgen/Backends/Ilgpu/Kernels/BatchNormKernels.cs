@@ -1,4 +1,5 @@
 using ILGPU;
+using Scratchgen.Backends.Ilgpu.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -85,6 +86,58 @@ internal static class BatchNormKernels
             {
                 if ((flags & HasDBeta) != 0) dBeta[c] = sumDy;
                 if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDyXc;
+            }
+        }
+    }
+
+    // Forward followed by an activation: y = f(x a + b) (IBackend.BatchNormActivation).
+    // Launch: implicitly grouped, one thread per element of x.
+    public static void ForwardThen<TFn>(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags, TFn fn)
+        where TFn : struct, IGpuUnary
+    {
+        int c = i / s.HW % s.C;
+        float a = invStd[c] * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
+        float b = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mean[c] * a;
+        y[i] = fn.Apply(x[i] * a + b);
+    }
+
+    // Backward through the activation and batch norm from y = f(z): z = x a + b recomputed, dz = dy f'(z, y),
+    // then Backward's two passes with dz in place of dy (one launch).
+    public static void BackwardThen<TFn>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> dx, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormShape s, int flags, TFn fn)
+        where TFn : struct, IGpuUnary
+    {
+        var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
+        int t = Group.IdxX, g = Group.DimX, m = s.M;
+        for (int c = Grid.IdxX; c < s.C; c += Grid.DimX)
+        {
+            float mu = mean[c], inv = invStd[c];
+            float za = inv * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
+            float zb = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mu * za;
+            float sd = 0, sdx = 0;
+            for (int e = t; e < m; e += g)
+            {
+                int at = s.At(c, e);
+                float xv = x[at], dz = dy[at] * fn.Derivative(xv * za + zb, y[at]);
+                sd += dz;
+                sdx += dz * (xv - mu);
+            }
+            float sumDz = GroupSum(partial, sd, t, g);
+            float sumDzXc = GroupSum(partial, sdx, t, g);
+            float a = za;
+            float b = -a * inv * inv * sumDzXc / m;
+            float c0 = -a * sumDz / m - b * mu;
+            for (int e = t; e < m; e += g)
+            {
+                int at = s.At(c, e);
+                float xv = x[at];
+                dx[at] = a * (dy[at] * fn.Derivative(xv * za + zb, y[at])) + b * xv + c0;
+            }
+            if (t == 0)
+            {
+                if ((flags & HasDBeta) != 0) dBeta[c] = sumDz;
+                if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDzXc;
             }
         }
     }

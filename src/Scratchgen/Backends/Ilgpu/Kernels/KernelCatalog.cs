@@ -29,6 +29,8 @@ internal static class KernelCatalog
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Map), false, twin.Twin);
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.MapBackward), false, twin.Twin);
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BiasMap), false, twin.Twin);
+                    Add(typeof(BatchNormKernels), nameof(BatchNormKernels.ForwardThen), false, twin.Twin);
+                    Add(typeof(BatchNormKernels), nameof(BatchNormKernels.BackwardThen), true, twin.Twin);
                     break;
                 case FunctorTwins.Kind.Binary:
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Zip), false, twin.Twin);

@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.Backends.Cpu;
+
+// Batch norm and an activation f fused (IBackend.BatchNormActivation), per channel over its N runs of HW
+// contiguous floats, as in CpuBackend.BatchNorm.cs:
+//   forward:  y = f(x a + b),  a = invStd gamma,  b = beta - mean a                 (one pass)
+//   backward: z = x a + b recomputed, dz = dy f'(z, y);
+//             sdy = sum dz, sdx = sum dz (x - mean)                                  (one pass)
+//             dx = A dz + B x + C0 (A, B, C0 as in BatchNormBackward), dz recomputed (one pass)
+// Every value is computed with the same operations, in the same order, as the unfused path (the
+// batch-norm kernels, then Map or MapBackward, which only ever use f's 8-lane form: run tails are masked
+// 8-lane loads, and lanes are independent), so fused and unfused results are equal bit for bit. (N, C) inputs and
+// non-contiguous operands take the composite path.
+public sealed partial class CpuBackend
+{
+    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    {
+        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, mean, invStd, gamma, beta, y))
+        {
+            ((IBackend)this).BatchNormActivationComposite(x, mean, invStd, gamma, beta, y, fn);
+            return;
+        }
+        var (n, c, hw) = Layout(x);
+        var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
+        float[] xs = Data(x), ys = Data(y);
+        CpuParallel.For(c, (long)n * hw, (c0, c1) =>
+        {
+            for (int ch = c0; ch < c1; ch++)
+                for (int i = 0; i < n; i++)
+                {
+                    int start = (i * c + ch) * hw;
+                    AffineThen(xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw), a[ch], b[ch], fn);
+                }
+        });
+    }
+
+    public void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
+    {
+        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
+        {
+            ((IBackend)this).BatchNormActivationBackwardComposite(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+            return;
+        }
+        var (n, c, hw) = Layout(x);
+        var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
+        float[] xs = Data(x), ys = Data(y), dys = Data(dy), dxs = Data(dx), ms = Data(mean), inv = Data(invStd);
+        float[]? gs = gamma != null ? Data(gamma) : null, dgs = dGamma != null ? Data(dGamma) : null, dbs = dBeta != null ? Data(dBeta) : null;
+        double count = (double)n * hw;
+        var sumDz = new double[c];
+        var sumDzXc = new double[c];
+        CpuParallel.For(c, 3L * n * hw, (c0, c1) =>
+        {
+            for (int ch = c0; ch < c1; ch++)
+            {
+                float mu = ms[mean.Offset + ch];
+                for (int i = 0; i < n; i++)
+                {
+                    int start = (i * c + ch) * hw;
+                    var (sd, sdx) = SumDzAndDzXc(dys.AsSpan(dy.Offset + start, hw), xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw),
+                        a[ch], b[ch], mu, fn);
+                    sumDz[ch] += sd;
+                    sumDzXc[ch] += sdx;
+                }
+            }
+        });
+        // Per channel, as BatchNormBackward: dBeta, dGamma, and dx = A dz + B x + C0.
+        var ca = new float[c];
+        var cb = new float[c];
+        var cc = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double invCh = inv[invStd.Offset + ch], mu = ms[mean.Offset + ch];
+            if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDz[ch];
+            if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDzXc[ch]);
+            double sa = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
+            double sb = -sa * invCh * invCh * sumDzXc[ch] / count;
+            (ca[ch], cb[ch], cc[ch]) = ((float)sa, (float)sb, (float)(-sa * sumDz[ch] / count - sb * mu));
+        }
+        CpuParallel.For(c, 2L * n * hw, (c0, c1) =>
+        {
+            for (int ch = c0; ch < c1; ch++)
+                for (int i = 0; i < n; i++)
+                {
+                    int start = (i * c + ch) * hw;
+                    BackwardRunThen(dys.AsSpan(dy.Offset + start, hw), xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw),
+                        dxs.AsSpan(dx.Offset + start, hw), a[ch], b[ch], ca[ch], cb[ch], cc[ch], fn);
+                }
+        });
+    }
+
+    // Per channel: a = invStd gamma, b = beta - mean a (gamma 1 and beta 0 when absent), as BatchNormForward.
+    private static (float[] A, float[] B) AffineCoefficients(int c, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta)
+    {
+        float[] ms = Data(mean), inv = Data(invStd);
+        float[]? gs = gamma != null ? Data(gamma) : null, bs = beta != null ? Data(beta) : null;
+        var a = new float[c];
+        var b = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            a[ch] = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
+            b[ch] = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a[ch];
+        }
+        return (a, b);
+    }
+
+    // Lane masks for a run's last count (1..7) values: all bits set in the first count lanes.
+    private static readonly Vector256<float>[] TailMasks = [.. Enumerable.Range(0, Lanes).Select(count =>
+        Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)count)))];
+
+    // 8 lanes from p, or only the first `count` of them (the rest 0) when count < 8: lanes are independent,
+    // so every real lane gets the value the unfused 8-lane loops give it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Load(float* p, int count) =>
+        count == Lanes ? Vector256.Load(p) : Avx.MaskLoad(p, TailMasks[count]);
+
+    private static unsafe void AffineThen<TFn>(ReadOnlySpan<float> x, Span<float> y, float a, float b, TFn fn) where TFn : struct, IUnaryFn
+    {
+        Vector256<float> va = Vector256.Create(a), vb = Vector256.Create(b);
+        fixed (float* px = x, py = y)
+        {
+            int i = 0;
+            for (; i <= x.Length - Lanes; i += Lanes) fn.Apply(Vector256.Load(px + i) * va + vb).Store(py + i);
+            if (i == x.Length) return;
+            // The tail: z per lane as Affine's scalar loop computes it, f on 8 lanes as Map does. A masked load,
+            // and lane by lane writes (no stack buffer: its guard checks cost more than the tail; no masked
+            // store: slow on AMD cores).
+            var r = fn.Apply(Load(px + i, x.Length - i) * va + vb);
+            for (int j = 0; i + j < x.Length; j++) py[i + j] = r.GetElement(j);
+        }
+    }
+
+    // dz = dy f'(z, y) for the `count` lanes at i, z = x a + b (the same float operations as Affine's).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Dz<TFn>(float* dy, float* x, float* y, int count, Vector256<float> va, Vector256<float> vb, TFn fn)
+        where TFn : struct, IUnaryFn =>
+        Load(dy, count) * fn.Derivative(Load(x, count) * va + vb, Load(y, count));
+
+    // As SumDyAndDyXc on dz: 8-lane float partials over full groups, the tail added in double.
+    private static unsafe (double SumDz, double SumDzXc) SumDzAndDzXc<TFn>(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y,
+        float a, float b, float mean, TFn fn) where TFn : struct, IUnaryFn
+    {
+        Vector256<float> accDz = Vector256<float>.Zero, accDzXc = Vector256<float>.Zero, mu = Vector256.Create(mean), va = Vector256.Create(a), vb = Vector256.Create(b);
+        int n = x.Length, i = 0;
+        fixed (float* pdy = dy, px = x, py = y)
+        {
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                var g = Dz(pdy + i, px + i, py + i, Lanes, va, vb, fn);
+                accDz += g;
+                accDzXc += g * (Vector256.Load(px + i) - mu);
+            }
+            double sumDz = Vector256.Sum(accDz), sumDzXc = Vector256.Sum(accDzXc);
+            if (i == n) return (sumDz, sumDzXc);
+            var gt = Dz(pdy + i, px + i, py + i, n - i, va, vb, fn);
+            for (int j = 0; i + j < n; j++)
+            {
+                sumDz += gt[j];
+                sumDzXc += gt[j] * (double)(x[i + j] - mean);
+            }
+            return (sumDz, sumDzXc);
+        }
+    }
+
+    // As BackwardRun on dz: dx = dz A + x B + C0.
+    private static unsafe void BackwardRunThen<TFn>(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dx,
+        float a, float b, float ca, float cb, float cc, TFn fn) where TFn : struct, IUnaryFn
+    {
+        Vector256<float> va = Vector256.Create(a), vb = Vector256.Create(b), vca = Vector256.Create(ca), vcb = Vector256.Create(cb), vcc = Vector256.Create(cc);
+        int n = x.Length, i = 0;
+        fixed (float* pdy = dy, px = x, py = y, pdx = dx)
+        {
+            for (; i <= n - Lanes; i += Lanes)
+                (Dz(pdy + i, px + i, py + i, Lanes, va, vb, fn) * vca + Vector256.Load(px + i) * vcb + vcc).Store(pdx + i);
+            if (i == n) return;
+            var gt = Dz(pdy + i, px + i, py + i, n - i, va, vb, fn);
+            for (int j = 0; i + j < n; j++) dx[i + j] = gt[j] * ca + x[i + j] * cb + cc;
+        }
+    }
+}
