@@ -14,8 +14,8 @@ namespace Scratchgen.Backends.Ilgpu.Kernels;
 // Stats and backward are explicitly grouped: one group per channel (groups g, g + grid, ... when
 // C > grid), G threads; thread t folds e = t, t + G, ... in order, then a shared-memory tree halves the
 // G partial sums. The order of every addition depends only on G and the shape: bit-reproducible, no
-// atomics. The backward is one launch (sums and dx in the same group), against about 15 launches for
-// the composite BatchNormLowering; forward and stats are one launch each.
+// atomics. The backward is one launch (sums and dx in the same group), forward and stats one each: the
+// composite BatchNormLowering launched 50 kernels for the three on a (4, 3, 5, 5) input, memsets included.
 internal static class BatchNormKernels
 {
     // gamma, beta, dGamma, dBeta may be absent: Flags bits say which are present (the views of absent

@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Ilgpu.Kernels;
 // shared-memory tree in a fixed order combines the G partials (bit-reproducible, no atomics):
 //   forward:  m = max x (tree), s = sum exp(x - m) (tree), then y = exp(x - m) / s or y = x - m - log s
 //   backward: g = sum dy y (softmax) or sum dy (log) (tree), then dx = y (dy - g) or dy - exp(y) g
-// One launch each way, against about 7 (forward) and 4 (backward) for the composed form.
+// One launch each way; the composed SoftmaxLowering launched 9 (forward) and 5 (backward) on a (5, 19) input.
 internal static class SoftmaxKernels
 {
     public static void Forward(ArrayView<float> x, ArrayView<float> y, int rows, int length, int log)
