@@ -5,7 +5,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Nn;
 
 /// <summary>2-D convolution.  x: (N, C, H, W), W: (K, C, R, S), b: (K) -> y: (N, K, OH, OW). PyTorch's default init.</summary>
-public sealed class Conv2d : Layer
+public sealed class Conv2d : Layer, IFusedEpilogue
 {
     public override bool MixesSamples => false;
 
@@ -23,6 +23,10 @@ public sealed class Conv2d : Layer
     }
 
     public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, _stride, _padding, _dilation);
+
+    // With a bias: one op, the bias and the activation in one pass (Conv2dActivationOp).
+    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
+        Bias != null ? x.Conv2dThen(Weight, Bias, _stride, _padding, _dilation, fn, name, activation) : activation(Forward(x));
 }
 
 /// <summary>Transposed 2-D convolution (the adjoint of Conv2d: upsampling in generators).

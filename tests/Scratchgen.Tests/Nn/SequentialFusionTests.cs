@@ -77,4 +77,29 @@ public sealed class SequentialFusionTests
                 Assert.Equal(gradsOneByOne[i].ToArray(), gradsFused[i].ToArray());
         }
     }
+
+    /// <summary>Conv2d with a bias and the activation after it (conv2d+activation): equal to the layers one by one
+    /// where the conv GEMM takes C R S in one block (27 here).</summary>
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("reference")]
+    [InlineData("ilgpu-cpu")]
+    public void ConvPairs_MatchTheLayersOneByOne(string name)
+    {
+        var backend = Backend.FromName(name);
+        var rng = new Rng(10);
+        Layer[] layers = [new Conv2d(3, 4, 3, rng, stride: 2, padding: 1, backend: backend), new LeakyRelu(0.2)];
+        var net = new Sequential(layers);
+        var x = Tensor.RandN([2, 3, 9, 7], new Rng(11), backend: backend).RequireGrad();
+        var fused = net.Forward(x);
+        Assert.Equal("conv2d+leaky_relu", fused.GradFn!.Name);
+        var oneByOne = layers[1].Forward(layers[0].Forward(x));
+        Assert.Equal(oneByOne.ToArray(), fused.ToArray());
+        var inputs = net.Parameters().Prepend(x).ToArray();
+        var r = Tensor.RandN(fused.Dims, new Rng(12), backend: backend);
+        var gradsFused = Gradients.Of(fused.Mul(r).Sum(), inputs);
+        var gradsOneByOne = Gradients.Of(oneByOne.Mul(r).Sum(), inputs);
+        for (int i = 0; i < inputs.Length; i++)
+            Assert.Equal(gradsOneByOne[i].ToArray(), gradsFused[i].ToArray());
+    }
 }

@@ -27,13 +27,13 @@ internal sealed class Conv2dOp(Tensor x, Tensor w, Tensor? b, ConvGeometry g) : 
         return y;
     }
 
-    public override Tensor?[] Backward(Tensor dOut)
-    {
-        return
-        [
-            x.RequiresGrad ? new ConvTranspose2dOp(dOut, w, null, g).Run() : null,
-            w.RequiresGrad ? new Conv2dWeightGradOp(x, dOut, g).Run() : null,
-            .. b != null ? [b.RequiresGrad ? dOut.Sum([0, 2, 3]) : null] : Array.Empty<Tensor?>(),
-        ];
-    }
+    public override Tensor?[] Backward(Tensor dOut) => Gradients(x, w, b, g, dOut);
+
+    /// <summary>[dx, dw, (db)] for dy = dL/dy, as ops (differentiable when recorded).</summary>
+    internal static Tensor?[] Gradients(Tensor x, Tensor w, Tensor? b, ConvGeometry g, Tensor dOut) =>
+    [
+        x.RequiresGrad ? new ConvTranspose2dOp(dOut, w, null, g).Run() : null,
+        w.RequiresGrad ? new Conv2dWeightGradOp(x, dOut, g).Run() : null,
+        .. b != null ? [b.RequiresGrad ? dOut.Sum([0, 2, 3]) : null] : Array.Empty<Tensor?>(),
+    ];
 }

@@ -21,6 +21,23 @@ public static class TensorConv
         return new Conv2dOp(x, weight, bias, g).Run();
     }
 
+    /// <summary>activation(conv2d(x, weight) + bias) as one op (<see cref="Conv2dActivationOp{TFn}"/>): the bias and
+    /// the activation in one pass. <paramref name="fn"/> is the activation's functor, <paramref name="activation"/>
+    /// the same activation as a tensor op (for recorded backwards). Checks as <see cref="Conv2d"/>.</summary>
+    internal static Tensor Conv2dThen<TFn>(this Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation,
+        TFn fn, string name, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn
+    {
+        const string op = "conv2d";
+        RequireRank4(op, x, "input");
+        RequireRank4(op, weight, "weight");
+        if (weight.Dims[1] != x.Dims[1])
+            throw new ShapeException(op, $"input {Shapes.Format(x.Dims)} has {x.Dims[1]} channels but weight {Shapes.Format(weight.Dims)} expects {weight.Dims[1]} (need x (N, C, H, W), weight (K, C, R, S))");
+        RequireBias(op, bias, weight.Dims[0], weight);
+        var g = new ConvGeometry(x.Dims[0], x.Dims[1], x.Dims[2], x.Dims[3], weight.Dims[0], weight.Dims[2], weight.Dims[3], stride, padding, dilation);
+        RequireValid(op, g, x, weight);
+        return new Conv2dActivationOp<TFn>(x, weight, bias, g, fn, name, activation).Run();
+    }
+
     /// <summary>2-D transposed convolution (the gradient of conv2d with respect to its input): x (N, Cin, H, W),
     /// weight (Cin, Cout, R, S) as in PyTorch, bias (Cout) or null -> (N, Cout, OH, OW) with
     /// OH = (H - 1) stride - 2 padding + dilation (R - 1) + outputPadding + 1; outputPadding &lt; stride.</summary>
