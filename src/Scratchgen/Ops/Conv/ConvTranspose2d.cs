@@ -22,8 +22,10 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
 
     protected override Tensor Forward()
     {
-        var y = NewOutput([g.N, g.C, g.H, g.W]);
-        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // col2im then adds onto the bias
+        // col2im adds onto y: onto the bias planes, which the copy writes in full, or onto zeros.
+        int[] shape = [g.N, g.C, g.H, g.W];
+        var y = b != null ? NewOverwrittenOutput(shape) : NewOutput(shape);
+        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y);
         Backend.Col2ImMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g);
         return y;
     }
