@@ -57,16 +57,9 @@ public sealed partial class CpuBackend
             return;
         }
         var (n, c, hw) = Layout(x);
-        float[] xs = Data(x), ys = Data(y), ms = Data(mean), inv = Data(invStd);
-        float[]? gs = gamma != null ? Data(gamma) : null, bs = beta != null ? Data(beta) : null;
+        float[] xs = Data(x), ys = Data(y);
         // Per channel: y = x a + b.
-        var a = new float[c];
-        var b = new float[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            a[ch] = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
-            b[ch] = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a[ch];
-        }
+        var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
         if (hw == 1)
         {
             // (N, C): each row is C contiguous channels: y_row = x_row * a + b, lane-wise over channels.
@@ -95,9 +88,7 @@ public sealed partial class CpuBackend
             return;
         }
         var (n, c, hw) = Layout(x);
-        float[] xs = Data(x), dys = Data(dy), dxs = Data(dx), ms = Data(mean), inv = Data(invStd);
-        float[]? gs = gamma != null ? Data(gamma) : null;
-        float[]? dgs = dGamma != null ? Data(dGamma) : null, dbs = dBeta != null ? Data(dBeta) : null;
+        float[] xs = Data(x), dys = Data(dy), dxs = Data(dx), ms = Data(mean);
         double count = (double)n * hw;
         // Per channel: the two sums, then dx = A dy + B x + C0.
         var sumDy = new double[c];
@@ -118,18 +109,7 @@ public sealed partial class CpuBackend
                     }
                 }
             });
-        var ca = new float[c];
-        var cb = new float[c];
-        var cc = new float[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            double invCh = inv[invStd.Offset + ch], mu = ms[mean.Offset + ch];
-            if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDy[ch];
-            if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDyXc[ch]);
-            double a = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
-            double b = -a * invCh * invCh * sumDyXc[ch] / count;
-            (ca[ch], cb[ch], cc[ch]) = ((float)a, (float)b, (float)(-a * sumDy[ch] / count - b * mu));
-        }
+        var (ca, cb, cc) = BackwardCoefficients(sumDy, sumDyXc, count, mean, invStd, gamma, dGamma, dBeta);
         if (hw == 1)
         {
             CpuParallel.For(n, 2L * c, (r0, r1) =>
@@ -149,6 +129,43 @@ public sealed partial class CpuBackend
                         ca[ch], cb[ch], cc[ch]);
                 }
         });
+    }
+
+    // Per channel: a = invStd gamma, b = beta - mean a (gamma 1 and beta 0 when absent), as BatchNormForward.
+    private static (float[] A, float[] B) AffineCoefficients(int c, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta)
+    {
+        float[] ms = Data(mean), inv = Data(invStd);
+        float[]? gs = gamma != null ? Data(gamma) : null, bs = beta != null ? Data(beta) : null;
+        var a = new float[c];
+        var b = new float[c];
+        for (int ch = 0; ch < c; ch++)
+        {
+            a[ch] = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
+            b[ch] = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a[ch];
+        }
+        return (a, b);
+    }
+
+    // From the per-channel sums sdy = sum dy and sdx = sum dy (x - mean) over count values: writes
+    // dBeta = sdy and dGamma = invStd sdx where asked, and returns dx = A dy + B x + C0's coefficients,
+    // A = gamma invStd, B = -A invStd^2 sdx / count, C0 = -A sdy / count - B mean (in double, then float).
+    private static (float[] A, float[] B, float[] C0) BackwardCoefficients(double[] sumDy, double[] sumDyXc, double count,
+        Tensor mean, Tensor invStd, Tensor? gamma, Tensor? dGamma, Tensor? dBeta)
+    {
+        float[] ms = Data(mean), inv = Data(invStd);
+        float[]? gs = gamma != null ? Data(gamma) : null, dgs = dGamma != null ? Data(dGamma) : null, dbs = dBeta != null ? Data(dBeta) : null;
+        int c = sumDy.Length;
+        var (ca, cb, cc) = (new float[c], new float[c], new float[c]);
+        for (int ch = 0; ch < c; ch++)
+        {
+            double invCh = inv[invStd.Offset + ch], mu = ms[mean.Offset + ch];
+            if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDy[ch];
+            if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDyXc[ch]);
+            double a = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
+            double b = -a * invCh * invCh * sumDyXc[ch] / count;
+            (ca[ch], cb[ch], cc[ch]) = ((float)a, (float)b, (float)(-a * sumDy[ch] / count - b * mu));
+        }
+        return (ca, cb, cc);
     }
 
     // (N, C) inputs: rows of C contiguous channels. Sums walk the rows in order for each channel

@@ -48,8 +48,7 @@ public sealed partial class CpuBackend
         }
         var (n, c, hw) = Layout(x);
         var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
-        float[] xs = Data(x), ys = Data(y), dys = Data(dy), dxs = Data(dx), ms = Data(mean), inv = Data(invStd);
-        float[]? gs = gamma != null ? Data(gamma) : null, dgs = dGamma != null ? Data(dGamma) : null, dbs = dBeta != null ? Data(dBeta) : null;
+        float[] xs = Data(x), ys = Data(y), dys = Data(dy), dxs = Data(dx), ms = Data(mean);
         double count = (double)n * hw;
         var sumDz = new double[c];
         var sumDzXc = new double[c];
@@ -68,19 +67,8 @@ public sealed partial class CpuBackend
                 }
             }
         });
-        // Per channel, as BatchNormBackward: dBeta, dGamma, and dx = A dz + B x + C0.
-        var ca = new float[c];
-        var cb = new float[c];
-        var cc = new float[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            double invCh = inv[invStd.Offset + ch], mu = ms[mean.Offset + ch];
-            if (dbs != null) dbs[dBeta!.Offset + ch] = (float)sumDz[ch];
-            if (dgs != null) dgs[dGamma!.Offset + ch] = (float)(invCh * sumDzXc[ch]);
-            double sa = invCh * (gs != null ? gs[gamma!.Offset + ch] : 1.0);
-            double sb = -sa * invCh * invCh * sumDzXc[ch] / count;
-            (ca[ch], cb[ch], cc[ch]) = ((float)sa, (float)sb, (float)(-sa * sumDz[ch] / count - sb * mu));
-        }
+        // As BatchNormBackward, with dz for dy: dBeta, dGamma, and dx = A dz + B x + C0.
+        var (ca, cb, cc) = BackwardCoefficients(sumDz, sumDzXc, count, mean, invStd, gamma, dGamma, dBeta);
         CpuParallel.For(c, 2L * n * hw, (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)
@@ -91,21 +79,6 @@ public sealed partial class CpuBackend
                         dxs.AsSpan(dx.Offset + start, hw), a[ch], b[ch], ca[ch], cb[ch], cc[ch], fn);
                 }
         });
-    }
-
-    // Per channel: a = invStd gamma, b = beta - mean a (gamma 1 and beta 0 when absent), as BatchNormForward.
-    private static (float[] A, float[] B) AffineCoefficients(int c, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta)
-    {
-        float[] ms = Data(mean), inv = Data(invStd);
-        float[]? gs = gamma != null ? Data(gamma) : null, bs = beta != null ? Data(beta) : null;
-        var a = new float[c];
-        var b = new float[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            a[ch] = inv[invStd.Offset + ch] * (gs != null ? gs[gamma!.Offset + ch] : 1f);
-            b[ch] = (bs != null ? bs[beta!.Offset + ch] : 0f) - ms[mean.Offset + ch] * a[ch];
-        }
-        return (a, b);
     }
 
     // Lane masks for a run's last count (1..7) values: all bits set in the first count lanes.

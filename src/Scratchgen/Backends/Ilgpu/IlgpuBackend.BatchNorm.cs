@@ -70,22 +70,23 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
-        FunctorTwins.Unary<TFn>().BatchNormActivation(this, x, mean, invStd, gamma, beta, y, fn);
+    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    {
+        if (AllContiguous(x, mean, invStd, gamma, beta, y)) FunctorTwins.Unary<TFn>().BatchNormActivation(this, x, mean, invStd, gamma, beta, y, fn);
+        else ((IBackend)this).BatchNormActivationComposite(x, mean, invStd, gamma, beta, y, fn);
+    }
 
     public void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
-        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn =>
-        FunctorTwins.Unary<TFn>().BatchNormActivationBackward(this, x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
+    {
+        if (AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
+            FunctorTwins.Unary<TFn>().BatchNormActivationBackward(this, x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+        else ((IBackend)this).BatchNormActivationBackwardComposite(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+    }
 
-    // y = f(x a + b) in one launch (Kernels/BatchNormKernels.ForwardThen).
+    // y = f(x a + b) in one launch (Kernels/BatchNormKernels.ForwardThen); operands contiguous.
     internal void BatchNormActivationGpu<TGpu>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
     {
-        if (!AllContiguous(x, mean, invStd, gamma, beta, y))
-        {
-            BatchNormForward(x, mean, invStd, gamma, beta, y);
-            MapGpu(y, y, fn);
-            return;
-        }
         lock (_gate)
         {
             var s = CheckBatchNorm("batch norm + activation", x, mean, invStd, gamma, beta);
@@ -99,19 +100,10 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen).
+    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen); operands contiguous.
     internal void BatchNormActivationBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
         Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary
     {
-        if (!AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
-        {
-            using var z = Temporary(x.Numel, x.Dims);
-            using var dz = Temporary(x.Numel, x.Dims);
-            BatchNormForward(x, mean, invStd, gamma, beta, z.Tensor);
-            MapBackwardGpu(z.Tensor, y, dy, dz.Tensor, fn);
-            BatchNormBackward(x, dz.Tensor, mean, invStd, gamma, dx, dGamma, dBeta);
-            return;
-        }
         lock (_gate)
         {
             var s = CheckBatchNorm("batch norm + activation backward", x, mean, invStd, gamma, beta, dGamma, dBeta);

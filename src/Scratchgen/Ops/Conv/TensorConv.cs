@@ -8,24 +8,18 @@ public static class TensorConv
 {
     /// <summary>2-D convolution (cross-correlation, as in PyTorch): x (N, C, H, W), weight (K, C, R, S),
     /// bias (K) or null -> (N, K, OH, OW) with OH = (H + 2 padding - dilation (R - 1) - 1) / stride + 1.</summary>
-    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int dilation = 1)
-    {
-        const string op = "conv2d";
-        RequireRank4(op, x, "input");
-        RequireRank4(op, weight, "weight");
-        if (weight.Dims[1] != x.Dims[1])
-            throw new ShapeException(op, $"input {Shapes.Format(x.Dims)} has {x.Dims[1]} channels but weight {Shapes.Format(weight.Dims)} expects {weight.Dims[1]} (need x (N, C, H, W), weight (K, C, R, S))");
-        RequireBias(op, bias, weight.Dims[0], weight);
-        var g = new ConvGeometry(x.Dims[0], x.Dims[1], x.Dims[2], x.Dims[3], weight.Dims[0], weight.Dims[2], weight.Dims[3], stride, padding, dilation);
-        RequireValid(op, g, x, weight);
-        return new Conv2dOp(x, weight, bias, g).Run();
-    }
+    public static Tensor Conv2d(this Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int dilation = 1) =>
+        new Conv2dOp(x, weight, bias, Conv2dGeometry(x, weight, bias, stride, padding, dilation)).Run();
 
     /// <summary>activation(conv2d(x, weight) + bias) as one op (<see cref="Conv2dActivationOp{TFn}"/>): the bias and
     /// the activation in one pass. <paramref name="fn"/> is the activation's functor, <paramref name="activation"/>
     /// the same activation as a tensor op (for recorded backwards). Checks as <see cref="Conv2d"/>.</summary>
     internal static Tensor Conv2dThen<TFn>(this Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation,
-        TFn fn, string name, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn
+        TFn fn, string name, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn =>
+        new Conv2dActivationOp<TFn>(x, weight, bias, Conv2dGeometry(x, weight, bias, stride, padding, dilation), fn, name, activation).Run();
+
+    // The checks every conv2d entry makes, then its geometry.
+    private static ConvGeometry Conv2dGeometry(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, int dilation)
     {
         const string op = "conv2d";
         RequireRank4(op, x, "input");
@@ -35,7 +29,7 @@ public static class TensorConv
         RequireBias(op, bias, weight.Dims[0], weight);
         var g = new ConvGeometry(x.Dims[0], x.Dims[1], x.Dims[2], x.Dims[3], weight.Dims[0], weight.Dims[2], weight.Dims[3], stride, padding, dilation);
         RequireValid(op, g, x, weight);
-        return new Conv2dActivationOp<TFn>(x, weight, bias, g, fn, name, activation).Run();
+        return g;
     }
 
     /// <summary>2-D transposed convolution (the gradient of conv2d with respect to its input): x (N, Cin, H, W),

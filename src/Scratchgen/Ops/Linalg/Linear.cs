@@ -15,7 +15,9 @@ internal sealed class LinearOp(Tensor x, Tensor w, Tensor? b) : Op(b == null ? [
     protected override Tensor Forward()
     {
         var y = Project(this, x, w, b);
-        if (b != null) Backend.Zip(Rows(y, w), b.BroadcastView([Rows(y, w).Dims[0], w.Dims[0]]), Rows(y, w), default(AddFn));
+        if (b == null) return y;
+        var rows = Rows(y, w);
+        Backend.Zip(rows, b.BroadcastView(rows.Dims), rows, default(AddFn));
         return y;
     }
 
