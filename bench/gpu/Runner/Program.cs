@@ -8,6 +8,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.GpuRunner;
 
 // Scratchgen.GpuRunner [parity|matmul|all|ptx NAME] [--backend cuda] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
+//                       [--matmul V8WideLoads] (the rung the op catalog's products run on; default MatMulKernels.Default)
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
 //           with the tolerance of the CI parity tests (atol 2e-5, rtol 2e-4).
 //   matmul: the ladder at 1024, 2048, 4096 (median of timed runs after a warm-up, stream synchronized),
@@ -36,7 +37,8 @@ internal static class Program
             foreach (var d in IlgpuDevices.List()) Console.WriteLine($"  {d.Backend}: {d.Device} usable={d.Usable} {d.Details}");
             return 2;
         }
-        Console.WriteLine($"backend {backend.Name} on {backend.DeviceName}");
+        if (Option(args, "--matmul") is { } rung) backend.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(rung, ignoreCase: true);
+        Console.WriteLine($"backend {backend.Name} on {backend.DeviceName}, matmul {backend.MatMulVariant}");
         int failures = 0;
         int maxElements = int.TryParse(Option(args, "--max-elements"), out int m) ? m : int.MaxValue;
         if (mode is "parity" or "all") failures += Parity.Run(backend, Path.Combine(outDir, "parity.txt"), maxElements);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Data;
 using Scratchgen.Training;
 using Spectre.Console;
@@ -33,6 +34,14 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [CommandOption("--backend <NAME>"), Description("cpu, reference, cuda, opencl, ilgpu-cpu or auto.")]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
+
+        [CommandOption("--matmul <VARIANT>"), Description("ILGPU backends only: the rung of the matmul ladder to train with (V1Naive .. V8WideLoads; default: the backend's default).")]
+        public string? MatMul { get; init; }
+
+        public override ValidationResult Validate() =>
+            MatMul != null && !Enum.TryParse<MatMulKernels.Variant>(MatMul, ignoreCase: true, out _)
+                ? ValidationResult.Error($"--matmul must be one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}, got '{MatMul}'")
+                : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
@@ -40,6 +49,17 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         string[] models = s.Model != null ? [s.Model] : ["ae", "vae", "gan", "dcgan"];
         var data = Embedded.Mnist10k();
         var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
+        if (s.MatMul != null)
+        {
+            if (backend is not Scratchgen.Backends.Ilgpu.IlgpuBackend ilgpu)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--matmul picks a kernel of the ILGPU backends; --backend {s.Backend} runs {backend.Name}[/]");
+                return ExitCodes.BadArguments;
+            }
+            ilgpu.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(s.MatMul, ignoreCase: true);
+            Console.WriteLine($"matmul variant: {ilgpu.MatMulVariant}" + (ilgpu.Accelerator.MaxNumThreadsPerGroup < 256
+                ? $" (not used here: {ilgpu.DeviceName} allows {ilgpu.Accelerator.MaxNumThreadsPerGroup} threads per group, the tiled rungs need 256, so V1Naive runs)" : ""));
+        }
         var table = new Table().AddColumns("model", "epoch", "img/s", "seconds", "held-out loss");
         foreach (var name in models)
         {

@@ -1,5 +1,6 @@
 using Scratchgen.Backends;
 using Scratchgen.Backends.Ilgpu;
+using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Diagnostics;
 using Scratchgen.Tensors;
 using Scratchgen.Ops;
@@ -44,6 +45,26 @@ public sealed class IlgpuCpuBackendParityTests : BackendParityTests
     [Fact(Skip = "ilgpu-cpu compares only the shape sets of at most 20,000 input elements (IlgpuTestSets.MaxElements); " +
                  "the larger sets pass without running here: the CPU accelerator emulates GPU threads. bench/gpu/run.sh compares every set on CUDA")]
     public void LargeShapeSets_AreComparedOnCudaOnly() { }
+}
+
+/// <summary>The catalog's products (matmul, linear, conv2d and conv_transpose2d, forward and backward: GEMMs
+/// on transposed, strided and offset views) on a CPU accelerator with 256 threads per group, so they run a
+/// tiled rung as CUDA would (ilgpu-cpu's 16-thread groups run V1): V8WideLoads, and V7 where an operand
+/// cannot be read 16 bytes at a time. Shape sets up to IlgpuTestSets.MaxElements, as on ilgpu-cpu.</summary>
+public sealed class IlgpuWideRungParityTests(WideCpuAccelerator wideCpu) : BackendParityTests, IClassFixture<WideCpuAccelerator>
+{
+    protected override IBackend Backend
+    {
+        get
+        {
+            wideCpu.Backend.MatMulVariant = MatMulKernels.Variant.V8WideLoads;
+            return wideCpu.Backend;
+        }
+    }
+
+    protected override int MaxElements => IlgpuTestSets.MaxElements;
+
+    protected override bool Covers(string op) => op.StartsWith("matmul") || op.StartsWith("linear") || op.StartsWith("conv");
 }
 
 public sealed class IlgpuCpuKnownAnswerTests : KnownAnswerTests

@@ -30,7 +30,10 @@ public sealed class IlgpuKernelTests
         Assert.Contains(".entry", ptx);
         Assert.Contains(".target sm_", ptx);
         // System.Math routed through software routines balloons a kernel (tens of KB); the twins use XMath.
-        Assert.True(ptx.Length < 40_000, $"{name}: {ptx.Length} characters of PTX, expected a small kernel");
+        // The matmul rungs from V7 on write out their K step (512 multiply-adds, ~30 KB of PTX) and get a larger budget.
+        bool writtenOutK = name is "MatMulKernels.V7Unrolled" or "MatMulKernels.V8WideLoads";
+        int budget = writtenOutK ? 100_000 : 40_000;
+        Assert.True(ptx.Length < budget, $"{name}: {ptx.Length} characters of PTX, expected under {budget}");
     }
 
     /// <summary>Every kernel also builds as OpenCL C 2.0 (what ILGPU would hand an OpenCL driver), generated

@@ -17,7 +17,7 @@ public sealed class WideCpuAccelerator : IDisposable
 /// <summary>Every rung of the matmul ladder against the Reference (float64) on ILGPU's CPU accelerator, at
 /// awkward sizes: 1, 7, 33, one off the V2 tile (16), the V3 block (64) and the V4 block (128), transposed operands, a batch,
 /// accumulation. Sizes stay tiny: the CPU accelerator emulates each of 256 threads and their barriers.</summary>
-public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixture<WideCpuAccelerator>
+public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wideCpu) : IClassFixture<WideCpuAccelerator>
 {
     public static TheoryData<string, int, int, int, int, bool, bool> Cases()
     {
@@ -45,6 +45,7 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
     [InlineData("V5Vectorized", 7, 1, 48, 3, false, false)]
     [InlineData("V5Vectorized", 33, 17, 64, 4, true, true)]
     [InlineData("V6ConflictFree", 33, 17, 64, 4, true, true)]
+    [InlineData("V8WideLoads", 33, 20, 64, 4, false, true)]   // chunk views that V8 reads 16 bytes at a time
     [InlineData("V3RegisterBlocked", 1, 5, 35, 5, false, true)]
     public void SplitK_MatchesReference(string variant, int m, int n, int k, int parts, bool transposeA, bool accumulate) =>
         Check(variant, 1, m, n, k, transposeA, accumulate, parts);
@@ -60,28 +61,73 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wide) : IClassFixt
     public void AutoSplitK_FillsTheDeviceWithEvenChunks(int batch, int m, int n, int k, int multiprocessors, int expected) =>
         Assert.Equal(expected, IlgpuBackend.AutoSplitK(batch, m, n, k, MatMulKernels.V4Block, multiprocessors));
 
-    private void Check(string variant, int batch, int m, int n, int k, bool transposeA, bool accumulate, int splitK)
+    /// <summary>V8 reads 16 bytes at a time along whichever dimension of an operand is contiguous, when that
+    /// dimension's extent, the other strides and the offset are multiples of 4 floats. The cases cover each
+    /// layout of a and b, edges in the other dimensions (M, N or K not multiples of 4 or of the tile), a
+    /// nonzero aligned offset, a batch, and views V8 cannot read wide, which run V7 instead (`padded`: rows
+    /// stored with a leading dimension rounded up to 4, as in a column slice of a wider matrix); `wide`
+    /// says which path the case must take.</summary>
+    [Theory]
+    [InlineData(1, 33, 20, 12, false, false, 0, false, true)]
+    [InlineData(1, 36, 20, 13, true, false, 0, false, true)]
+    [InlineData(1, 36, 17, 12, true, true, 0, false, true)]
+    [InlineData(2, 132, 7, 20, true, true, 4, false, true)]
+    [InlineData(1, 129, 131, 8, false, true, 8, false, true)]
+    [InlineData(1, 128, 128, 16, false, false, 0, false, true)]
+    [InlineData(1, 33, 17, 13, false, false, 0, true, false)]
+    [InlineData(1, 9, 6, 17, false, false, 0, false, false)]
+    [InlineData(2, 8, 12, 8, true, true, 3, false, false)]
+    public void V8WideLoads_MatchesReferenceInEveryLayout(int batch, int m, int n, int k, bool transposeA, bool transposeB, int offset, bool padded, bool wide) =>
+        Check(nameof(MatMulKernels.Variant.V8WideLoads), batch, m, n, k, transposeA, accumulate: true, splitK: 1, transposeB, offset, padded, wide);
+
+    /// <summary>Which (B, outer, K) operands take V8's 16-byte loads: a unit stride along outer or k with
+    /// that extent a multiple of 4, everything else a multiple of 4 floats (the batch stride only with more
+    /// than one batch).</summary>
+    [Theory]
+    [InlineData(0, 64, 8, 1, 2, 5, 8, true)]     // row-major (k contiguous)
+    [InlineData(4, 64, 1, 8, 2, 8, 5, true)]     // transposed (outer contiguous)
+    [InlineData(0, 64, 8, 1, 2, 5, 6, false)]    // k contiguous, K not a multiple of 4
+    [InlineData(0, 64, 1, 8, 2, 6, 5, false)]    // outer contiguous, outer extent not a multiple of 4
+    [InlineData(1, 64, 8, 1, 2, 5, 8, false)]    // offset not a multiple of 4
+    [InlineData(0, 66, 8, 1, 2, 5, 8, false)]    // batch stride not a multiple of 4
+    [InlineData(0, 66, 8, 1, 1, 5, 8, true)]     // ... which one batch never uses
+    [InlineData(0, 64, 12, 1, 1, 5, 9, false)]   // row stride 12 but K 9
+    [InlineData(0, 64, 1, 9, 1, 8, 5, false)]    // k stride 9 of a transposed operand
+    [InlineData(0, 64, 8, 2, 1, 8, 8, false)]    // no unit stride
+    [InlineData(0, 1, 1, 1, 1, 4, 4, false)]     // both unit: not a layout V8 reads
+    public void WideLoadable_NeedsAUnitStrideAndAlignedOthers(int offset, int batchStride, int outerStride, int kStride, int batches, int outer, int k, bool expected) =>
+        Assert.Equal(expected, MatMulKernels.WideLoadable(offset, batchStride, outerStride, kStride, batches, outer, k));
+
+    private void Check(string variant, int batch, int m, int n, int k, bool transposeA, bool accumulate, int splitK,
+        bool transposeB = false, int offset = 0, bool padded = false, bool? wide = null)
     {
-        var backend = wide.Backend;
+        var backend = wideCpu.Backend;
         var rng = new Rng(1234);
         float[] Random(int count) => [.. Enumerable.Range(0, count).Select(_ => (float)rng.NextNormal())];
-        float[] av = Random(batch * m * k), bv = Random(batch * k * n), cv = Random(batch * m * n);
+        int Lead(int count) => padded ? (count + 3) / 4 * 4 : count;
+        float[] av = Random(offset + batch * Math.Max(m * Lead(k), k * Lead(m))), bv = Random(offset + batch * Math.Max(k * Lead(n), n * Lead(k)));
+        float[] cv = Random(batch * m * n);
 
-        // a is stored (B, K, M) and viewed transposed when transposeA, else stored (B, M, K).
-        Tensor A(IBackend on)
+        // An (B, rows, cols) operand whose values start at `offset` in its storage: stored (B, cols, rows)
+        // and viewed transposed when `transposed`, else stored (B, rows, cols); each stored row has Lead(length) floats.
+        Tensor Operand(float[] values, int rows, int cols, bool transposed, IBackend on)
         {
-            var t = Tensor.FromArray(av, transposeA ? [batch, k, m] : [batch, m, k], on);
-            return transposeA ? new Tensor(t.Storage, [batch, m, k], [k * m, 1, m], 0) : t;
+            var storage = Tensor.FromArray(values, [values.Length], on).Storage;
+            return transposed
+                ? new Tensor(storage, [batch, rows, cols], [cols * Lead(rows), 1, Lead(rows)], offset)
+                : new Tensor(storage, [batch, rows, cols], [rows * Lead(cols), Lead(cols), 1], offset);
         }
-        var a = A(backend);
-        var b = Tensor.FromArray(bv, [batch, k, n], backend);
+        var a = Operand(av, m, k, transposeA, backend);
+        var b = Operand(bv, k, n, transposeB, backend);
         var c = Tensor.FromArray(cv, [batch, m, n], backend);
+        if (wide is bool expected) Assert.Equal(expected, IlgpuBackend.WideLoadable(IlgpuBackend.View(a), IlgpuBackend.View(b), new MatDims(batch, m, n, k, 0)));
         backend.MatMul(a, b, c, accumulate, Enum.Parse<MatMulKernels.Variant>(variant), splitK);
 
         var reference = Scratchgen.Backends.Backend.Reference;
-        var aRef = A(reference).To(reference, DType.Float64);
+        var aRef = Operand(av, m, k, transposeA, reference).To(reference, DType.Float64);
+        var bRef = Operand(bv, k, n, transposeB, reference).To(reference, DType.Float64);
         var cRef = Tensor.FromArray(cv, [batch, m, n], reference).To(reference, DType.Float64);
-        reference.MatMul(aRef, Tensor.FromArray(bv, [batch, k, n], reference).To(reference, DType.Float64), cRef, accumulate);
+        reference.MatMul(aRef, bRef, cRef, accumulate);
         Close.Assert(cRef.ToDoubleArray(), c.ToDoubleArray(), atol: 1e-5, rtol: 1e-4, $"{variant} ({batch}, {m}, {n}, {k}), split-K {splitK}");
     }
 }

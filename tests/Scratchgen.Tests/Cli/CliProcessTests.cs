@@ -73,4 +73,16 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--batch-size", r.Output);
         Assert.Matches(@"\d[\d,]* bytes", r.Output);
     }
+
+    [Fact]
+    public void BenchModels_MatMulOption_NamesTheRungsAndRefusesNonIlgpuBackends()
+    {
+        var unknown = CliProcess.Run(["bench", "models", "--model", "ae", "--matmul", "V9"], Timeout);
+        Assert.True(unknown.ExitCode == 2, $"exit code {unknown.ExitCode}; output:\n{unknown.Output}");
+        Assert.Contains("--matmul must be one of", unknown.Output);
+        Assert.Contains("V8WideLoads", unknown.Output);
+        var cpu = CliProcess.Run(["bench", "models", "--model", "ae", "--matmul", "V8WideLoads", "--backend", "cpu"], Timeout);
+        Assert.True(cpu.ExitCode == 2, $"exit code {cpu.ExitCode}; output:\n{cpu.Output}");
+        Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
+    }
 }

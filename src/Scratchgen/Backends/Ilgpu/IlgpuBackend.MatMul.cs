@@ -62,6 +62,15 @@ public sealed partial class IlgpuBackend
                 case MatMulKernels.Variant.V6ConflictFree:
                     Tiled("matmul-v6", MatMulKernels.V6ConflictFree, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
                     break;
+                case MatMulKernels.Variant.V7Unrolled:
+                    Tiled("matmul-v7", MatMulKernels.V7Unrolled, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
+                    break;
+                case MatMulKernels.Variant.V8WideLoads when WideLoadable(va, vb, dims):
+                    Tiled("matmul-v8", MatMulKernels.V8WideLoads, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
+                    break;
+                case MatMulKernels.Variant.V8WideLoads: // operands V8 cannot read 16 bytes at a time
+                    Tiled("matmul-v7", MatMulKernels.V7Unrolled, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown matmul variant");
             }
@@ -135,7 +144,12 @@ public sealed partial class IlgpuBackend
             new KernelConfig(grid, new Index3D(threads, threads, 1)), ViewOf(a), ViewOf(b), ViewOf(c), va, vb, vc, d);
     }
 
-    private static MatView View(Tensor t) => new(t.Offset, t.StrideArray[0], t.StrideArray[1], t.StrideArray[2]);
+    /// <summary>Whether both operands suit V8's 16-byte loads (a: outer M, strides Row / Col; b: outer N, strides Col / Row).</summary>
+    internal static bool WideLoadable(MatView va, MatView vb, MatDims d) =>
+        MatMulKernels.WideLoadable(va.Offset, va.Batch, va.Row, va.Col, d.Batch, d.M, d.K) &&
+        MatMulKernels.WideLoadable(vb.Offset, vb.Batch, vb.Col, vb.Row, d.Batch, d.N, d.K);
+
+    internal static MatView View(Tensor t) => new(t.Offset, t.StrideArray[0], t.StrideArray[1], t.StrideArray[2]);
 
     private void FillLocked(Tensor dst, float value)
     {

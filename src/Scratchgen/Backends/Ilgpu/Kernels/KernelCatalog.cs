@@ -51,6 +51,8 @@ internal static class KernelCatalog
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V4DoubleBuffered), true);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V5Vectorized), true);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V6ConflictFree), true);
+        Add(typeof(MatMulKernels), nameof(MatMulKernels.V7Unrolled), true);
+        Add(typeof(MatMulKernels), nameof(MatMulKernels.V8WideLoads), true);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.SumParts), false);
         Add(typeof(GatherKernels), nameof(GatherKernels.Gather), false);
         Add(typeof(GatherKernels), nameof(GatherKernels.ScatterAdd), false);

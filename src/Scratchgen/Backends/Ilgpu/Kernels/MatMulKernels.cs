@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Ilgpu.Kernels;
 /// </summary>
 internal static partial class MatMulKernels
 {
-    public enum Variant { V1Naive, V2Tiled, V3RegisterBlocked, V4DoubleBuffered, V5Vectorized, V6ConflictFree }
+    public enum Variant { V1Naive, V2Tiled, V3RegisterBlocked, V4DoubleBuffered, V5Vectorized, V6ConflictFree, V7Unrolled, V8WideLoads }
 
     /// <summary>The fastest variant measured on a GPU (see kernels-docs/ilgpu.md).</summary>
     public const Variant Default = Variant.V5Vectorized;
