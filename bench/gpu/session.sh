@@ -2,11 +2,12 @@
 # Every GPU check of the Ilgpu issue in one command, for a device session of a few minutes.
 #   here (SDK):     bench/gpu/build-bundle.sh && bench/gpu/train-on-gpu.sh build     (-> .gpu-bundle/, ~56 MB)
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
-# Runs, with a timeout each (under 9 minutes in all at worst, about 5 as last measured; give run a timeout_s of 560):
+# Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 560):
 #   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA, the matmul ladder V1-V8 at
 #      1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same sizes; the parity again with the
 #      products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where ptxas is installed, their
 #      registers and spills (ptxas.txt; kernels-docs/ilgpu.md has them from CUDA 11.8's ptxas)
+#      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)
 #   2. the DCGAN conv layers (bench conv --backend cuda)
 #   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
 #      (first and second processes), with device allocations, kernel launches and copies per step
@@ -14,11 +15,14 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1
-timeout 200 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+timeout 180 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
 # Parity with the products on V8, then registers and spills of V5-V8 (ptxas from the CUDA toolkit, where the machine has one).
 ptxas=$(command -v ptxas || ls /usr/local/cuda*/bin/ptxas 2>/dev/null | head -1)
 timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
+# The host work of a DCGAN step alone (launches counted, not run): host-bound or kernel-bound?
+timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
+echo "hoststep: exit $?; $(tail -1 "$OUT/hoststep.txt")" | tee -a "$OUT/session.txt"
 for v in V5Vectorized V6ConflictFree V7Unrolled V8WideLoads; do
   /tmp/scratchgen-gpu/Scratchgen.GpuRunner ptx "$v" > "$OUT/$v.ptx" 2>&1
   [ -n "$ptxas" ] && "$ptxas" -v -arch=sm_90 "$OUT/$v.ptx" -o /dev/null >> "$OUT/ptxas.txt" 2>&1

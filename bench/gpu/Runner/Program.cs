@@ -9,6 +9,8 @@ namespace Scratchgen.GpuRunner;
 
 // Scratchgen.GpuRunner [parity|matmul|all|ptx NAME] [--backend cuda] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
 //                       [--matmul V8WideLoads] (the rung the op catalog's products run on; default MatMulKernels.Default)
+//   hoststep: DCGAN training steps (--batch, default 128) with every kernel launch counted but not run
+//           (IlgpuBackend.DryRun) after 3 real warm-up steps: the host work of a step, median of 30.
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
 //           with the tolerance of the CI parity tests (atol 2e-5, rtol 2e-4).
 //   matmul: the ladder at 1024, 2048, 4096 (median of timed runs after a warm-up, stream synchronized),
@@ -44,6 +46,7 @@ internal static class Program
         if (mode is "parity" or "all") failures += Parity.Run(backend, Path.Combine(outDir, "parity.txt"), maxElements);
         int[] sizes = Option(args, "--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [1024, 2048, 4096];
         if (mode is "matmul" or "all") failures += MatMulBench.Run(backend, Path.Combine(outDir, "matmul.csv"), sizes);
+        if (mode == "hoststep") HostStep.Run(backend, int.TryParse(Option(args, "--batch"), out int batch) ? batch : 128);
         return failures == 0 ? 0 : 1;
     }
 

@@ -55,4 +55,21 @@ public sealed class IlgpuLaunchCountTests
         Assert.Equal(1, Launches(backend, () => backend.BatchNormActivation(x, mean, invStd, gamma, beta, y, fn)));
         Assert.Equal(1, Launches(backend, () => backend.BatchNormActivationBackward(x, y, dy, mean, invStd, gamma, beta, dx, dg, db, fn)));
     }
+
+    /// <summary>DryRun (for `Scratchgen.GpuRunner hoststep`) counts launches and memsets as before but runs
+    /// none: the output of a softmax and the contents of a zero-filled allocation stay what they were.</summary>
+    [Fact]
+    public void DryRun_CountsLaunchesButRunsNone()
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        var rng = new Rng(4);
+        var x = Tensor.RandN([3, 7], rng, backend: backend);
+        var y = Tensor.Full([3, 7], 5f, backend: backend);
+        backend.DryRun = true;
+        Assert.Equal(1, Launches(backend, () => backend.Softmax(x, y, log: false)));
+        Assert.All(y.ToArray(), v => Assert.Equal(5f, v));
+        backend.DryRun = false;
+        backend.Softmax(x, y, log: false);
+        Assert.All(y.ToArray(), v => Assert.InRange(v, 0f, 1f));
+    }
 }

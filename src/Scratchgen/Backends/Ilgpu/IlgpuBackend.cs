@@ -87,7 +87,7 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
             var buffer = Floats.Rent(length);
             if (zero)
             {
-                buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
+                if (!DryRun) buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
                 KernelLaunches++; // a memset is a launch on the stream too
             }
             var storage = new IlgpuStorage(this, buffer, length);
@@ -155,12 +155,32 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         }
     }
 
+    /// <summary>Diagnostics only: every launch and memset is counted but not run (a do-nothing delegate of
+    /// the launcher's type), so a training step costs only its host work: shape checks, views, the buffer
+    /// pool, autograd, read-backs of whatever the buffers hold. `Scratchgen.GpuRunner hoststep` times that,
+    /// to tell a host-bound GPU step from a kernel-bound one. Results are garbage while it is on.</summary>
+    internal bool DryRun { get; set; }
+
+    private readonly Dictionary<Type, Delegate> _doNothing = [];
+
     /// <summary>Loads a kernel once per (name, functor type) and caches the launcher delegate. Every
     /// launch goes through here (callers invoke the delegate at once), so it also counts launches.</summary>
     private TDelegate Kernel<TDelegate>(string name, Type? fn, Func<Accelerator, TDelegate> load) where TDelegate : Delegate
     {
         KernelLaunches++;
+        if (DryRun) return DoNothing<TDelegate>();
         if (!_kernels.TryGetValue((name, fn), out var d)) _kernels[(name, fn)] = d = load(_accelerator);
+        return (TDelegate)d;
+    }
+
+    private TDelegate DoNothing<TDelegate>() where TDelegate : Delegate
+    {
+        if (!_doNothing.TryGetValue(typeof(TDelegate), out var d))
+        {
+            var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters()
+                .Select(p => System.Linq.Expressions.Expression.Parameter(p.ParameterType)).ToArray();
+            _doNothing[typeof(TDelegate)] = d = System.Linq.Expressions.Expression.Lambda<TDelegate>(System.Linq.Expressions.Expression.Empty(), parameters).Compile();
+        }
         return (TDelegate)d;
     }
 
