@@ -10,7 +10,8 @@ loop is the loop that holds the barrier; a loop inside it (V4-V6 keep `for p < 8
 loads, and the FFMA share of the issue slots. Both sides of a branch in the loop count (V8's two store
 layouts, of which one runs), so the figures are upper bounds on what one K step issues.
 
-Needs the runner built (dotnet build bench/gpu/Runner -c Release) and the CUDA toolkit's ptxas and
+Needs the runner built (dotnet build bench/gpu/Runner -c Release; or RUNNER=path, as bench/gpu/session.sh
+passes the bundle's) and the CUDA toolkit's ptxas and
 cuobjdump (Debian: nvidia-cuda-toolkit, in non-free). ILGPU 1.5.3 writes `.version 8.0`; an older ptxas
 (CUDA 11.8's reads up to 7.8) gets the PTX with the version lowered, which changes no instruction these
 kernels use.
@@ -22,7 +23,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUNNER = os.path.join(ROOT, "bench/gpu/Runner/bin/Release/net10.0/Scratchgen.GpuRunner")
+RUNNER = os.environ.get("RUNNER") or os.path.join(ROOT, "bench/gpu/Runner/bin/Release/net10.0/Scratchgen.GpuRunner")
 RUNGS = ["V4DoubleBuffered", "V5Vectorized", "V6ConflictFree", "V7Unrolled", "V8WideLoads"]
 INNER_TRIPS = 8  # V4Depth: the trips of a `for p` loop left inside the K loop
 LINE = re.compile(r"/\*([0-9a-f]{4,})\*/\s+(.*?)\s*;")

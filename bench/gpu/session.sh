@@ -2,11 +2,11 @@
 # Every GPU check of the Ilgpu issue in one command, for a device session of a few minutes.
 #   here (SDK):     bench/gpu/build-bundle.sh && bench/gpu/train-on-gpu.sh build     (-> .gpu-bundle/, ~56 MB)
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
-# Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 560):
+# Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 600):
 #   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA, the matmul ladder V1-V8 at
 #      1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same sizes; the parity again with the
-#      products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where ptxas is installed, their
-#      registers and spills (ptxas.txt; kernels-docs/ilgpu.md has them from CUDA 11.8's ptxas)
+#      products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
+#      bench/gpu/sass_stats.py (sass.txt; kernels-docs/ilgpu.md has it from CUDA 11.8's ptxas)
 #      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)
 #   2. the DCGAN conv layers (bench conv --backend cuda)
 #   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
@@ -15,24 +15,27 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1
-timeout 180 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
-# Parity with the products on V8, then registers and spills of V5-V8 (ptxas from the CUDA toolkit, where the machine has one).
-ptxas=$(command -v ptxas || ls /usr/local/cuda*/bin/ptxas 2>/dev/null | head -1)
+timeout 170 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+# Parity with the products on V8.
 timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
 # The host work of a DCGAN step alone (launches counted, not run): host-bound or kernel-bound?
 timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
 echo "hoststep: exit $?; $(tail -1 "$OUT/hoststep.txt")" | tee -a "$OUT/session.txt"
+# The PTX of the newest rungs.
 for v in V5Vectorized V6ConflictFree V7Unrolled V8WideLoads; do
   /tmp/scratchgen-gpu/Scratchgen.GpuRunner ptx "$v" > "$OUT/$v.ptx" 2>&1
-  [ -n "$ptxas" ] && "$ptxas" -v -arch=sm_90 "$OUT/$v.ptx" -o /dev/null >> "$OUT/ptxas.txt" 2>&1
 done
+# Registers, spills and instructions per K step of the rungs, where the machine has the CUDA toolkit.
+if command -v ptxas >/dev/null && command -v cuobjdump >/dev/null; then
+  RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 60 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
+fi
 mkdir -p /tmp/sg && xz -dc .gpu-bundle/cli.tar.xz | tar -C /tmp/sg -xf -
 cli=/tmp/sg/Scratchgen.Cli
 timeout 45 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
 for i in 1 2; do
-  timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 40 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 35 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
 grep -H -E "img/s|launches" "$OUT"/dcgan-*.txt "$OUT"/torch-dcgan-*.txt | tee -a "$OUT/session.txt"

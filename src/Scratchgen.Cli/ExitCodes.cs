@@ -10,7 +10,7 @@ internal static class ExitCodes
     public const int Ok = 0;
     /// <summary>A check the command ran did not pass (a gradient check, a demo that did not learn).</summary>
     public const int CheckFailed = 1;
-    /// <summary>The command line was wrong: unknown verb or option, a value out of range.</summary>
+    /// <summary>The command line was wrong: unknown verb or option, a value out of range, a backend this machine cannot run.</summary>
     public const int BadArguments = 2;
     /// <summary>An input (file, tensor shape) was refused.</summary>
     public const int BadInput = 3;
@@ -31,6 +31,7 @@ internal static class ExitCodes
     public static int Classify(Exception ex) => ex switch
     {
         CommandParseException or CommandRuntimeException or ArgumentException and not ShapeException => BadArguments,
+        Scratchgen.Backends.DeviceUnavailableException => BadArguments,
         ShapeException or InvalidDataException or Scratchgen.Data.DataFormatException or FileNotFoundException or DirectoryNotFoundException => BadInput,
         GradCheckException => CheckFailed,
         NonFiniteException => NumericFailure,

@@ -85,4 +85,18 @@ public sealed class CliProcessTests : IDisposable
         Assert.True(cpu.ExitCode == 2, $"exit code {cpu.ExitCode}; output:\n{cpu.Output}");
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
     }
+
+    /// <summary>Asking for a backend this machine cannot run is a bad option (exit code 2, one line saying
+    /// why and what to use), not a crash with a stack trace. CUDA_VISIBLE_DEVICES="" hides any GPU, so the
+    /// test reads the same on a machine with one.</summary>
+    [Fact]
+    public void UnavailableBackend_IsABadOption_NotACrash()
+    {
+        var r = CliProcess.Run(["train", "gan", "--backend", "cuda", "--epochs", "1", "--limit", "100", "--out", Path.Combine(_dir, "nocuda")], Timeout,
+            new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "" });
+        Assert.True(r.ExitCode == 2, $"exit code {r.ExitCode}; output:\n{r.Output}");
+        Assert.Contains("cuda:", r.Output);
+        Assert.Contains("--backend cpu", r.Output);
+        Assert.DoesNotContain("Exception", r.Output);
+    }
 }

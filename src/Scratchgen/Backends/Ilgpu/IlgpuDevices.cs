@@ -62,13 +62,13 @@ public static class IlgpuDevices
                     context = Context.Create(b => b.Cuda().EnableAlgorithms());
                     var cuda = context.GetCudaDevices();
                     if (cuda.Count == 0)
-                        throw new NotSupportedException("cuda: ILGPU found no CUDA device (no NVIDIA GPU, or the driver library libcuda.so.1 is missing); use --backend cpu");
+                        throw new DeviceUnavailableException("cuda: ILGPU found no CUDA device (no NVIDIA GPU, or the driver library libcuda.so.1 is missing); use --backend cpu");
                     return new IlgpuBackend("cuda", context, cuda[0].CreateAccelerator(context));
                 case "opencl":
                     context = Context.Create(b => b.OpenCL(_ => true).EnableAlgorithms());
                     var cl = context.GetCLDevices();
                     if (cl.Count == 0)
-                        throw new NotSupportedException("opencl: no OpenCL platform or device was found (is an ICD such as the GPU vendor's installed?); use --backend cpu");
+                        throw new DeviceUnavailableException("opencl: no OpenCL platform or device was found (is an ICD such as the GPU vendor's installed?); use --backend cpu");
                     return new IlgpuBackend("opencl", context, CreateOpenCl(context, cl[0]));
                 default:
                     context = Context.Create(b => b.CPU(CPUDeviceKind.Default).EnableAlgorithms());
@@ -78,7 +78,7 @@ public static class IlgpuDevices
         catch (Exception e) when (e is not NotSupportedException || context == null)
         {
             context?.Dispose();
-            throw new NotSupportedException($"{kind}: the device could not be opened: {Reason(e)}; use --backend cpu", e);
+            throw new DeviceUnavailableException($"{kind}: the device could not be opened: {Reason(e)}; use --backend cpu", e);
         }
         catch
         {
@@ -92,7 +92,7 @@ public static class IlgpuDevices
         try { return device.CreateAccelerator(context); }
         catch (CapabilityNotSupportedException e)
         {
-            throw new NotSupportedException(
+            throw new DeviceUnavailableException(
                 $"opencl: ILGPU refuses '{device.Name}': {e.Message} (ILGPU needs OpenCL 2.0 with the generic address space; PoCL lacks it); use --backend cpu", e);
         }
     }
