@@ -62,7 +62,7 @@ public sealed class IlgpuBackendSelectionTests
         foreach (var kind in new[] { "cuda", "opencl" })
         {
             if (IlgpuTestSets.Unavailable(kind) == null) continue;
-            var e = Assert.Throws<NotSupportedException>(() => Scratchgen.Backends.Backend.FromName(kind));
+            var e = Assert.Throws<Scratchgen.Backends.DeviceUnavailableException>(() => Scratchgen.Backends.Backend.FromName(kind));
             Assert.StartsWith(kind, e.Message);
             Assert.Contains("--backend cpu", e.Message);
         }
