@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
@@ -56,11 +55,4 @@ internal static partial class MatMulKernels
                 c[o] = d.Accumulate != 0 ? c[o] + sum : sum;
             }
     }
-}
-
-/// <summary>Four floats read or written as one 16-byte access.</summary>
-[StructLayout(LayoutKind.Sequential, Size = 16)]
-internal struct Float4
-{
-    public float X, Y, Z, W;
 }

@@ -31,10 +31,7 @@ internal static partial class MatMulKernels
         next.Load(a, b, va, vb, d, q, row0, col0, 0, t);
         next.StorePaddedA(tileA, tileB, 0, 0, t);
         Group.Barrier();
-        var c00 = default(Accumulator4x4);
-        var c01 = default(Accumulator4x4);
-        var c10 = default(Accumulator4x4);
-        var c11 = default(Accumulator4x4);
+        var acc = default(Accumulator8x8);
         int buffer = 0;
         for (int p0 = 0; p0 < d.K; p0 += V4Depth)
         {
@@ -42,27 +39,11 @@ internal static partial class MatMulKernels
             if (more) next.Load(a, b, va, vb, d, q, row0, col0, p0 + V4Depth, t);
             int baseA4 = buffer * TileA / 4, baseB4 = buffer * TileB / 4;
             for (int p = 0; p < V4Depth; p++)
-            {
-                int ra = baseA4 + p * (V6PitchA / 4) + ty, rb = baseB4 + p * (V4Block / 4) + tx;
-                Float4 a0 = tileA4[ra], a1 = tileA4[ra + 16];
-                Float4 b0 = tileB4[rb], b1 = tileB4[rb + 16];
-                c00.Fma(a0.X, a0.Y, a0.Z, a0.W, b0.X, b0.Y, b0.Z, b0.W);
-                c01.Fma(a0.X, a0.Y, a0.Z, a0.W, b1.X, b1.Y, b1.Z, b1.W);
-                c10.Fma(a1.X, a1.Y, a1.Z, a1.W, b0.X, b0.Y, b0.Z, b0.W);
-                c11.Fma(a1.X, a1.Y, a1.Z, a1.W, b1.X, b1.Y, b1.Z, b1.W);
-            }
+                acc.Step(tileA4, tileB4, baseA4 + p * (V6PitchA / 4) + ty, baseB4 + p * (V4Block / 4) + tx);
             if (more) next.StorePaddedA(tileA, tileB, (buffer ^ 1) * TileA, (buffer ^ 1) * TileB, t);
             Group.Barrier();
             buffer ^= 1;
         }
-        for (int u = 0; u < 8; u++)
-            for (int v = 0; v < 8; v++)
-            {
-                int i = row0 + 4 * ty + (u & 3) + (u >> 2) * 64, j = col0 + 4 * tx + (v & 3) + (v >> 2) * 64;
-                if (i >= d.M || j >= d.N) continue;
-                float sum = u < 4 ? (v < 4 ? c00.Get(u, v) : c01.Get(u, v - 4)) : (v < 4 ? c10.Get(u - 4, v) : c11.Get(u - 4, v - 4));
-                int o = vc.At(q, i, j);
-                c[o] = d.Accumulate != 0 ? c[o] + sum : sum;
-            }
+        acc.StoreSplitBlock(c, vc, d, q, row0, col0, tx, ty);
     }
 }

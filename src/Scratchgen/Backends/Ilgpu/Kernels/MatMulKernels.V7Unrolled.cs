@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
@@ -50,37 +49,6 @@ internal static partial class MatMulKernels
             Group.Barrier();
             buffer ^= 1;
         }
-        for (int u = 0; u < 8; u++)
-            for (int v = 0; v < 8; v++)
-            {
-                int i = row0 + 4 * ty + (u & 3) + (u >> 2) * 64, j = col0 + 4 * tx + (v & 3) + (v >> 2) * 64;
-                if (i >= d.M || j >= d.N) continue;
-                float sum = acc.Get(u, v);
-                int o = vc.At(q, i, j);
-                c[o] = d.Accumulate != 0 ? c[o] + sum : sum;
-            }
+        acc.StoreSplitBlock(c, vc, d, q, row0, col0, tx, ty);
     }
-}
-
-/// <summary>A thread's 8 x 8 outputs as four 4 x 4 blocks: rows {0..3, 4..7} x columns {0..3, 4..7} of the
-/// thread's own numbering (the kernel maps them to the c block).</summary>
-internal struct Accumulator8x8
-{
-    private Accumulator4x4 _c00, _c01, _c10, _c11;
-
-    /// <summary>One rank-1 update: c[u, v] += a[u] b[v] with a's 8 values at tileA4[ra], tileA4[ra + 16]
-    /// and b's at tileB4[rb], tileB4[rb + 16] (4 shared loads of 16 bytes, 64 FMAs).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Step(ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int ra, int rb)
-    {
-        Float4 a0 = tileA4[ra], a1 = tileA4[ra + 16];
-        Float4 b0 = tileB4[rb], b1 = tileB4[rb + 16];
-        _c00.Fma(a0.X, a0.Y, a0.Z, a0.W, b0.X, b0.Y, b0.Z, b0.W);
-        _c01.Fma(a0.X, a0.Y, a0.Z, a0.W, b1.X, b1.Y, b1.Z, b1.W);
-        _c10.Fma(a1.X, a1.Y, a1.Z, a1.W, b0.X, b0.Y, b0.Z, b0.W);
-        _c11.Fma(a1.X, a1.Y, a1.Z, a1.W, b1.X, b1.Y, b1.Z, b1.W);
-    }
-
-    public readonly float Get(int u, int v) =>
-        u < 4 ? (v < 4 ? _c00.Get(u, v) : _c01.Get(u, v - 4)) : (v < 4 ? _c10.Get(u - 4, v) : _c11.Get(u - 4, v - 4));
 }

@@ -64,15 +64,7 @@ internal static partial class MatMulKernels
             Group.Barrier();
             buffer ^= 1;
         }
-        for (int u = 0; u < 8; u++)
-            for (int v = 0; v < 8; v++)
-            {
-                int i = row0 + 4 * ty + (u & 3) + (u >> 2) * 64, j = col0 + 4 * tx + (v & 3) + (v >> 2) * 64;
-                if (i >= d.M || j >= d.N) continue;
-                float sum = acc.Get(u, v);
-                int o = vc.At(q, i, j);
-                c[o] = d.Accumulate != 0 ? c[o] + sum : sum;
-            }
+        acc.StoreSplitBlock(c, vc, d, q, row0, col0, tx, ty);
     }
 
     /// <summary>Whether V8's 16-byte loads may read this operand, a (B, outer, K) matrix: a unit stride along
