@@ -36,15 +36,7 @@ internal static partial class MatMulKernels
             // constant offsets, which ptxas folds into the LDS instructions' immediates.
             var sa = tileA4.SubView(buffer * TileA / 4 + ty);
             var sb = tileB4.SubView(buffer * TileB / 4 + tx);
-            const int A = V6PitchA / 4, B = V4Block / 4; // Float4 per k row of each tile
-            acc.Step(sa, sb, 0, 0);
-            acc.Step(sa, sb, A, B);
-            acc.Step(sa, sb, 2 * A, 2 * B);
-            acc.Step(sa, sb, 3 * A, 3 * B);
-            acc.Step(sa, sb, 4 * A, 4 * B);
-            acc.Step(sa, sb, 5 * A, 5 * B);
-            acc.Step(sa, sb, 6 * A, 6 * B);
-            acc.Step(sa, sb, 7 * A, 7 * B);
+            acc.Slice(sa, sb, V6PitchA / 4, V4Block / 4); // Float4 per k row of each tile
             if (more) next.StorePaddedA(tileA, tileB, (buffer ^ 1) * TileA, (buffer ^ 1) * TileB, t);
             Group.Barrier();
             buffer ^= 1;

@@ -47,15 +47,7 @@ internal static partial class MatMulKernels
             }
             var sa = tileA4.SubView(buffer * Tile / 4 + ty); // as in V7: constant offsets from here on
             var sb = tileB4.SubView(buffer * Tile / 4 + tx);
-            const int P = V8Pitch / 4; // Float4 per k row
-            acc.Step(sa, sb, 0, 0);
-            acc.Step(sa, sb, P, P);
-            acc.Step(sa, sb, 2 * P, 2 * P);
-            acc.Step(sa, sb, 3 * P, 3 * P);
-            acc.Step(sa, sb, 4 * P, 4 * P);
-            acc.Step(sa, sb, 5 * P, 5 * P);
-            acc.Step(sa, sb, 6 * P, 6 * P);
-            acc.Step(sa, sb, 7 * P, 7 * P);
+            acc.Slice(sa, sb, V8Pitch / 4, V8Pitch / 4); // Float4 per k row
             if (more)
             {
                 opA.Store(tileA4, tileA, (buffer ^ 1) * Tile, t, nextA);
