@@ -66,7 +66,8 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wideCpu) : IClassF
     /// layout of a and b, edges in the other dimensions (M, N or K not multiples of 4 or of the tile), a
     /// nonzero aligned offset, a batch, and views V8 cannot read wide, which run V7 instead (`padded`: rows
     /// stored with a leading dimension rounded up to 4, as in a column slice of a wider matrix); `wide`
-    /// says which path the case must take.</summary>
+    /// says which path the case must take. A dimension of extent 1 has no stride that matters
+    /// (IlgpuBackend.View sets it to 0), so a row or column with both strides 1 still reads wide.</summary>
     [Theory]
     [InlineData(1, 33, 20, 12, false, false, 0, false, true)]
     [InlineData(1, 36, 20, 13, true, false, 0, false, true)]
@@ -74,6 +75,8 @@ public sealed class IlgpuMatMulLadderTests(WideCpuAccelerator wideCpu) : IClassF
     [InlineData(2, 132, 7, 20, true, true, 4, false, true)]
     [InlineData(1, 129, 131, 8, false, true, 8, false, true)]
     [InlineData(1, 128, 128, 16, false, false, 0, false, true)]
+    [InlineData(1, 20, 12, 1, false, false, 0, false, true)]   // K = 1: a (M, 1) column, strides 1 and 1
+    [InlineData(1, 1, 20, 12, true, false, 0, false, true)]    // M = 1: a transposed (1, K) row, strides 1 and 1
     [InlineData(1, 33, 17, 13, false, false, 0, true, false)]
     [InlineData(1, 9, 6, 17, false, false, 0, false, false)]
     [InlineData(2, 8, 12, 8, true, true, 3, false, false)]

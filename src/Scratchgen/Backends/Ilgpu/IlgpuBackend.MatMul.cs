@@ -149,7 +149,14 @@ public sealed partial class IlgpuBackend
         MatMulKernels.WideLoadable(va.Offset, va.Batch, va.Row, va.Col, d.Batch, d.M, d.K) &&
         MatMulKernels.WideLoadable(vb.Offset, vb.Batch, vb.Col, vb.Row, d.Batch, d.N, d.K);
 
-    internal static MatView View(Tensor t) => new(t.Offset, t.StrideArray[0], t.StrideArray[1], t.StrideArray[2]);
+    /// <summary>A rank-3 view's addressing; a dimension of extent 1 gets stride 0 (its stride never moves the
+    /// address), so a (1, K) row or a (M, 1) column is not taken for a matrix contiguous both ways, and V8 reads
+    /// it 16 bytes at a time along its other dimension.</summary>
+    internal static MatView View(Tensor t)
+    {
+        var (d, s) = (t.Dims, t.StrideArray);
+        return new(t.Offset, d[0] == 1 ? 0 : s[0], d[1] == 1 ? 0 : s[1], d[2] == 1 ? 0 : s[2]);
+    }
 
     private void FillLocked(Tensor dst, float value)
     {
