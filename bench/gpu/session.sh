@@ -10,12 +10,13 @@
 #      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)
 #   2. the DCGAN conv layers (bench conv --backend cuda)
 #   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
-#      (first and second processes), with device allocations, kernel launches and copies per step
+#      (first and second processes), with device allocations, kernel launches and copies per step;
+#      then one profiled V8 epoch (the 20 costliest ops)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1
-timeout 170 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+timeout 160 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
 # Parity with the products on V8.
 timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
@@ -28,7 +29,7 @@ for v in V5Vectorized V6ConflictFree V7Unrolled V8WideLoads; do
 done
 # Registers, spills and instructions per K step of the rungs, where the machine has the CUDA toolkit.
 if command -v ptxas >/dev/null && command -v cuobjdump >/dev/null; then
-  RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 60 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
+  RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 30 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
 fi
 mkdir -p /tmp/sg && xz -dc .gpu-bundle/cli.tar.xz | tar -C /tmp/sg -xf -
 cli=/tmp/sg/Scratchgen.Cli
@@ -38,4 +39,7 @@ for i in 1 2; do
   timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
   timeout 35 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
+# Where a V8 step's time goes (a device wait after each op, so slower than the epochs above).
+timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads --profile > "$OUT/dcgan-v8-profile.txt" 2>&1
+echo "dcgan V8 profile: exit $?" | tee -a "$OUT/session.txt"
 grep -H -E "img/s|launches" "$OUT"/dcgan-*.txt "$OUT"/torch-dcgan-*.txt | tee -a "$OUT/session.txt"
