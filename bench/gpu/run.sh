@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On a machine with an NVIDIA GPU and driver (no .NET SDK): unpacks .gpu-bundle/runner.tar.xz and runs
+# On a machine with an NVIDIA GPU and driver (no .NET SDK): unpacks .gpu-bundle/bundle.tar.xz and runs
 #   1. parity of every op-catalog case on CUDA against the Reference (float64)
 #   2. the matmul ladder at 1024/2048/4096 in GFLOPS
 #   3. the baseline: PyTorch torch.mm (cuBLAS SGEMM, TF32 off) at the same sizes
@@ -13,7 +13,9 @@ OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 } > "$OUT/env.txt"
 ldconfig -p 2>/dev/null | grep -E "libcuda.so|libcublas.so" >> "$OUT/env.txt"
 cat "$OUT/env.txt"
-mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/runner.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
+if [ "${SCRATCHGEN_BUNDLE_UNPACKED:-}" != 1 ]; then  # session.sh unpacks it once for all its steps
+  rm -rf /tmp/scratchgen-gpu && mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/bundle.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
+fi
 export DOTNET_gcServer=0
 /tmp/scratchgen-gpu/Scratchgen.GpuRunner "${1:-all}" --backend cuda --out "$OUT" 2>&1 | tee "$OUT/run.log"
 status=${PIPESTATUS[0]}

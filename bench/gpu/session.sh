@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every GPU check of the Ilgpu issue in one command, for a device session of a few minutes.
-#   here (SDK):     bench/gpu/build-bundle.sh && bench/gpu/train-on-gpu.sh build     (-> .gpu-bundle/, ~56 MB)
+#   here (SDK):     bench/gpu/build-bundle.sh                                          (-> .gpu-bundle/, ~32 MB)
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
 # Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 600):
 #   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA, the matmul ladder V1-V8 at
@@ -15,7 +15,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
-export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1
+export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1 SCRATCHGEN_BUNDLE_UNPACKED=1
+rm -rf /tmp/scratchgen-gpu && mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/bundle.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
 timeout 160 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
 # Parity with the products on V8.
 timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
@@ -31,8 +32,7 @@ done
 if command -v ptxas >/dev/null && command -v cuobjdump >/dev/null; then
   RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 30 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
 fi
-mkdir -p /tmp/sg && xz -dc .gpu-bundle/cli.tar.xz | tar -C /tmp/sg -xf -
-cli=/tmp/sg/Scratchgen.Cli
+cli=/tmp/scratchgen-gpu/Scratchgen.Cli
 timeout 45 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
 for i in 1 2; do
   timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"

@@ -1,27 +1,17 @@
 #!/usr/bin/env bash
 # Training on the GPU, side by side with PyTorch on the same GPU (issue: Ilgpu backend).
-#   here:         bench/gpu/train-on-gpu.sh build      -> .gpu-bundle/cli.tar.xz (self-contained scratchgen CLI)
+#   here:         bench/gpu/train-on-gpu.sh build      -> .gpu-bundle/bundle.tar.xz (bench/gpu/build-bundle.sh)
 #   GPU machine:  bench/gpu/train-on-gpu.sh run        -> results in ${OUT:-./gpu-results}
 # run: the DCGAN conv layers on CUDA; one DCGAN epoch (batch 128, 9,000 images) on CUDA and on the
 # Cpu backend's reference point is not repeated there; PyTorch's DCGAN twin one epoch on cuda.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-if [ "${1:-}" = build ]; then
-  set -e
-  grep -qx '/.gpu-bundle/' .git/info/exclude 2>/dev/null || { mkdir -p .git/info; echo '/.gpu-bundle/' >> .git/info/exclude; }
-  mkdir -p .gpu-bundle && rm -rf /tmp/cli-publish
-  dotnet publish src/Scratchgen.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=false \
-    --artifacts-path /tmp/cli-publish-artifacts -o /tmp/cli-publish
-  tar -C /tmp/cli-publish -cf - . | xz -T0 -6 > .gpu-bundle/cli.tar.xz
-  git rev-parse HEAD > .gpu-bundle/commit
-  du -h .gpu-bundle/cli.tar.xz
-  exit 0
-fi
+if [ "${1:-}" = build ]; then exec bash bench/gpu/build-bundle.sh; fi
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 { echo "date: $(date -u +%FT%TZ)"; echo "commit: $(cat .gpu-bundle/commit)"; nvidia-smi --query-gpu=name,driver_version --format=csv; } > "$OUT/env.txt"
-mkdir -p /tmp/sg && xz -dc .gpu-bundle/cli.tar.xz | tar -C /tmp/sg -xf -
+mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/bundle.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
 export DOTNET_gcServer=0 PYTHONUNBUFFERED=1
-cli=/tmp/sg/Scratchgen.Cli
+cli=/tmp/scratchgen-gpu/Scratchgen.Cli
 $cli devices 2>&1 | tee "$OUT/devices.txt"
 timeout 120 $cli bench conv --backend cuda 2>&1 | tee "$OUT/conv-cuda.txt"
 timeout 200 $cli bench models --model dcgan --backend cuda 2>&1 | tee "$OUT/dcgan-cuda.txt"
