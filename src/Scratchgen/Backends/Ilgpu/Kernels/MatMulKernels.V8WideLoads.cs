@@ -10,10 +10,10 @@ internal static partial class MatMulKernels
     public const int V8Pitch = V4Block + 4;
 
     // V8: V7 with 16-byte global loads. V4-V7 fetch the next K slice as 8 scalar loads per thread, each
-    // with its own bounds check and (batch, row, column) index arithmetic: about 90 of the ~720
-    // instructions of a K step in V7's SASS. Here each thread fetches one Float4 of a's slice and one of
-    // b's, read along whichever dimension of the operand is contiguous (KMajorOperand), so a row-major
-    // or a transposed operand both take the wide path: 2 loads per thread per K step instead of 8.
+    // with its own bounds check and (batch, row, column) index arithmetic. Here each thread fetches one
+    // Float4 of a's slice and one of b's, read along whichever dimension of the operand is contiguous
+    // (KMajorOperand), so a row-major or a transposed operand both take the wide path: 2 loads per thread
+    // per K step instead of 8, and 628 instructions per K step instead of V7's 673 (bench/gpu/sass_stats.py).
     // Needs whole, 16-byte aligned Float4s: the contiguous dimension has stride 1 and an extent that is a
     // multiple of 4, and every other stride and the offset are multiples of 4 (WideLoadable; IlgpuBackend
     // runs V7 otherwise). The other two dimensions may end anywhere (rows and k past the edge read as zero).
