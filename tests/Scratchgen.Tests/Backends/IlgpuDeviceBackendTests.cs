@@ -43,8 +43,34 @@ public sealed class IlgpuOpenClBackendParityTests : BackendParityTests
     public void Device_RunsAKnownMatMul() => IlgpuTestSets.KnownMatMul(Backend);
 }
 
+/// <summary>A fact that runs only where Debian's PoCL OpenCL driver is registered (.ci/run installs it), and
+/// is skipped with that reason elsewhere.</summary>
+public sealed class PoclFactAttribute : FactAttribute
+{
+    public const string Icd = "/etc/OpenCL/vendors/pocl.icd";
+
+    public PoclFactAttribute()
+    {
+        if (!File.Exists(Icd)) Skip = $"PoCL is not installed ({Icd} missing; Debian package pocl-opencl-icd)";
+    }
+}
+
 public sealed class IlgpuBackendSelectionTests
 {
+    /// <summary>The OpenCL case, on the real driver: PoCL is found, refused by ILGPU for the missing
+    /// OpenCL 2.0 generic address space, and both `devices` and `--backend opencl` say so by name.</summary>
+    [PoclFact]
+    public void OpenCl_PoclIsFoundAndRefused_WithTheReason()
+    {
+        var row = Assert.Single(IlgpuDevices.List(), d => d.Backend == "opencl");
+        Assert.False(row.Usable);
+        Assert.Contains("GenericAddressSpace", row.Details);
+        var e = Assert.Throws<DeviceUnavailableException>(() => IlgpuDevices.Get("opencl"));
+        Assert.StartsWith("opencl: ILGPU refuses '", e.Message);
+        Assert.Contains("generic address space", e.Message);
+        Assert.Contains("--backend cpu", e.Message);
+    }
+
     [Fact]
     public void FromName_IlgpuCpu_ReturnsOneSharedBackend() =>
         Assert.Same(Scratchgen.Backends.Backend.FromName("ilgpu-cpu"), Scratchgen.Backends.Backend.FromName("ILGPU-CPU"));
