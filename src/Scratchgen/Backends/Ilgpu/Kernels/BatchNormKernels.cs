@@ -30,14 +30,14 @@ internal static class BatchNormKernels
         {
             float sum = 0;
             for (int e = t; e < m; e += g) sum += x[s.At(c, e)];
-            float mu = GroupSum(partial, sum, t, g) / m;
+            float mu = ReduceKernels.GroupTree(partial, sum, t, g, default(GpuSum)) / m;
             float squares = 0;
             for (int e = t; e < m; e += g)
             {
                 float d = x[s.At(c, e)] - mu;
                 squares += d * d;
             }
-            float v = GroupSum(partial, squares, t, g) / m;
+            float v = ReduceKernels.GroupTree(partial, squares, t, g, default(GpuSum)) / m;
             if (t == 0)
             {
                 mean[c] = mu;
@@ -72,8 +72,8 @@ internal static class BatchNormKernels
                 sd += d;
                 sdx += d * (x[at] - mu);
             }
-            float sumDy = GroupSum(partial, sd, t, g);
-            float sumDyXc = GroupSum(partial, sdx, t, g);
+            float sumDy = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
+            float sumDyXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
             float a = inv * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
             float b = -a * inv * inv * sumDyXc / m;
             float c0 = -a * sumDy / m - b * mu;
@@ -123,8 +123,8 @@ internal static class BatchNormKernels
                 sd += dz;
                 sdx += dz * (xv - mu);
             }
-            float sumDz = GroupSum(partial, sd, t, g);
-            float sumDzXc = GroupSum(partial, sdx, t, g);
+            float sumDz = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
+            float sumDzXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
             float a = za;
             float b = -a * inv * inv * sumDzXc / m;
             float c0 = -a * sumDz / m - b * mu;
@@ -140,22 +140,6 @@ internal static class BatchNormKernels
                 if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDzXc;
             }
         }
-    }
-
-    // The sum of every thread's value, in a fixed tree order; every thread gets it. Ends on a barrier,
-    // so the shared array can be reused right after.
-    private static float GroupSum(ArrayView<float> partial, float value, int t, int g)
-    {
-        partial[t] = value;
-        Group.Barrier();
-        for (int half = g / 2; half > 0; half >>= 1)
-        {
-            if (t < half) partial[t] += partial[t + half];
-            Group.Barrier();
-        }
-        float total = partial[0];
-        Group.Barrier();
-        return total;
     }
 }
 

@@ -26,15 +26,8 @@ internal static class ReduceKernels
             int start = xOuter.At(outer, o);
             float acc = fn.Identity();
             for (int j = t; j < innerCount; j += g) acc = fn.Combine(acc, fn.Load(x[start + xInner.At(inner, j)]));
-            partial[t] = acc;
-            Group.Barrier();
-            for (int s = g / 2; s > 0; s >>= 1)
-            {
-                if (t < s) partial[t] = fn.Combine(partial[t], partial[t + s]);
-                Group.Barrier();
-            }
-            if (t == 0) y[yOuter.At(outer, o)] = partial[0];
-            Group.Barrier();
+            float total = GroupTree(partial, acc, t, g, fn);
+            if (t == 0) y[yOuter.At(outer, o)] = total;
         }
     }
 
@@ -58,15 +51,26 @@ internal static class ReduceKernels
             int start = xOuter.At(outer, o), j1 = XMath.Min((s + 1) * chunk, innerCount);
             float acc = fn.Identity();
             for (int j = s * chunk + t; j < j1; j += g) acc = fn.Combine(acc, fn.Load(x[start + xInner.At(inner, j)]));
-            partial[t] = acc;
-            Group.Barrier();
-            for (int half = g / 2; half > 0; half >>= 1)
-            {
-                if (t < half) partial[t] = fn.Combine(partial[t], partial[t + half]);
-                Group.Barrier();
-            }
-            if (t == 0) partials[item] = partial[0];
+            float total = GroupTree(partial, acc, t, g, fn);
+            if (t == 0) partials[item] = total;
+        }
+    }
+
+    // Every thread's value combined in a fixed tree order (G a power of two): partial[t] += partial[t + h]
+    // for h = G / 2, G / 4, ..., 1; every thread gets the result. Ends on a barrier, so `partial` (G floats
+    // of shared memory) can be reused at once. The one group-level tree of the reduction, batch-norm and
+    // softmax kernels.
+    public static float GroupTree<TFn>(ArrayView<float> partial, float value, int t, int g, TFn fn) where TFn : struct, IGpuReduce
+    {
+        partial[t] = value;
+        Group.Barrier();
+        for (int half = g / 2; half > 0; half >>= 1)
+        {
+            if (t < half) partial[t] = fn.Combine(partial[t], partial[t + half]);
             Group.Barrier();
         }
+        float total = partial[0];
+        Group.Barrier();
+        return total;
     }
 }

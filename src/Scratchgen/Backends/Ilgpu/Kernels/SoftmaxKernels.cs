@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Algorithms;
+using Scratchgen.Backends.Ilgpu.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -20,10 +21,10 @@ internal static class SoftmaxKernels
             int start = r * length;
             float m = float.NegativeInfinity;
             for (int j = t; j < length; j += g) m = XMath.Max(m, x[start + j]);
-            m = GroupTree(partial, m, t, g, max: true);
+            m = ReduceKernels.GroupTree(partial, m, t, g, default(GpuMax));
             float s = 0;
             for (int j = t; j < length; j += g) s += XMath.Exp(x[start + j] - m);
-            s = GroupTree(partial, s, t, g, max: false);
+            s = ReduceKernels.GroupTree(partial, s, t, g, default(GpuSum));
             if (log != 0)
             {
                 float offset = m + XMath.Log(s);
@@ -46,25 +47,9 @@ internal static class SoftmaxKernels
             int start = r * length;
             float sum = 0;
             for (int j = t; j < length; j += g) sum += log != 0 ? dy[start + j] : dy[start + j] * y[start + j];
-            sum = GroupTree(partial, sum, t, g, max: false);
+            sum = ReduceKernels.GroupTree(partial, sum, t, g, default(GpuSum));
             for (int j = t; j < length; j += g)
                 dx[start + j] = log != 0 ? dy[start + j] - XMath.Exp(y[start + j]) * sum : y[start + j] * (dy[start + j] - sum);
         }
-    }
-
-    // The max or the sum of every thread's value, in a fixed tree order; every thread gets it. Ends on a
-    // barrier, so the shared array can be reused right after.
-    private static float GroupTree(ArrayView<float> partial, float value, int t, int g, bool max)
-    {
-        partial[t] = value;
-        Group.Barrier();
-        for (int half = g / 2; half > 0; half >>= 1)
-        {
-            if (t < half) partial[t] = max ? XMath.Max(partial[t], partial[t + half]) : partial[t] + partial[t + half];
-            Group.Barrier();
-        }
-        float total = partial[0];
-        Group.Barrier();
-        return total;
     }
 }
