@@ -41,7 +41,7 @@ public sealed partial class IlgpuBackend
             SameShape("batch norm", y, x);
             Check("batch norm", y);
             if (x.Numel == 0) return;
-            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0);
+            int flags = Flags(gamma, beta);
             Kernel("bn-forward", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Forward))(
                 x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags);
@@ -61,8 +61,7 @@ public sealed partial class IlgpuBackend
             SameShape("batch norm backward", dx, x, dy);
             Check("batch norm backward", dy); Check("batch norm backward", dx);
             if (s.C == 0 || s.M == 0) return;
-            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (dGamma != null ? BatchNormKernels.HasDGamma : 0)
-                | (dBeta != null ? BatchNormKernels.HasDBeta : 0);
+            int flags = Flags(gamma, dGamma: dGamma, dBeta: dBeta);
             Kernel("bn-backward", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Backward))(
                 new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
@@ -93,7 +92,7 @@ public sealed partial class IlgpuBackend
             SameShape("batch norm + activation", y, x);
             Check("batch norm + activation", y);
             if (x.Numel == 0) return;
-            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0);
+            int flags = Flags(gamma, beta);
             Kernel("bn-forward-then", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(BatchNormKernels.ForwardThen))(
                 x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags, fn);
@@ -110,8 +109,7 @@ public sealed partial class IlgpuBackend
             SameShape("batch norm + activation backward", dx, x, y, dy);
             Check("batch norm + activation backward", y); Check("batch norm + activation backward", dy); Check("batch norm + activation backward", dx);
             if (s.C == 0 || s.M == 0) return;
-            int flags = (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0)
-                | (dGamma != null ? BatchNormKernels.HasDGamma : 0) | (dBeta != null ? BatchNormKernels.HasDBeta : 0);
+            int flags = Flags(gamma, beta, dGamma, dBeta);
             Kernel("bn-backward-then", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(
                 BatchNormKernels.BackwardThen))(
@@ -134,6 +132,11 @@ public sealed partial class IlgpuBackend
         }
         return new BatchNormShape(x.Dims[0], c, x.Rank == 2 ? 1 : x.Dims[2] * x.Dims[3]);
     }
+
+    // BatchNormKernels' flags: which of the optional per-channel operands are present.
+    private static int Flags(Tensor? gamma, Tensor? beta = null, Tensor? dGamma = null, Tensor? dBeta = null) =>
+        (gamma != null ? BatchNormKernels.HasGamma : 0) | (beta != null ? BatchNormKernels.HasBeta : 0)
+        | (dGamma != null ? BatchNormKernels.HasDGamma : 0) | (dBeta != null ? BatchNormKernels.HasDBeta : 0);
 
     private static bool AllContiguous(params Tensor?[] ts) => ts.All(t => t == null || t.IsContiguous);
 }

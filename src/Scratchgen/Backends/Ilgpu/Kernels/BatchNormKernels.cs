@@ -50,9 +50,7 @@ internal static class BatchNormKernels
     public static void Forward(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags)
     {
-        int c = i / s.HW % s.C;
-        float a = invStd[c] * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
-        float b = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mean[c] * a;
+        var (a, b) = Affine(i / s.HW % s.C, mean, invStd, gamma, beta, flags);
         y[i] = x[i] * a + b;
     }
 
@@ -74,19 +72,14 @@ internal static class BatchNormKernels
             }
             float sumDy = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
             float sumDyXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
-            float a = inv * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
-            float b = -a * inv * inv * sumDyXc / m;
-            float c0 = -a * sumDy / m - b * mu;
+            float a = Scale(c, invStd, gamma, flags);
+            var (b, c0) = InputGradient(a, inv, mu, sumDy, sumDyXc, m);
             for (int e = t; e < m; e += g)
             {
                 int at = s.At(c, e);
                 dx[at] = a * dy[at] + b * x[at] + c0;
             }
-            if (t == 0)
-            {
-                if ((flags & HasDBeta) != 0) dBeta[c] = sumDy;
-                if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDyXc;
-            }
+            if (t == 0) StoreParameterGradients(c, inv, sumDy, sumDyXc, dGamma, dBeta, flags);
         }
     }
 
@@ -96,9 +89,7 @@ internal static class BatchNormKernels
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags, TFn fn)
         where TFn : struct, IGpuUnary
     {
-        int c = i / s.HW % s.C;
-        float a = invStd[c] * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
-        float b = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mean[c] * a;
+        var (a, b) = Affine(i / s.HW % s.C, mean, invStd, gamma, beta, flags);
         y[i] = fn.Apply(x[i] * a + b);
     }
 
@@ -113,8 +104,7 @@ internal static class BatchNormKernels
         for (int c = Grid.IdxX; c < s.C; c += Grid.DimX)
         {
             float mu = mean[c], inv = invStd[c];
-            float za = inv * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
-            float zb = ((flags & HasBeta) != 0 ? beta[c] : 0f) - mu * za;
+            var (za, zb) = Affine(c, mean, invStd, gamma, beta, flags);
             float sd = 0, sdx = 0;
             for (int e = t; e < m; e += g)
             {
@@ -125,21 +115,42 @@ internal static class BatchNormKernels
             }
             float sumDz = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
             float sumDzXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
-            float a = za;
-            float b = -a * inv * inv * sumDzXc / m;
-            float c0 = -a * sumDz / m - b * mu;
+            var (b, c0) = InputGradient(za, inv, mu, sumDz, sumDzXc, m);
             for (int e = t; e < m; e += g)
             {
                 int at = s.At(c, e);
                 float xv = x[at];
-                dx[at] = a * (dy[at] * fn.Derivative(xv * za + zb, y[at])) + b * xv + c0;
+                dx[at] = za * (dy[at] * fn.Derivative(xv * za + zb, y[at])) + b * xv + c0;
             }
-            if (t == 0)
-            {
-                if ((flags & HasDBeta) != 0) dBeta[c] = sumDz;
-                if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumDzXc;
-            }
+            if (t == 0) StoreParameterGradients(c, inv, sumDz, sumDzXc, dGamma, dBeta, flags);
         }
+    }
+
+    // The normalizing scale of channel c: a = invStd gamma (gamma 1 when absent).
+    private static float Scale(int c, ArrayView<float> invStd, ArrayView<float> gamma, int flags) =>
+        invStd[c] * ((flags & HasGamma) != 0 ? gamma[c] : 1f);
+
+    // y = x a + b for channel c: a = Scale, b = beta - mean a (beta 0 when absent).
+    private static (float A, float B) Affine(int c, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
+        ArrayView<float> beta, int flags)
+    {
+        float a = Scale(c, invStd, gamma, flags);
+        return (a, ((flags & HasBeta) != 0 ? beta[c] : 0f) - mean[c] * a);
+    }
+
+    // dx = a dy + B x + C0 from the channel's two sums (sum dy, sum dy (x - mean)) over its m values:
+    // B = -a invStd^2 sumXc / m, C0 = -a sum / m - B mean.
+    private static (float B, float C0) InputGradient(float a, float inv, float mean, float sum, float sumXc, int m)
+    {
+        float b = -a * inv * inv * sumXc / m;
+        return (b, -a * sum / m - b * mean);
+    }
+
+    // dBeta = sum dy, dGamma = invStd sum dy (x - mean), where asked for.
+    private static void StoreParameterGradients(int c, float inv, float sum, float sumXc, ArrayView<float> dGamma, ArrayView<float> dBeta, int flags)
+    {
+        if ((flags & HasDBeta) != 0) dBeta[c] = sum;
+        if ((flags & HasDGamma) != 0) dGamma[c] = inv * sumXc;
     }
 }
 
