@@ -41,39 +41,15 @@ public sealed partial class IlgpuBackend
             }
             MatView va = View(a), vb = View(b), vc = View(c);
             var dims = new MatDims(batch, m, n, k, accumulate ? 1 : 0);
-            switch (variant)
+            if (variant == MatMulKernels.Variant.V1Naive)
             {
-                case MatMulKernels.Variant.V1Naive:
-                    Kernel("matmul-v1", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims>(
-                        MatMulKernels.V1Naive))(c.Numel, ViewOf(a), ViewOf(b), ViewOf(c), va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V2Tiled:
-                    Tiled("matmul-v2", MatMulKernels.V2Tiled, MatMulKernels.V2Tile, MatMulKernels.V2Tile, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V3RegisterBlocked:
-                    Tiled("matmul-v3", MatMulKernels.V3RegisterBlocked, MatMulKernels.V3Block, MatMulKernels.V3Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V4DoubleBuffered:
-                    Tiled("matmul-v4", MatMulKernels.V4DoubleBuffered, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V5Vectorized:
-                    Tiled("matmul-v5", MatMulKernels.V5Vectorized, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V6ConflictFree:
-                    Tiled("matmul-v6", MatMulKernels.V6ConflictFree, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V7Unrolled:
-                    Tiled("matmul-v7", MatMulKernels.V7Unrolled, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V8WideLoads when WideLoadable(va, vb, dims):
-                    Tiled("matmul-v8", MatMulKernels.V8WideLoads, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                case MatMulKernels.Variant.V8WideLoads: // operands V8 cannot read 16 bytes at a time
-                    Tiled("matmul-v7", MatMulKernels.V7Unrolled, MatMulKernels.V4Block, MatMulKernels.V4Threads, a, b, c, va, vb, vc, dims);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown matmul variant");
+                Kernel("matmul-v1", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims>(
+                    MatMulKernels.V1Naive))(c.Numel, ViewOf(a), ViewOf(b), ViewOf(c), va, vb, vc, dims);
+                return;
             }
+            if (variant == MatMulKernels.Variant.V8WideLoads && !WideLoadable(va, vb, dims))
+                variant = MatMulKernels.Variant.V7Unrolled; // operands V8 cannot read 16 bytes at a time
+            Tiled(Rung(variant), a, b, c, va, vb, vc, dims);
         }
     }
 
@@ -126,21 +102,33 @@ public sealed partial class IlgpuBackend
         return 1;
     }
 
-    private static int TileOf(MatMulKernels.Variant variant) => variant switch
+    private static int TileOf(MatMulKernels.Variant variant) => Rung(variant).Block;
+
+    /// <summary>An explicitly grouped rung: its kernel, the side of the block of c a group computes, and
+    /// the side of the group (Threads x Threads threads).</summary>
+    private readonly record struct TiledRung(string Name,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims> Kernel, int Block, int Threads);
+
+    private static TiledRung Rung(MatMulKernels.Variant variant) => variant switch
     {
-        MatMulKernels.Variant.V2Tiled => MatMulKernels.V2Tile,
-        MatMulKernels.Variant.V3RegisterBlocked => MatMulKernels.V3Block,
-        _ => MatMulKernels.V4Block,
+        MatMulKernels.Variant.V2Tiled => new("matmul-v2", MatMulKernels.V2Tiled, MatMulKernels.V2Tile, MatMulKernels.V2Tile),
+        MatMulKernels.Variant.V3RegisterBlocked => new("matmul-v3", MatMulKernels.V3RegisterBlocked, MatMulKernels.V3Block, MatMulKernels.V3Threads),
+        MatMulKernels.Variant.V4DoubleBuffered => new("matmul-v4", MatMulKernels.V4DoubleBuffered, MatMulKernels.V4Block, MatMulKernels.V4Threads),
+        MatMulKernels.Variant.V5Vectorized => new("matmul-v5", MatMulKernels.V5Vectorized, MatMulKernels.V4Block, MatMulKernels.V4Threads),
+        MatMulKernels.Variant.V6ConflictFree => new("matmul-v6", MatMulKernels.V6ConflictFree, MatMulKernels.V4Block, MatMulKernels.V4Threads),
+        MatMulKernels.Variant.V7Unrolled => new("matmul-v7", MatMulKernels.V7Unrolled, MatMulKernels.V4Block, MatMulKernels.V4Threads),
+        MatMulKernels.Variant.V8WideLoads => new("matmul-v8", MatMulKernels.V8WideLoads, MatMulKernels.V4Block, MatMulKernels.V4Threads),
+        _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a tiled matmul variant"),
     };
 
-    // Explicitly grouped rungs: one group of threads x threads per block x block tile of c, z = batch.
-    private void Tiled(string name, Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims> kernel,
-        int block, int threads, Tensor a, Tensor b, Tensor c, MatView va, MatView vb, MatView vc, MatDims d)
+    // One group of Threads x Threads threads per Block x Block tile of c, z = batch.
+    private void Tiled(TiledRung rung, Tensor a, Tensor b, Tensor c, MatView va, MatView vb, MatView vc, MatDims d)
     {
+        int threads = rung.Threads, block = rung.Block;
         if (_accelerator.MaxNumThreadsPerGroup < threads * threads)
-            throw new NotSupportedException($"{name} needs {threads * threads} threads per group; {_accelerator.Name} allows {_accelerator.MaxNumThreadsPerGroup}");
+            throw new NotSupportedException($"{rung.Name} needs {threads * threads} threads per group; {_accelerator.Name} allows {_accelerator.MaxNumThreadsPerGroup}");
         var grid = new Index3D((d.N + block - 1) / block, (d.M + block - 1) / block, d.Batch);
-        Kernel(name, null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims>(kernel))(
+        Kernel(rung.Name, null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatView, MatView, MatView, MatDims>(rung.Kernel))(
             new KernelConfig(grid, new Index3D(threads, threads, 1)), ViewOf(a), ViewOf(b), ViewOf(c), va, vb, vc, d);
     }
 
