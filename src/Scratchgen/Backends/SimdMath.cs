@@ -76,6 +76,9 @@ public static class SimdMath
     public static Vector256<float> ExpClamped(Vector256<float> x) =>
         ExpReduced(Vector256.Min(Vector256.Max(x, Vector256.Create(-80f)), Vector256.Create(80f)));
 
+    /// <summary>The scalar twin of <see cref="ExpClamped(Vector256{float})"/>, for the tails of rows.</summary>
+    public static float ExpClamped(float x) => MathF.Exp(Math.Clamp(x, -80f, 80f));
+
     /// <summary>tanh x = sign(x) (1 - t) / (1 + t), t = exp(-2|x|); for |x| &lt; 1/16 the odd series
     /// x - x^3/3 + 2x^5/15 avoids the cancellation in 1 - t.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

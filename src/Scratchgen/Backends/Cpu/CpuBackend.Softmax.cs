@@ -67,7 +67,7 @@ public sealed partial class CpuBackend
         }
         for (; i < n; i++)
         {
-            float e = MathF.Exp(Math.Max(x[i] - m, -80f));
+            float e = SimdMath.ExpClamped(x[i] - m);
             if (!log) y[i] = e;
             tail += e;
         }
@@ -104,6 +104,6 @@ public sealed partial class CpuBackend
             var g = Vector256.Create(dy.Slice(i, Lanes));
             (log ? g - SimdMath.ExpClamped(vy) * total : vy * (g - total)).CopyTo(dx.Slice(i, Lanes));
         }
-        for (; i < n; i++) dx[i] = log ? dy[i] - MathF.Exp(Math.Max(y[i], -80f)) * total[0] : y[i] * (dy[i] - total[0]);
+        for (; i < n; i++) dx[i] = log ? dy[i] - SimdMath.ExpClamped(y[i]) * total[0] : y[i] * (dy[i] - total[0]);
     }
 }
