@@ -29,7 +29,10 @@ public enum InputDomain
 /// <param name="Shapes">Sets of input shapes; small ones are gradient-checked, all are compared across backends.</param>
 /// <param name="Domains">Value domain per input (the last one repeats for further inputs).</param>
 /// <param name="SecondOrder">Also check gradients of gradients (createGraph).</param>
-public sealed record OpCase(string Name, Func<Tensor[], Tensor> F, int[][][] Shapes, InputDomain[] Domains, bool SecondOrder = false)
+/// <param name="SumsOfProducts">Every output and gradient is a sum of products of the inputs (matmul, linear,
+/// convolution): backend comparisons allow float32 rounding in proportion to the sum of |products| (ParityCheck).</param>
+public sealed record OpCase(string Name, Func<Tensor[], Tensor> F, int[][][] Shapes, InputDomain[] Domains, bool SecondOrder = false,
+    bool SumsOfProducts = false)
 {
     public override string ToString() => Name;
 

@@ -91,12 +91,12 @@ public static partial class OpCatalog
         new("matmul", xs => xs[0].MatMul(xs[1]),
             Sets([[1, 1], [1, 1]], [[7, 33], [33, 5]], [[3, 4], [4, 1]], [[2, 3, 4], [2, 4, 5]], [[2, 3, 4], [4, 5]], [[3, 4], [2, 4, 5]],
                  [[4], [4, 3]], [[3, 4], [4]], [[130, 200], [200, 70]], [[64, 128], [128, 64]], [[4, 33, 17], [4, 17, 65]]),
-            [Normal], SecondOrder: true),
-        new("matmul_transposed", xs => xs[0].T().MatMul(xs[1].T()), Sets([[5, 3], [4, 5]], [[200, 130], [70, 200]]), [Normal], SecondOrder: true),
+            [Normal], SecondOrder: true, SumsOfProducts: true),
+        new("matmul_transposed", xs => xs[0].T().MatMul(xs[1].T()), Sets([[5, 3], [4, 5]], [[200, 130], [70, 200]]), [Normal], SecondOrder: true, SumsOfProducts: true),
         new("linear", xs => xs[0].Linear(xs[1], xs[2]),
             Sets([[1, 1], [1, 1], [1]], [[7, 5], [3, 5], [3]], [[2, 3, 4], [5, 4], [5]], [[128, 784], [40, 784], [40]], [[33, 65], [17, 65], [17]]),
-            [Normal], SecondOrder: true),
-        new("linear_no_bias", xs => xs[0].Linear(xs[1]), Sets([[4, 3], [2, 3]], [[65, 33], [7, 33]]), [Normal], SecondOrder: true),
+            [Normal], SecondOrder: true, SumsOfProducts: true),
+        new("linear_no_bias", xs => xs[0].Linear(xs[1]), Sets([[4, 3], [2, 3]], [[65, 33], [7, 33]]), [Normal], SecondOrder: true, SumsOfProducts: true),
         // Linear and activation fused (Nn.Sequential's Linear + activation pairs). W is scaled by 1/sqrt(I), as
         // initialization does, so pre-activations are O(1): with I = 784 unscaled they would be O(28), where
         // tanh, sigmoid and elu saturate and float32 GEMM rounding in z is amplified through f'.
