@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the self-contained GPU bundle (no .NET SDK needed on the GPU machine) into .gpu-bundle/, which
-# .git/info/exclude ignores: the GPU runner (parity, matmul ladder, hoststep, ptx) and the scratchgen CLI,
+# .git/info/exclude ignores: the GPU runner (parity, matmul ladder, hoststep, gemms, ptx) and the scratchgen CLI,
 # published into one folder so they share one .NET runtime, as one tar.xz (~32 MB; a run carries 64 MiB).
 #   bench/gpu/build-bundle.sh            then, on the GPU machine: bench/gpu/session.sh (or run.sh, train-on-gpu.sh run)
 set -euo pipefail

@@ -8,7 +8,9 @@
 #      products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
 #      bench/gpu/sass_stats.py (sass.txt; kernels-docs/ilgpu.md has it from CUDA 11.8's ptxas)
 #      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)
-#   2. the DCGAN conv layers (bench conv --backend cuda)
+#   2. the products of one DCGAN step (GpuRunner gemms: default rung and V8, with and without split-K) beside
+#      cuBLAS on the same products (bench/gpu/torch_gemms.py; gemms-vs-cublas.txt ends with the per-step sums);
+#      the DCGAN conv layers (bench conv --backend cuda)
 #   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
 #      (first and second processes), with device allocations, kernel launches and copies per step;
 #      then one profiled V8 epoch (the 20 costliest ops)
@@ -17,12 +19,12 @@ cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1 SCRATCHGEN_BUNDLE_UNPACKED=1
 rm -rf /tmp/scratchgen-gpu && mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/bundle.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
-timeout 160 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+timeout 130 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
 # Parity with the products on V8.
-timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
+timeout 40 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
 # The host work of a DCGAN step alone (launches counted, not run): host-bound or kernel-bound?
-timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
+timeout 35 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
 echo "hoststep: exit $?; $(tail -1 "$OUT/hoststep.txt")" | tee -a "$OUT/session.txt"
 # The PTX of the newest rungs.
 for v in V5Vectorized V6ConflictFree V7Unrolled V8WideLoads; do
@@ -32,12 +34,16 @@ done
 if command -v ptxas >/dev/null && command -v cuobjdump >/dev/null; then
   RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 30 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
 fi
+# Each product of a DCGAN step, ours beside cuBLAS: how much of a step is GEMM, and which split-K rule to keep.
+timeout 50 /tmp/scratchgen-gpu/Scratchgen.GpuRunner gemms --backend cuda --out "$OUT" > "$OUT/gemms.txt" 2>&1; echo "gemms: exit $?" | tee -a "$OUT/session.txt"
+timeout 30 python3 bench/gpu/torch_gemms.py "$OUT/gemm-shapes.csv" "$OUT/gemms.csv" > "$OUT/gemms-vs-cublas.txt" 2>&1
+echo "gemms vs cuBLAS: exit $?; $(tail -1 "$OUT/gemms-vs-cublas.txt")" | tee -a "$OUT/session.txt"
 cli=/tmp/scratchgen-gpu/Scratchgen.Cli
 timeout 45 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
 for i in 1 2; do
-  timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 35 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 35 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 30 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 30 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 30 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
 # Where a V8 step's time goes (a device wait after each op, so slower than the epochs above).
 timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads --profile > "$OUT/dcgan-v8-profile.txt" 2>&1

@@ -7,14 +7,17 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.GpuRunner;
 
-// Scratchgen.GpuRunner [parity|matmul|all|ptx NAME] [--backend cuda] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
+// Scratchgen.GpuRunner [parity|matmul|all|hoststep|gemms|ptx NAME] [--backend cuda|ilgpu-cpu|ilgpu-cpu-256] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
 //                       [--matmul V8WideLoads] (the rung the op catalog's products run on; default MatMulKernels.Default)
 //   hoststep: DCGAN training steps (--batch, default 128) with every kernel launch counted but not run
 //           (IlgpuBackend.DryRun) after 3 real warm-up steps: the host work of a step, median of 30.
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
-//           with the tolerance of the CI parity tests (atol 2e-5, rtol 2e-4).
+//           by the rule of the CI parity tests (Diagnostics/ParityCheck: atol 2e-5, rtol 2e-4, and float32
+//           rounding of sums of products).
 //   matmul: the ladder at 1024, 2048, 4096 (median of timed runs after a warm-up, stream synchronized),
 //           each checked against the Cpu backend at the first size.
+//   gemms: the products of one DCGAN step (--batch, default 128), each timed on the default rung and V8, with
+//          and without split-K (GemmBench); bench/gpu/torch_gemms.py times cuBLAS on the same products.
 internal static class Program
 {
     private static int Main(string[] args)
@@ -32,7 +35,9 @@ internal static class Program
         string outDir = Option(args, "--out") ?? ".";
         Directory.CreateDirectory(outDir);
         IlgpuBackend backend;
-        try { backend = (IlgpuBackend)Backend.FromName(backendName); }
+        // ilgpu-cpu-256: ILGPU's CPU accelerator with 256 threads per group, so the tiled rungs run without a GPU
+        // (slowly: a smoke check of the runner's modes, not a measurement).
+        try { backend = backendName == "ilgpu-cpu-256" ? IlgpuDevices.CreateCpu(threadsPerGroup: 256) : (IlgpuBackend)Backend.FromName(backendName); }
         catch (NotSupportedException e)
         {
             Console.WriteLine($"backend {backendName} unavailable: {e.Message}");
@@ -46,7 +51,9 @@ internal static class Program
         if (mode is "parity" or "all") failures += Parity.Run(backend, Path.Combine(outDir, "parity.txt"), maxElements);
         int[] sizes = Option(args, "--sizes")?.Split(',').Select(int.Parse).ToArray() ?? [1024, 2048, 4096];
         if (mode is "matmul" or "all") failures += MatMulBench.Run(backend, Path.Combine(outDir, "matmul.csv"), sizes);
-        if (mode == "hoststep") HostStep.Run(backend, int.TryParse(Option(args, "--batch"), out int batch) ? batch : 128);
+        int batch = int.TryParse(Option(args, "--batch"), out int b) ? b : 128;
+        if (mode == "hoststep") HostStep.Run(backend, batch);
+        if (mode == "gemms") failures += GemmBench.Run(backend, outDir, batch);
         return failures == 0 ? 0 : 1;
     }
 
@@ -73,10 +80,7 @@ internal static class Parity
                 {
                     var inputs = c.MakeInputs(s, seed: 4321, DType.Float32, backend);
                     var reference = inputs.Select(t => t.To(Backend.Reference, DType.Float64)).ToArray();
-                    var (y, grads) = c.Evaluate(inputs);
-                    var (yRef, gradsRef) = c.Evaluate(reference);
-                    result = Compare(yRef, y, "forward");
-                    for (int i = 0; i < grads.Length && result == "ok"; i++) result = Compare(gradsRef[i], grads[i], $"gradient {i}");
+                    result = ParityCheck.FirstMiss(c, reference, c.Evaluate(reference), c.Evaluate(inputs)) ?? "ok";
                 }
                 catch (Exception e) { result = $"{e.GetType().Name}: {e.Message}"; }
                 if (result == "ok") passed++; else failed++;
@@ -86,18 +90,5 @@ internal static class Parity
         File.WriteAllLines(report, lines);
         foreach (var l in lines.Where(l => !l.EndsWith(": ok"))) Console.WriteLine(l);
         return failed;
-    }
-
-    // |expected - actual| <= atol + rtol |expected| everywhere, as Support/Close.cs in the tests.
-    private static string Compare(double[] expected, double[] actual, string what)
-    {
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double err = Math.Abs(expected[i] - actual[i]), allowed = 2e-5 + 2e-4 * Math.Abs(expected[i]);
-            if (!(err <= allowed) && (at < 0 || err / allowed > worst)) { worst = err / allowed; at = i; }
-        }
-        return at < 0 ? "ok" : $"{what} mismatch at {at}: expected {expected[at]:G9}, got {actual[at]:G9} ({worst:F1}x the tolerance)";
     }
 }

@@ -72,4 +72,27 @@ public sealed class IlgpuLaunchCountTests
         backend.Softmax(x, y, log: false);
         Assert.All(y.ToArray(), v => Assert.InRange(v, 0f, 1f));
     }
+
+    /// <summary>MatMulLog (for `Scratchgen.GpuRunner gemms`) records each product an op asks for, once, with its
+    /// sizes and operand layouts: a linear layer's x (N, I) @ W^T, where W (O, I) is read transposed (unit stride
+    /// along rows), and its weight gradient dy^T (O, N) @ x.</summary>
+    [Fact]
+    public void MatMulLog_RecordsEachProductWithItsLayout()
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        var rng = new Rng(5);
+        var x = Tensor.RandN([6, 5], rng, backend: backend);
+        var w = Tensor.RandN([3, 5], rng, backend: backend);
+        w.RequiresGrad = true;
+        var log = new List<IlgpuBackend.MatMulCall>();
+        backend.MatMulLog = log;
+        var y = x.Linear(w);
+        Assert.Equal((1, 6, 3, 5), (log[0].Batch, log[0].M, log[0].N, log[0].K));
+        Assert.Equal((1, 5), (log[0].B.Row, log[0].B.Col)); // W^T: k moves 1, n moves a row of W
+        y.Mul(Tensor.RandN([6, 3], rng, backend: backend)).Sum().Backward(); // dy: a dense (6, 3)
+        backend.MatMulLog = null;
+        var weightGrad = Assert.Single(log, call => (call.M, call.N, call.K) == (3, 5, 6));
+        Assert.Equal((1, 3), (weightGrad.A.Row, weightGrad.A.Col)); // dy^T: read down dy's columns
+        Assert.Equal(2, log.Count); // x needs no gradient: no dy @ W
+    }
 }

@@ -11,8 +11,20 @@ public sealed partial class IlgpuBackend
 {
     // The tiled rungs need 256 threads per group; an accelerator with fewer (ILGPU's default CPU
     // accelerator has 16) runs V1.
-    public void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate) =>
+    public void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate)
+    {
+        if (MatMulLog != null && a.Rank == 3 && b.Rank == 3 && c.Rank == 3)
+            MatMulLog.Add(new MatMulCall(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], View(a), View(b)));
         MatMul(a, b, c, accumulate, _accelerator.MaxNumThreadsPerGroup >= 256 ? MatMulVariant : MatMulKernels.Variant.V1Naive);
+    }
+
+    /// <summary>Diagnostics: when set, every product the ops ask for (before any split-K) is appended, with
+    /// its sizes and operand layouts; `Scratchgen.GpuRunner gemms` records a DCGAN step's products this way
+    /// and times each against cuBLAS.</summary>
+    internal List<MatMulCall>? MatMulLog { get; set; }
+
+    /// <summary>One product c (Batch, M, N) = a (Batch, M, K) @ b (Batch, K, N), with the operands' addressing.</summary>
+    internal readonly record struct MatMulCall(int Batch, int M, int N, int K, MatView A, MatView B);
 
     internal void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate, MatMulKernels.Variant variant, int splitK = 0)
     {
