@@ -13,7 +13,7 @@
 #      the DCGAN conv layers (bench conv --backend cuda)
 #   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
 #      (first and second processes), with device allocations, kernel launches and copies per step;
-#      then one profiled V8 epoch (the 20 costliest ops)
+#      then one epoch with the kernel timeline (each kernel's device time per step, and the GPU's idle time)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
@@ -45,7 +45,8 @@ for i in 1 2; do
   timeout 30 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
   timeout 30 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
-# Where a V8 step's time goes (a device wait after each op, so slower than the epochs above).
-timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads --profile > "$OUT/dcgan-v8-profile.txt" 2>&1
-echo "dcgan V8 profile: exit $?" | tee -a "$OUT/session.txt"
+# Where a step's time goes on the device's clock (two profiling markers per launch, no waits): each kernel's
+# time per step, and how long the GPU sits idle between launches waiting for the host.
+timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --kernel-timeline > "$OUT/dcgan-kernel-timeline.txt" 2>&1
+echo "dcgan kernel timeline: exit $?; $(grep -m1 'device busy' "$OUT/dcgan-kernel-timeline.txt")" | tee -a "$OUT/session.txt"
 grep -H -E "img/s|launches" "$OUT"/dcgan-*.txt "$OUT"/torch-dcgan-*.txt | tee -a "$OUT/session.txt"

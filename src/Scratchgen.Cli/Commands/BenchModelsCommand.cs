@@ -31,6 +31,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [CommandOption("--profile"), Description("Time every op forward and backward (waiting for the GPU after each) and print the 20 costliest.")]
         public bool Profile { get; init; }
 
+        [CommandOption("--kernel-timeline"), Description("ILGPU backends only: time every kernel launch on the device's clock (profiling markers, no waits) from step 11 to the epoch's last full batch, and print the 20 costliest kernels per step with the device's busy and idle time.")]
+        public bool KernelTimeline { get; init; }
+
         [CommandOption("--backend <NAME>"), Description("cpu, reference, cuda, opencl, ilgpu-cpu or auto.")]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
@@ -49,6 +52,11 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         string[] models = s.Model != null ? [s.Model] : ["ae", "vae", "gan", "dcgan"];
         var data = Embedded.Mnist10k();
         var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
+        if (s.KernelTimeline && backend is not Scratchgen.Backends.Ilgpu.IlgpuBackend)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--kernel-timeline times the kernels of the ILGPU backends; --backend {s.Backend} runs {backend.Name}[/]");
+            return ExitCodes.BadArguments;
+        }
         if (s.MatMul != null)
         {
             if (backend is not Scratchgen.Backends.Ilgpu.IlgpuBackend ilgpu)
@@ -65,7 +73,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         {
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
             var cores = backend is Scratchgen.Backends.Cpu.CpuBackend ? new CoreDistanceSampler() : null;
-            ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device) : cores;
+            ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device, s.KernelTimeline) : cores;
             var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, observer);
             IReadOnlyList<EpochResult> results;
             using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
@@ -132,20 +140,34 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
 
     /// <summary>On an ILGPU backend: device allocations, kernel launches and host/device copies per training step, from
     /// step <see cref="WarmSteps"/> to the last full batch of each epoch (the last, smaller batch has
-    /// new shapes; evaluation and pictures are excluded).</summary>
-    private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device) : ITrainingObserver
+    /// new shapes; evaluation and pictures are excluded); with <paramref name="timeline"/>, each of those steps'
+    /// kernels on the device's clock (KernelTimeline, collected after every step).</summary>
+    private sealed class DeviceCounters(Scratchgen.Backends.Ilgpu.IlgpuBackend device, bool timeline) : ITrainingObserver
     {
         private const int WarmSteps = 10;
         private (long Allocations, long ToHost, long ToDevice, long Launches) _start;
+        private readonly System.Diagnostics.Stopwatch _wall = new();
 
         public void OnMessage(string message) { }
 
         public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
         {
-            if (stepInEpoch == WarmSteps) _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies, device.KernelLaunches);
             int last = stepsPerEpoch - 1;
+            if (stepInEpoch == WarmSteps)
+            {
+                _start = (device.DeviceAllocations, device.DeviceToHostCopies, device.HostToDeviceCopies, device.KernelLaunches);
+                if (timeline && last > WarmSteps) device.Timeline = new Scratchgen.Backends.Ilgpu.KernelTimeline();
+                _wall.Restart();
+            }
+            if (stepInEpoch > WarmSteps) device.Timeline?.Collect();
             if (stepInEpoch != last || last <= WarmSteps) return;
             int steps = last - WarmSteps;
+            if (device.Timeline is { } kernels)
+            {
+                PrintTimeline(kernels, steps, _wall.Elapsed.TotalMilliseconds / steps);
+                device.Timeline = null;
+                kernels.Dispose();
+            }
             AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{last} on {device.Name}: " +
                 $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
                 $"{(device.KernelLaunches - _start.Launches) / (double)steps:F0} kernel launches, " +
@@ -154,6 +176,18 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         }
 
         public void OnEpoch(EpochResult result) { }
+
+        private void PrintTimeline(Scratchgen.Backends.Ilgpu.KernelTimeline kernels, int steps, double wallMs)
+        {
+            AnsiConsole.WriteLine($"  kernel timeline on {device.Name}, per step over {steps} steps: device busy {kernels.BusyMilliseconds / steps:F2} ms, " +
+                $"idle between launches {kernels.IdleMilliseconds / steps:F2} ms (waiting for the host), first launch to last {kernels.SpanMilliseconds / steps:F2} ms; " +
+                $"wall {wallMs:F2} ms (two markers per launch add host time)");
+            var table = new Table().AddColumns("kernel", "calls/step", "ms/step", "us/call", "% of busy");
+            foreach (var row in kernels.Report().Take(20))
+                table.AddRow(row.Kernel, (row.Calls / (double)steps).ToString("F1"), (row.Milliseconds / steps).ToString("F3"),
+                    (1000 * row.Milliseconds / row.Calls).ToString("F1"), (100 * row.Milliseconds / Math.Max(kernels.BusyMilliseconds, 1e-12)).ToString("F1"));
+            AnsiConsole.Write(table);
+        }
     }
 
     // VmHWM: the largest resident set this process has had (Linux); NaN elsewhere.

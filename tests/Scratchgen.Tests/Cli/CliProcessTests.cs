@@ -86,6 +86,14 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
     }
 
+    [Fact]
+    public void BenchModels_KernelTimeline_RefusesNonIlgpuBackends()
+    {
+        var cpu = CliProcess.Run(["bench", "models", "--model", "ae", "--kernel-timeline", "--backend", "cpu"], Timeout);
+        Assert.True(cpu.ExitCode == 2, $"exit code {cpu.ExitCode}; output:\n{cpu.Output}");
+        Assert.Contains("--kernel-timeline times the kernels of the ILGPU backends", cpu.Output);
+    }
+
     /// <summary>Asking for a backend this machine cannot run is a bad option (exit code 2, one line saying
     /// why and what to use), not a crash with a stack trace. CUDA_VISIBLE_DEVICES="" hides any GPU, so the
     /// test reads the same on a machine with one.</summary>

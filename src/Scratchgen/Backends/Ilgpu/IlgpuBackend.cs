@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
+using Expr = System.Linq.Expressions.Expression;
 
 namespace Scratchgen.Backends.Ilgpu;
 
@@ -87,7 +88,12 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
             var buffer = Floats.Rent(length);
             if (zero)
             {
-                if (!DryRun) buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
+                if (!DryRun)
+                {
+                    var start = Mark();
+                    buffer.View.SubView(0, Math.Max(length, 1)).MemSetToZero();
+                    EndTimed("memset", start);
+                }
                 KernelLaunches++; // a memset is a launch on the stream too
             }
             var storage = new IlgpuStorage(this, buffer, length);
@@ -108,7 +114,9 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
             var buffer = Floats.Rent(data.Length);
             if (data.Length > 0)
             {
+                var start = Mark();
                 buffer.View.SubView(0, data.Length).CopyFromCPU(data);
+                EndTimed("upload", start);
                 HostToDeviceCopies++;
             }
             var storage = new IlgpuStorage(this, buffer, data.Length);
@@ -128,12 +136,16 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
             DeviceToHostCopies++;
             if (t.IsContiguous)
             {
+                var start = Mark();
                 IlgpuStorage.Of(t).View.SubView(t.Offset, t.Numel).CopyToCPU(dst[..t.Numel]);
+                EndTimed("download", start);
                 return;
             }
             using var flat = Temporary(t.Numel, t.Dims);
             CopyLocked(t, flat.Tensor);
+            var begin = Mark();
             flat.Storage.View.SubView(0, t.Numel).CopyToCPU(dst[..t.Numel]);
+            EndTimed("download", begin);
         }
     }
 
@@ -170,7 +182,43 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         KernelLaunches++;
         if (DryRun) return DoNothing<TDelegate>();
         if (!_kernels.TryGetValue((name, fn), out var d)) _kernels[(name, fn)] = d = load(_accelerator);
-        return (TDelegate)d;
+        return Timeline == null ? (TDelegate)d : Timed((TDelegate)d, fn == null ? name : $"{name}<{fn.Name}>");
+    }
+
+    /// <summary>Diagnostics: when set, every launch, memset, upload and download is bracketed by profiling
+    /// markers (KernelTimeline); `bench models --kernel-timeline` sets it after warm-up.</summary>
+    public KernelTimeline? Timeline { get; set; }
+
+    private readonly Dictionary<string, Delegate> _timed = [];
+
+    // The launcher wrapped as (args) => { start = marker; launcher(args); timeline.Add(label, start, marker) },
+    // built once per kernel label from an expression of the launcher's own delegate type.
+    private TDelegate Timed<TDelegate>(TDelegate launcher, string label) where TDelegate : Delegate
+    {
+        if (_timed.TryGetValue(label, out var cached) && cached is TDelegate wrapped) return wrapped;
+        var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters()
+            .Select(p => Expr.Parameter(p.ParameterType)).ToArray();
+        var start = Expr.Variable(typeof(ProfilingMarker));
+        var self = Expr.Constant(this);
+        var body = Expr.Block([start],
+            Expr.Assign(start, Expr.Call(self, MarkMethod)),
+            Expr.Invoke(Expr.Constant(launcher), parameters),
+            Expr.Call(self, EndMethod, Expr.Constant(label), start));
+        wrapped = Expr.Lambda<TDelegate>(body, parameters).Compile();
+        _timed[label] = wrapped;
+        return wrapped;
+    }
+
+    private static readonly System.Reflection.MethodInfo MarkMethod = typeof(IlgpuBackend).GetMethod(nameof(Mark), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+    private static readonly System.Reflection.MethodInfo EndMethod = typeof(IlgpuBackend).GetMethod(nameof(EndTimed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    // A profiling marker in the default stream, or null when no timeline is set.
+    private ProfilingMarker? Mark() => Timeline == null ? null : _accelerator.DefaultStream.AddProfilingMarker();
+
+    private void EndTimed(string label, ProfilingMarker? start)
+    {
+        if (start != null && Timeline is { } timeline) timeline.Add(label, start, _accelerator.DefaultStream.AddProfilingMarker());
+        else start?.Dispose();
     }
 
     private TDelegate DoNothing<TDelegate>() where TDelegate : Delegate
@@ -178,8 +226,8 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         if (!_doNothing.TryGetValue(typeof(TDelegate), out var d))
         {
             var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters()
-                .Select(p => System.Linq.Expressions.Expression.Parameter(p.ParameterType)).ToArray();
-            _doNothing[typeof(TDelegate)] = d = System.Linq.Expressions.Expression.Lambda<TDelegate>(System.Linq.Expressions.Expression.Empty(), parameters).Compile();
+                .Select(p => Expr.Parameter(p.ParameterType)).ToArray();
+            _doNothing[typeof(TDelegate)] = d = Expr.Lambda<TDelegate>(Expr.Empty(), parameters).Compile();
         }
         return (TDelegate)d;
     }

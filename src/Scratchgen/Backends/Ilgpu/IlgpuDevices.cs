@@ -46,10 +46,12 @@ public static class IlgpuDevices
     internal static IlgpuBackend CreateCpu(int threadsPerGroup)
     {
         var device = new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: threadsPerGroup / 4, numMultiprocessors: 1);
-        var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
+        var context = Context.Create(b => b.CPU(device).EnableAlgorithms().Profiling());
         return new IlgpuBackend($"ilgpu-cpu-{threadsPerGroup}", context, device.CreateAccelerator(context));
     }
 
+    // Every context is built with Profiling(), which lets the stream take profiling markers (KernelTimeline);
+    // ILGPU only checks the flag when a marker is added (OpenCL queues are created with profiling on).
     private static IlgpuBackend Create(string kind)
     {
         NativeLibraries.Install();
@@ -59,19 +61,19 @@ public static class IlgpuDevices
             switch (kind)
             {
                 case "cuda":
-                    context = Context.Create(b => b.Cuda().EnableAlgorithms());
+                    context = Context.Create(b => b.Cuda().EnableAlgorithms().Profiling());
                     var cuda = context.GetCudaDevices();
                     if (cuda.Count == 0)
                         throw new DeviceUnavailableException("cuda: ILGPU found no CUDA device (no NVIDIA GPU, or the driver library libcuda.so.1 is missing); use --backend cpu");
                     return new IlgpuBackend("cuda", context, cuda[0].CreateAccelerator(context));
                 case "opencl":
-                    context = Context.Create(b => b.OpenCL(_ => true).EnableAlgorithms());
+                    context = Context.Create(b => b.OpenCL(_ => true).EnableAlgorithms().Profiling());
                     var cl = context.GetCLDevices();
                     if (cl.Count == 0)
                         throw new DeviceUnavailableException("opencl: no OpenCL platform or device was found (is an ICD such as the GPU vendor's installed?); use --backend cpu");
                     return new IlgpuBackend("opencl", context, CreateOpenCl(context, cl[0]));
                 default:
-                    context = Context.Create(b => b.CPU(CPUDeviceKind.Default).EnableAlgorithms());
+                    context = Context.Create(b => b.CPU(CPUDeviceKind.Default).EnableAlgorithms().Profiling());
                     return new IlgpuBackend("ilgpu-cpu", context, context.GetCPUDevice(0).CreateAccelerator(context));
             }
         }
