@@ -168,6 +168,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
                 device.Timeline = null;
                 kernels.Dispose();
             }
+            AnsiConsole.WriteLine($"  kernels compiled so far: {device.KernelsCompiled}, {device.KernelCompileTime.TotalSeconds:F1} s of host time (ILGPU compiles each on its first launch, inside the first epoch)");
             AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{last} on {device.Name}: " +
                 $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
                 $"{(device.KernelLaunches - _start.Launches) / (double)steps:F0} kernel launches, " +

@@ -95,4 +95,21 @@ public sealed class IlgpuLaunchCountTests
         Assert.Equal((1, 3), (weightGrad.A.Row, weightGrad.A.Col)); // dy^T: read down dy's columns
         Assert.Equal(2, log.Count); // x needs no gradient: no dy @ W
     }
+
+    /// <summary>A kernel is compiled on its first launch only, and that time is counted.</summary>
+    [Fact]
+    public void KernelsAreCompiledOnce_AndTheTimeIsCounted()
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        var x = Tensor.RandN([3, 9], new Rng(8), backend: backend);
+        var y = Tensor.Zeros([3, 9], backend: backend);
+        int before = backend.KernelsCompiled;
+        backend.Softmax(x, y, log: false);
+        var afterFirst = backend.KernelCompileTime;
+        Assert.Equal(before + 1, backend.KernelsCompiled);
+        Assert.True(afterFirst > TimeSpan.Zero);
+        backend.Softmax(x, y, log: false);
+        Assert.Equal(before + 1, backend.KernelsCompiled);
+        Assert.Equal(afterFirst, backend.KernelCompileTime);
+    }
 }

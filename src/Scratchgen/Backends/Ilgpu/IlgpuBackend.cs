@@ -69,6 +69,13 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
     /// training step: at DCGAN sizes a GPU step is bound by launches, not by arithmetic.</summary>
     public long KernelLaunches { get; private set; }
 
+    /// <summary>Kernels compiled and loaded so far (ILGPU compiles each kernel, per functor type, on its first
+    /// launch) and the host time that took: on CUDA a first epoch pays it, a second one does not.</summary>
+    public int KernelsCompiled => _kernels.Count;
+
+    /// <summary>See <see cref="KernelsCompiled"/>.</summary>
+    public TimeSpan KernelCompileTime { get; private set; }
+
     /// <summary>Device buffers allocated so far (the pool's misses), for tests that check a warm
     /// training step allocates nothing new.</summary>
     public long DeviceAllocations => Floats.Allocations + Ints.Allocations;
@@ -181,7 +188,12 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
     {
         KernelLaunches++;
         if (DryRun) return DoNothing<TDelegate>();
-        if (!_kernels.TryGetValue((name, fn), out var d)) _kernels[(name, fn)] = d = load(_accelerator);
+        if (!_kernels.TryGetValue((name, fn), out var d))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            _kernels[(name, fn)] = d = load(_accelerator);
+            KernelCompileTime += System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        }
         return Timeline == null ? (TDelegate)d : Timed((TDelegate)d, fn == null ? name : $"{name}<{fn.Name}>");
     }
 
