@@ -3,16 +3,16 @@
 #   here (SDK):     bench/gpu/build-bundle.sh                                          (-> .gpu-bundle/, ~32 MB)
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
 # Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 600):
-#   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA, the matmul ladder V1-V8 at
-#      1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same sizes; the parity again with the
-#      products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
+#   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA (products on the rungs tuned per
+#      product), the matmul ladder V1-V8 at 1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same
+#      sizes; the parity again with the products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
 #      bench/gpu/sass_stats.py (sass.txt; kernels-docs/ilgpu.md has it from CUDA 11.8's ptxas)
 #      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)
-#   2. the products of one DCGAN step (GpuRunner gemms: default rung and V8, with and without split-K) beside
-#      cuBLAS on the same products (bench/gpu/torch_gemms.py; gemms-vs-cublas.txt ends with the per-step sums);
+#   2. the products of one DCGAN step (GpuRunner gemms: the tuned rung, and each tiled rung with and without
+#      split-K) beside cuBLAS on the same products (bench/gpu/torch_gemms.py; gemms-vs-cublas.txt ends with the per-step sums);
 #      the DCGAN conv layers (bench conv --backend cuda)
-#   3. one DCGAN epoch, ours (default rung, then V8WideLoads) and PyTorch eager alternated, twice each
-#      (first and second processes), with device allocations, kernel launches and copies per step;
+#   3. one DCGAN epoch, ours (rungs tuned per product, then V8WideLoads for all) and PyTorch eager alternated,
+#      twice each (first and second processes), with device allocations, kernel launches and copies per step;
 #      then one epoch with the kernel timeline (each kernel's device time per step, and the GPU's idle time)
 set -uo pipefail
 cd "$(dirname "$0")/../.."

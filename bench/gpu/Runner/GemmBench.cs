@@ -11,9 +11,10 @@ namespace Scratchgen.GpuRunner;
 /// The products of one DCGAN training step, timed one by one. A dry step (IlgpuBackend.DryRun) with
 /// IlgpuBackend.MatMulLog on records every product the ops ask for: its sizes and whether each operand is
 /// stored transposed (a: (K, M) instead of (M, K); b: (N, K) instead of (K, N)). Distinct products are
-/// then run on fresh operands of the same layout: the default rung and V8 (V7 where V8 cannot read the
-/// operands 16 bytes at a time), each without split-K, with the automatic split (what training runs) and
-/// with K forced into 2, 4 and 8 chunks. Time per call: 5 rounds of 10 back-to-back launches and a stream
+/// then run on fresh operands of the same layout: as training runs them ("tuned": on a GPU, the rung
+/// IlgpuBackend tunes for the shape, with the automatic split), then every rung of MatMulKernels.SameSums
+/// (V8 runs V7 where it cannot read the operands 16 bytes at a time), each without split-K, with the
+/// automatic split and with K forced into 2, 4 and 8 chunks. Time per call: 5 rounds of 10 back-to-back launches and a stream
 /// synchronize, the median round over 10. Writes gemm-shapes.csv (the products and their calls per step,
 /// the input of bench/gpu/torch_gemms.py, which times cuBLAS on the same layouts) and gemms.csv.
 /// </summary>
@@ -35,23 +36,28 @@ internal static class GemmBench
         foreach (var (shape, calls) in shapes)
         {
             var (a, b, c) = Operands(backend, shape);
-            foreach (var rung in new[] { MatMulKernels.Default, MatMulKernels.Variant.V8WideLoads }.Distinct())
-                foreach (int split in Splits(shape))
+            void Time(string rung, string split, Action launch)
+            {
+                double us;
+                try { us = TimePerCall(backend, launch); }
+                catch (Exception e)
                 {
-                    string label = split == 0 ? "auto" : split.ToString();
-                    double us;
-                    try { us = TimePerCall(backend, () => backend.MatMul(a, b, c, false, rung, split)); }
-                    catch (Exception e)
-                    {
-                        failures++;
-                        Console.WriteLine($"{shape} {rung} split {label}: {e.GetType().Name}: {e.Message}");
-                        continue;
-                    }
-                    double gflops = 2.0 * shape.Batch * shape.M * shape.N * shape.K / (us * 1e3);
-                    rows.Add($"{shape.Batch},{shape.M},{shape.N},{shape.K},{(shape.ATransposed ? 1 : 0)},{(shape.BTransposed ? 1 : 0)},{calls},{rung},{label},{us:F1},{gflops:F0}");
-                    Console.WriteLine($"{shape,-36} x{calls,-2} {rung,-18} split {label,-4} {us,9:F1} us {gflops,7:F0} GFLOPS");
+                    failures++;
+                    Console.WriteLine($"{shape} {rung} split {split}: {e.GetType().Name}: {e.Message}");
+                    return;
                 }
+                double gflops = 2.0 * shape.Batch * shape.M * shape.N * shape.K / (us * 1e3);
+                rows.Add($"{shape.Batch},{shape.M},{shape.N},{shape.K},{(shape.ATransposed ? 1 : 0)},{(shape.BTransposed ? 1 : 0)},{calls},{rung},{split},{us:F1},{gflops:F0}");
+                Console.WriteLine($"{shape,-36} x{calls,-2} {rung,-18} split {split,-4} {us,9:F1} us {gflops,7:F0} GFLOPS");
+            }
+            // As training runs it: the public MatMul (on a GPU, the rung tuned for this shape).
+            if (backend.TuneMatMul) Time("tuned", "auto", () => backend.MatMul(a, b, c, false));
+            foreach (var rung in MatMulKernels.SameSums)
+                foreach (int split in Splits(shape))
+                    Time(rung.ToString(), split == 0 ? "auto" : split.ToString(), () => backend.MatMul(a, b, c, false, rung, split));
         }
+        if (backend.TuneMatMul)
+            Console.WriteLine("tuned: " + string.Join("; ", backend.TunedRungs.Select(t => $"{t.Shape} {t.Rung}")));
         File.WriteAllLines(Path.Combine(outDir, "gemms.csv"), rows);
         return failures;
     }

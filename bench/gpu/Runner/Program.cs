@@ -8,7 +8,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.GpuRunner;
 
 // Scratchgen.GpuRunner [parity|matmul|all|hoststep|gemms|ptx NAME] [--backend cuda|ilgpu-cpu|ilgpu-cpu-256] [--out DIR] [--max-elements N] [--sizes 1024,2048,4096]
-//                       [--matmul V8WideLoads] (the rung the op catalog's products run on; default MatMulKernels.Default)
+//                       [--matmul V8WideLoads] (the rung the op catalog's products run on; default: on a GPU, tuned per product)
 //   hoststep: DCGAN training steps (--batch, default 128) with every kernel launch counted but not run
 //           (IlgpuBackend.DryRun) after 3 real warm-up steps: the host work of a step, median of 30.
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
@@ -45,7 +45,7 @@ internal static class Program
             return 2;
         }
         if (Option(args, "--matmul") is { } rung) backend.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(rung, ignoreCase: true);
-        Console.WriteLine($"backend {backend.Name} on {backend.DeviceName}, matmul {backend.MatMulVariant}");
+        Console.WriteLine($"backend {backend.Name} on {backend.DeviceName}, matmul " + (backend.TuneMatMul ? "tuned per product" : backend.MatMulVariant.ToString()));
         int failures = 0;
         int maxElements = int.TryParse(Option(args, "--max-elements"), out int m) ? m : int.MaxValue;
         if (mode is "parity" or "all") failures += Parity.Run(backend, Path.Combine(outDir, "parity.txt"), maxElements);

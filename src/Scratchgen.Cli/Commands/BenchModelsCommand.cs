@@ -38,7 +38,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 
-        [CommandOption("--matmul <VARIANT>"), Description("ILGPU backends only: the rung of the matmul ladder to train with (V1Naive .. V8WideLoads; default: the backend's default).")]
+        [CommandOption("--matmul <VARIANT>"), Description("ILGPU backends only: the rung of the matmul ladder to train with (V1Naive .. V8WideLoads; default: on a GPU, the fastest same-result rung per product, timed on first use).")]
         public string? MatMul { get; init; }
 
         public override ValidationResult Validate() =>
@@ -65,7 +65,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
                 return ExitCodes.BadArguments;
             }
             ilgpu.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(s.MatMul, ignoreCase: true);
-            Console.WriteLine($"matmul variant: {ilgpu.MatMulVariant}" + (ilgpu.Accelerator.MaxNumThreadsPerGroup < 256
+            Console.WriteLine($"matmul variant: {ilgpu.MatMulVariant} for every product (no tuning)" + (ilgpu.Accelerator.MaxNumThreadsPerGroup < 256
                 ? $" (not used here: {ilgpu.DeviceName} allows {ilgpu.Accelerator.MaxNumThreadsPerGroup} threads per group, the tiled rungs need 256, so V1Naive runs)" : ""));
         }
         var table = new Table().AddColumns("model", "epoch", "img/s", "seconds", "held-out loss");
@@ -169,6 +169,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
                 kernels.Dispose();
             }
             AnsiConsole.WriteLine($"  kernels compiled so far: {device.KernelsCompiled}, {device.KernelCompileTime.TotalSeconds:F1} s of host time (ILGPU compiles each on its first launch, inside the first epoch)");
+            if (device.TunedRungs is { Count: > 0 } tuned)
+                AnsiConsole.WriteLine($"  matmul rung per product, timed on first use ({device.TuningMismatches} candidates differed in bits): " +
+                    string.Join("; ", tuned.Select(t => $"{t.Shape} {t.Rung}")));
             AnsiConsole.WriteLine($"  epoch {epoch + 1}, steps {WarmSteps + 1}-{last} on {device.Name}: " +
                 $"{device.DeviceAllocations - _start.Allocations} device allocations, " +
                 $"{(device.KernelLaunches - _start.Launches) / (double)steps:F0} kernel launches, " +

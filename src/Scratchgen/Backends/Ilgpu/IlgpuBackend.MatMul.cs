@@ -10,12 +10,18 @@ namespace Scratchgen.Backends.Ilgpu;
 public sealed partial class IlgpuBackend
 {
     // The tiled rungs need 256 threads per group; an accelerator with fewer (ILGPU's default CPU
-    // accelerator has 16) runs V1.
+    // accelerator has 16) runs V1. On a GPU each product shape runs its tuned rung (.MatMulTuning).
     public void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
-        if (MatMulLog != null && a.Rank == 3 && b.Rank == 3 && c.Rank == 3)
+        bool rank3 = a.Rank == 3 && b.Rank == 3 && c.Rank == 3;
+        if (MatMulLog != null && rank3)
             MatMulLog.Add(new MatMulCall(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], View(a), View(b)));
-        MatMul(a, b, c, accumulate, _accelerator.MaxNumThreadsPerGroup >= 256 ? MatMulVariant : MatMulKernels.Variant.V1Naive);
+        if (_accelerator.MaxNumThreadsPerGroup < 256)
+            MatMul(a, b, c, accumulate, MatMulKernels.Variant.V1Naive);
+        else if (TuneMatMul && !DryRun && rank3 && c.Numel > 0 && a.Dims[2] > 0 && c.Dims[0] == a.Dims[0] && c.Dims[1] == a.Dims[1])
+            TunedMatMul(a, b, c, accumulate);
+        else
+            MatMul(a, b, c, accumulate, MatMulVariant);
     }
 
     /// <summary>Diagnostics: when set, every product the ops ask for (before any split-K) is appended, with

@@ -30,6 +30,7 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
         Floats = new IlgpuBufferPool<float>(accelerator);
         Ints = new IlgpuBufferPool<int>(accelerator);
         GroupSize = (int)Math.Min(ReduceKernels.MaxGroup, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)accelerator.MaxNumThreadsPerGroup + 1) / 2);
+        TuneMatMul = accelerator.AcceleratorType != AcceleratorType.CPU;
     }
 
     public string Name { get; }
@@ -52,9 +53,6 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
     internal int GroupSize { get; }
 
     internal Accelerator Accelerator => _accelerator;
-
-    /// <summary>Which matmul variant MatMul launches; tests and benchmarks switch it.</summary>
-    internal MatMulKernels.Variant MatMulVariant { get; set; } = MatMulKernels.Default;
 
     public bool Supports(DType dtype) => dtype == DType.Float32;
 

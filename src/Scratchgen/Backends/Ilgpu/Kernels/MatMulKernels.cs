@@ -10,8 +10,21 @@ internal static partial class MatMulKernels
 {
     public enum Variant { V1Naive, V2Tiled, V3RegisterBlocked, V4DoubleBuffered, V5Vectorized, V6ConflictFree, V7Unrolled, V8WideLoads }
 
-    /// <summary>The fastest variant measured on a GPU (see kernels-docs/ilgpu.md).</summary>
+    /// <summary>The fastest rung measured on a GPU so far (kernels-docs/ilgpu.md): the one that runs where
+    /// tuning is off, and whose bits tuning keeps (IlgpuBackend.TuneMatMul).</summary>
     public const Variant Default = Variant.V5Vectorized;
+
+    /// <summary>The tiled rungs: whatever their tiles, each output is one running sum of a_ik b_kj, fused
+    /// multiply-adds from k = 0 up, so for a given split of K their results are the same bits
+    /// (IlgpuMatMulTuningTests), and picking among them by speed changes no value. V1 sums K in blocks of 32.</summary>
+    public static readonly Variant[] SameSums =
+        [Variant.V2Tiled, Variant.V3RegisterBlocked, Variant.V4DoubleBuffered, Variant.V5Vectorized, Variant.V6ConflictFree, Variant.V7Unrolled, Variant.V8WideLoads];
+
+    /// <summary>The same-sum rungs IlgpuBackend times per product shape (each costs a compile in the first step):
+    /// V3, whose 64-wide blocks give 4 times as many groups where 128-wide tiles leave a GPU underfilled (a
+    /// DCGAN step's 49-tile products); V5, the fastest measured at 1024-4096; V7 and V8, written since and not
+    /// yet timed. V2 and V4 measured slower than V3 and V5 at every size, and V7 is V6 with its K step written out.</summary>
+    public static readonly Variant[] TuningCandidates = [Variant.V3RegisterBlocked, Variant.V5Vectorized, Variant.V7Unrolled, Variant.V8WideLoads];
 }
 
 /// <summary>One operand's addressing: element (q, i, j) is at Offset + q Batch + i Row + j Col.</summary>
