@@ -188,13 +188,18 @@ public sealed class MemoryScopeTests
         Assert.True(largestBytes < 4L * n * pixels / 4, $"a warm batch and latent sample allocated {largestBytes:N0} managed bytes (one batch of images is {4L * n * pixels:N0})");
     }
 
-    [Fact]
-    public void WarmIlgpuStep_AllocatesNothingAndCopiesOnlyInputsAndReportedScalars()
+    /// <param name="tunedMatMul">256 threads per group and products tuned per shape, as on a GPU: the tuning's
+    /// scratch, launches and read-backs all fall in the first step.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WarmIlgpuStep_AllocatesNothingAndCopiesOnlyInputsAndReportedScalars(bool tunedMatMul)
     {
         // ILGPU's CPU accelerator emulates GPU threads (slow), so a small MLP autoencoder with Adam
         // stands in for the models here: the same ops, losses, backward and fused Adam kernel;
         // bench/gpu runs the real models on CUDA. A private accelerator: no other test shares its counters.
-        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: tunedMatMul ? 256 : 16);
+        backend.TuneMatMul = tunedMatMul;
         var rng = new Rng(2);
         var net = new Scratchgen.Nn.Sequential(
             new Scratchgen.Nn.Linear(24, 12, rng, backend: backend), new Scratchgen.Nn.Tanh(),
@@ -223,6 +228,7 @@ public sealed class MemoryScopeTests
         Assert.Equal(0, backend.DeviceAllocations - allocations);
         Assert.Equal(2 * steps, backend.DeviceToHostCopies - toHost);
         Assert.Equal(steps, backend.HostToDeviceCopies - toDevice);
+        Assert.Equal(tunedMatMul, backend.TunedRungs.Count > 0);
     }
 }
 
