@@ -19,12 +19,20 @@ cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
 export OUT DOTNET_gcServer=0 PYTHONUNBUFFERED=1 SCRATCHGEN_BUNDLE_UNPACKED=1
 rm -rf /tmp/scratchgen-gpu && mkdir -p /tmp/scratchgen-gpu && xz -dc .gpu-bundle/bundle.tar.xz | tar -C /tmp/scratchgen-gpu -xf -
-timeout 130 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+# 0. Every tiled rung once, in processes of their own, before anything depends on them (V7 and V8 have never
+#    run on a GPU; a CUDA fault is sticky and would spoil every later step of a process): the ladder at 256
+#    against the Cpu backend, and the op catalog's small sets on V8 (V7 where V8 cannot read wide). If either
+#    fails, the rest runs with SCRATCHGEN_MATMUL=V5Vectorized (the rung of the earlier GPU runs), not tuned.
+timeout 25 /tmp/scratchgen-gpu/Scratchgen.GpuRunner matmul --backend cuda --sizes 256 --out "$OUT/smoke" > "$OUT/smoke.txt" 2>&1; smoke=$?
+timeout 25 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --max-elements 20000 --out "$OUT/smoke" >> "$OUT/smoke.txt" 2>&1 || smoke=1
+if [ "$smoke" != 0 ]; then export SCRATCHGEN_MATMUL=V5Vectorized; fi
+echo "smoke (every rung at 256, small parity on V8): exit $smoke; SCRATCHGEN_MATMUL=${SCRATCHGEN_MATMUL:-unset (tuned per product)}" | tee -a "$OUT/session.txt"
+timeout 110 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
 # Parity with the products on V8.
 timeout 40 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
 # The host work of a DCGAN step alone (launches counted, not run): host-bound or kernel-bound?
-timeout 35 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
+timeout 30 /tmp/scratchgen-gpu/Scratchgen.GpuRunner hoststep --backend cuda > "$OUT/hoststep.txt" 2>&1
 echo "hoststep: exit $?; $(tail -1 "$OUT/hoststep.txt")" | tee -a "$OUT/session.txt"
 # The PTX of the newest rungs.
 for v in V5Vectorized V6ConflictFree V7Unrolled V8WideLoads; do
@@ -35,15 +43,15 @@ if command -v ptxas >/dev/null && command -v cuobjdump >/dev/null; then
   RUNNER=/tmp/scratchgen-gpu/Scratchgen.GpuRunner timeout 30 python3 bench/gpu/sass_stats.py > "$OUT/sass.txt" 2>&1
 fi
 # Each product of a DCGAN step, ours beside cuBLAS: how much of a step is GEMM, and which split-K rule to keep.
-timeout 50 /tmp/scratchgen-gpu/Scratchgen.GpuRunner gemms --backend cuda --out "$OUT" > "$OUT/gemms.txt" 2>&1; echo "gemms: exit $?" | tee -a "$OUT/session.txt"
+timeout 45 /tmp/scratchgen-gpu/Scratchgen.GpuRunner gemms --backend cuda --out "$OUT" > "$OUT/gemms.txt" 2>&1; echo "gemms: exit $?" | tee -a "$OUT/session.txt"
 timeout 30 python3 bench/gpu/torch_gemms.py "$OUT/gemm-shapes.csv" "$OUT/gemms.csv" > "$OUT/gemms-vs-cublas.txt" 2>&1
 echo "gemms vs cuBLAS: exit $?; $(tail -1 "$OUT/gemms-vs-cublas.txt")" | tee -a "$OUT/session.txt"
 cli=/tmp/scratchgen-gpu/Scratchgen.Cli
-timeout 45 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
+timeout 35 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
 for i in 1 2; do
-  timeout 30 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 30 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 30 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 28 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
 # Where a step's time goes on the device's clock (two profiling markers per launch, no waits): each kernel's
 # time per step, and how long the GPU sits idle between launches waiting for the host.

@@ -122,6 +122,34 @@ public sealed class IlgpuMatMulTuningTests(WideCpuAccelerator wideCpu) : IClassF
         }
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("V5Vectorized", "V5Vectorized")]
+    [InlineData("v8wideloads", "V8WideLoads")]
+    public void MatMulOverride_NamesARung(string? value, string? expected) =>
+        Assert.Equal(expected, IlgpuDevices.MatMulOverride(value)?.ToString());
+
+    [Fact]
+    public void MatMulOverride_FixesTheRungOfTheBackendItOpens()
+    {
+        using var backend = IlgpuDevices.Open("ilgpu-cpu", "V7Unrolled");
+        Assert.Equal(MatMulKernels.Variant.V7Unrolled, backend.MatMulVariant);
+        Assert.False(backend.TuneMatMul);
+    }
+
+    [Theory]
+    [InlineData("V9")]
+    [InlineData("3")]       // a number is not a rung's name
+    [InlineData("tuned ")]
+    public void MatMulOverride_RefusesAnythingElse_NamingTheVariableAndTheRungs(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => IlgpuDevices.MatMulOverride(value));
+        Assert.Contains("SCRATCHGEN_MATMUL", e.Message);
+        Assert.Contains($"'{value}'", e.Message);
+        Assert.Contains("V8WideLoads", e.Message);
+    }
+
     private static (Tensor A, Tensor B, Tensor C) Operands(IBackend backend, int batch, int m, int n, int k, bool transposeA, bool transposeB)
     {
         var rng = new Rng(99);

@@ -86,6 +86,17 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
     }
 
+    /// <summary>A bad SCRATCHGEN_MATMUL is a bad option, said before any device is opened or anything trained.</summary>
+    [Fact]
+    public void BadMatMulEnvironmentVariable_IsABadOption()
+    {
+        var r = CliProcess.Run(["train", "gan", "--backend", "ilgpu-cpu", "--epochs", "1", "--limit", "100", "--out", Path.Combine(_dir, "badrung")], Timeout,
+            new Dictionary<string, string> { ["SCRATCHGEN_MATMUL"] = "V9" });
+        Assert.True(r.ExitCode == 2, $"exit code {r.ExitCode}; output:\n{r.Output}");
+        Assert.Contains("SCRATCHGEN_MATMUL is 'V9'", r.Output);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "badrung", "checkpoint")));
+    }
+
     [Fact]
     public void BenchModels_KernelTimeline_RefusesNonIlgpuBackends()
     {

@@ -5,6 +5,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using Scratchgen.Backends.Ilgpu.Kernels;
 
 namespace Scratchgen.Backends.Ilgpu;
 
@@ -21,9 +22,31 @@ public sealed record IlgpuDeviceInfo(string Backend, string Device, bool Usable,
 /// </summary>
 public static class IlgpuDevices
 {
-    private static readonly Lazy<IlgpuBackend> CudaBackend = new(() => Create("cuda"));
-    private static readonly Lazy<IlgpuBackend> OpenClBackend = new(() => Create("opencl"));
-    private static readonly Lazy<IlgpuBackend> CpuBackend = new(() => Create("ilgpu-cpu"));
+    private static readonly Lazy<IlgpuBackend> CudaBackend = new(() => Open("cuda"));
+    private static readonly Lazy<IlgpuBackend> OpenClBackend = new(() => Open("opencl"));
+    private static readonly Lazy<IlgpuBackend> CpuBackend = new(() => Open("ilgpu-cpu"));
+
+    /// <summary>When set to a rung's name (MatMulKernels.Variant, e.g. V5Vectorized), every product of the shared
+    /// ILGPU backends runs that rung instead of the rung tuned per product: an operator's switch, e.g. for a device
+    /// on which a rung misbehaves (bench/gpu/session.sh sets it when a rung fails its first check there).</summary>
+    public const string MatMulEnvironmentVariable = "SCRATCHGEN_MATMUL";
+
+    /// <summary>The rung <paramref name="value"/> (SCRATCHGEN_MATMUL's value) names, null when it is unset or empty.</summary>
+    internal static MatMulKernels.Variant? MatMulOverride(string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : Enum.GetValues<MatMulKernels.Variant>().Cast<MatMulKernels.Variant?>().FirstOrDefault(r => r.ToString()!.Equals(value, StringComparison.OrdinalIgnoreCase))
+          ?? throw new ArgumentException($"{MatMulEnvironmentVariable} is '{value}': expected one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}, or unset to tune the rung per product");
+
+    // The environment is read before the device is opened, so a bad value leaves no device half made.
+    private static IlgpuBackend Open(string kind) => Open(kind, Environment.GetEnvironmentVariable(MatMulEnvironmentVariable));
+
+    internal static IlgpuBackend Open(string kind, string? matMulOverride)
+    {
+        var rung = MatMulOverride(matMulOverride);
+        var backend = Create(kind);
+        if (rung is { } fixedRung) backend.MatMulVariant = fixedRung;
+        return backend;
+    }
 
     /// <summary>The shared backend of a kind: "cuda", "opencl" or "ilgpu-cpu".</summary>
     public static IlgpuBackend Get(string kind) => kind switch
