@@ -4,6 +4,7 @@ using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Models;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
+using Shape = Scratchgen.Backends.Ilgpu.IlgpuBackend.MatMulShape;
 
 namespace Scratchgen.GpuRunner;
 
@@ -20,10 +21,6 @@ namespace Scratchgen.GpuRunner;
 /// </summary>
 internal static class GemmBench
 {
-    private readonly record struct Shape(int Batch, int M, int N, int K, bool ATransposed, bool BTransposed)
-    {
-        public override string ToString() => $"{Batch}x({M}x{K}{(ATransposed ? "^T" : "")} @ {K}x{N}{(BTransposed ? "^T" : "")})";
-    }
 
     public static int Run(IlgpuBackend backend, string outDir, int batch)
     {
@@ -67,7 +64,7 @@ internal static class GemmBench
     {
         var model = ModelFactory.Create("dcgan", new ModelOptions(LatentDim: ModelFactory.DefaultLatentDim("dcgan"), Backend: backend, Architecture: "conv"));
         var images = Tensor.Rand([batch, 1, 28, 28], new Rng(3), backend: backend).Mul(2).Sub(1);
-        var log = new List<IlgpuBackend.MatMulCall>();
+        var log = new List<Shape>();
         backend.DryRun = true;
         backend.MatMulLog = log;
         try
@@ -81,12 +78,13 @@ internal static class GemmBench
             backend.DryRun = false;
             backend.MatMulLog = null;
         }
+        // Grouped by sizes and transposition only: the fresh operands are timed without accumulation, and
+        // whether they read wide follows from their own (contiguous) layout.
         var counts = new Dictionary<Shape, int>();
         var order = new List<Shape>();
         foreach (var call in log)
         {
-            var shape = new Shape(call.Batch, call.M, call.N, call.K,
-                ATransposed: call.A.Col != 1 && call.A.Row == 1, BTransposed: call.B.Col != 1 && call.B.Row == 1);
+            var shape = call with { Wide = false, Accumulate = false };
             if (counts.TryAdd(shape, 1)) order.Add(shape); else counts[shape]++;
         }
         Console.WriteLine($"DCGAN step, batch {batch}: {log.Count} products, {order.Count} distinct");

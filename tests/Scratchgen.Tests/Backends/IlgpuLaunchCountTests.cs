@@ -84,15 +84,15 @@ public sealed class IlgpuLaunchCountTests
         var x = Tensor.RandN([6, 5], rng, backend: backend);
         var w = Tensor.RandN([3, 5], rng, backend: backend);
         w.RequiresGrad = true;
-        var log = new List<IlgpuBackend.MatMulCall>();
+        var log = new List<IlgpuBackend.MatMulShape>();
         backend.MatMulLog = log;
         var y = x.Linear(w);
         Assert.Equal((1, 6, 3, 5), (log[0].Batch, log[0].M, log[0].N, log[0].K));
-        Assert.Equal((1, 5), (log[0].B.Row, log[0].B.Col)); // W^T: k moves 1, n moves a row of W
+        Assert.Equal((false, true), (log[0].ATransposed, log[0].BTransposed)); // W^T: W (3, 5) read with k moving 1
         y.Mul(Tensor.RandN([6, 3], rng, backend: backend)).Sum().Backward(); // dy: a dense (6, 3)
         backend.MatMulLog = null;
         var weightGrad = Assert.Single(log, call => (call.M, call.N, call.K) == (3, 5, 6));
-        Assert.Equal((1, 3), (weightGrad.A.Row, weightGrad.A.Col)); // dy^T: read down dy's columns
+        Assert.Equal((true, false), (weightGrad.ATransposed, weightGrad.BTransposed)); // dy^T: read down dy's columns
         Assert.Equal(2, log.Count); // x needs no gradient: no dy @ W
     }
 

@@ -14,8 +14,7 @@ public sealed partial class IlgpuBackend
     public void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
         bool rank3 = a.Rank == 3 && b.Rank == 3 && c.Rank == 3;
-        if (MatMulLog != null && rank3)
-            MatMulLog.Add(new MatMulCall(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], View(a), View(b)));
+        if (MatMulLog != null && rank3) MatMulLog.Add(MatMulShape.Of(a, b, c, accumulate));
         if (_accelerator.MaxNumThreadsPerGroup < 256)
             MatMul(a, b, c, accumulate, MatMulKernels.Variant.V1Naive);
         else if (TuneMatMul && !DryRun && rank3 && c.Numel > 0 && a.Dims[2] > 0 && c.Dims[0] == a.Dims[0] && c.Dims[1] == a.Dims[1])
@@ -27,10 +26,7 @@ public sealed partial class IlgpuBackend
     /// <summary>Diagnostics: when set, every product the ops ask for (before any split-K) is appended, with
     /// its sizes and operand layouts; `Scratchgen.GpuRunner gemms` records a DCGAN step's products this way
     /// and times each against cuBLAS.</summary>
-    internal List<MatMulCall>? MatMulLog { get; set; }
-
-    /// <summary>One product c (Batch, M, N) = a (Batch, M, K) @ b (Batch, K, N), with the operands' addressing.</summary>
-    internal readonly record struct MatMulCall(int Batch, int M, int N, int K, MatView A, MatView B);
+    internal List<MatMulShape>? MatMulLog { get; set; }
 
     internal void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate, MatMulKernels.Variant variant, int splitK = 0)
     {

@@ -39,9 +39,18 @@ public sealed partial class IlgpuBackend
     /// <summary>The rungs tuning times (tests add one whose sums differ, to see it refused).</summary>
     internal MatMulKernels.Variant[] TuningRungs { get; set; } = MatMulKernels.TuningCandidates;
 
-    /// <summary>A product's sizes and layout: what the tuned choice depends on.</summary>
+    /// <summary>A product c (Batch, M, N) (+)= a (Batch, M, K) @ b (Batch, K, N) as the tuning, MatMulLog and
+    /// `GpuRunner gemms` see it: its sizes, whether a is read transposed (stored (K, M): unit stride along M) and
+    /// b too (stored (N, K)), whether V8 can read both 16 bytes at a time, and whether it accumulates.</summary>
     internal readonly record struct MatMulShape(int Batch, int M, int N, int K, bool ATransposed, bool BTransposed, bool Wide, bool Accumulate)
     {
+        public static MatMulShape Of(Tensor a, Tensor b, Tensor c, bool accumulate)
+        {
+            var (va, vb) = (View(a), View(b));
+            var dims = new MatDims(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], 0);
+            return new(dims.Batch, dims.M, dims.N, dims.K, va.Col != 1 && va.Row == 1, vb.Col != 1 && vb.Row == 1, WideLoadable(va, vb, dims), accumulate);
+        }
+
         public override string ToString() =>
             $"{Batch}x({M}x{K}{(ATransposed ? "^T" : "")} @ {K}x{N}{(BTransposed ? "^T" : "")}){(Accumulate ? " +=" : "")}";
     }
@@ -67,20 +76,18 @@ public sealed partial class IlgpuBackend
 
     private MatMulKernels.Variant Tuned(Tensor a, Tensor b, Tensor c, bool accumulate, int parts)
     {
-        var (va, vb) = (View(a), View(b));
-        bool wide = WideLoadable(va, vb, new MatDims(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], 0));
-        var shape = new MatMulShape(c.Dims[0], c.Dims[1], c.Dims[2], a.Dims[2], va.Col != 1 && va.Row == 1, vb.Col != 1 && vb.Row == 1, wide, accumulate);
+        var shape = MatMulShape.Of(a, b, c, accumulate);
         lock (_tuning)
         {
             if (_tuned.TryGetValue(shape, out var known)) return known;
-            // The trials write into scratch that starts as a copy of c, so c itself is written once, by the caller.
+            // The trials write into scratch (a copy of c when the product accumulates): c is written once, by the caller.
             using var trial = Temporary(c.Numel, c.Dims);
             float[]? expected = null;
             var best = (Rung: MatMulKernels.Default, Microseconds: double.PositiveInfinity);
             // The default rung first: its bits are the ones every candidate must reproduce.
             foreach (var rung in TuningRungs.OrderBy(r => r != MatMulKernels.Default))
             {
-                if (rung == MatMulKernels.Variant.V8WideLoads && !wide) continue; // it would run V7
+                if (rung == MatMulKernels.Variant.V8WideLoads && !shape.Wide) continue; // it would run V7
                 if (accumulate) Copy(c, trial.Tensor);
                 MatMul(a, b, trial.Tensor, accumulate, rung, parts); // compiles it on first use
                 var bits = trial.Tensor.ToArray();
