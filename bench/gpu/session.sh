@@ -11,7 +11,7 @@
 #   2. the products of one DCGAN step (GpuRunner gemms: the tuned rung, and each tiled rung with and without
 #      split-K) beside cuBLAS on the same products (bench/gpu/torch_gemms.py; gemms-vs-cublas.txt ends with the per-step sums);
 #      the DCGAN conv layers (bench conv --backend cuda)
-#   3. one DCGAN epoch, ours (rungs tuned per product, then V8WideLoads for all) and PyTorch eager alternated,
+#   3. one DCGAN epoch, ours (rungs tuned per product, then V5Vectorized for all: the earlier runs' setting) and PyTorch eager alternated,
 #      twice each (first and second processes), with device allocations, kernel launches and copies per step;
 #      then one epoch with the kernel timeline (each kernel's device time per step, and the GPU's idle time)
 set -uo pipefail
@@ -50,7 +50,7 @@ cli=/tmp/scratchgen-gpu/Scratchgen.Cli
 timeout 35 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "bench conv: exit $?" | tee -a "$OUT/session.txt"
 for i in 1 2; do
   timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V8WideLoads > "$OUT/dcgan-v8-$i.txt" 2>&1; echo "dcgan V8 $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V5Vectorized > "$OUT/dcgan-v5-$i.txt" 2>&1; echo "dcgan V5 for all $i: exit $?" | tee -a "$OUT/session.txt"
   timeout 28 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
 done
 # Where a step's time goes on the device's clock (two profiling markers per launch, no waits): each kernel's
