@@ -12,7 +12,8 @@ namespace Scratchgen.Backends.Ilgpu;
 /// accelerator (IlgpuDevices makes them); calls are serialized by a lock, launches go to the
 /// accelerator's default stream and downloads synchronize with it. Every launch is preceded by a
 /// host-side bounds check: an out-of-range index on the CPU accelerator kills the process.
-/// Partial files: .Elementwise (map/zip/copy/fill), .Reduce, .MatMul, .Gather, .Conv.
+/// Partial files: .Elementwise (map/zip/copy/fill), .Reduce, .MatMul (and .MatMulTuning), .Gather, .Conv,
+/// .BatchNorm, .Softmax, .Timeline (profiling markers for KernelTimeline).
 /// ILGPU types stay inside this folder; callers see an IBackend.
 /// </summary>
 public sealed partial class IlgpuBackend : IBackend, IDisposable
@@ -193,42 +194,6 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
             KernelCompileTime += System.Diagnostics.Stopwatch.GetElapsedTime(start);
         }
         return Timeline == null ? (TDelegate)d : Timed((TDelegate)d, fn == null ? name : $"{name}<{fn.Name}>");
-    }
-
-    /// <summary>Diagnostics: when set, every launch, memset, upload and download is bracketed by profiling
-    /// markers (KernelTimeline); `bench models --kernel-timeline` sets it after warm-up.</summary>
-    public KernelTimeline? Timeline { get; set; }
-
-    private readonly Dictionary<string, Delegate> _timed = [];
-
-    // The launcher wrapped as (args) => { start = marker; launcher(args); timeline.Add(label, start, marker) },
-    // built once per kernel label from an expression of the launcher's own delegate type.
-    private TDelegate Timed<TDelegate>(TDelegate launcher, string label) where TDelegate : Delegate
-    {
-        if (_timed.TryGetValue(label, out var cached) && cached is TDelegate wrapped) return wrapped;
-        var parameters = typeof(TDelegate).GetMethod("Invoke")!.GetParameters()
-            .Select(p => Expr.Parameter(p.ParameterType)).ToArray();
-        var start = Expr.Variable(typeof(ProfilingMarker));
-        var self = Expr.Constant(this);
-        var body = Expr.Block([start],
-            Expr.Assign(start, Expr.Call(self, MarkMethod)),
-            Expr.Invoke(Expr.Constant(launcher), parameters),
-            Expr.Call(self, EndMethod, Expr.Constant(label), start));
-        wrapped = Expr.Lambda<TDelegate>(body, parameters).Compile();
-        _timed[label] = wrapped;
-        return wrapped;
-    }
-
-    private static readonly System.Reflection.MethodInfo MarkMethod = typeof(IlgpuBackend).GetMethod(nameof(Mark), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-    private static readonly System.Reflection.MethodInfo EndMethod = typeof(IlgpuBackend).GetMethod(nameof(EndTimed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-
-    // A profiling marker in the default stream, or null when no timeline is set.
-    private ProfilingMarker? Mark() => Timeline == null ? null : _accelerator.DefaultStream.AddProfilingMarker();
-
-    private void EndTimed(string label, ProfilingMarker? start)
-    {
-        if (start != null && Timeline is { } timeline) timeline.Add(label, start, _accelerator.DefaultStream.AddProfilingMarker());
-        else start?.Dispose();
     }
 
     private TDelegate DoNothing<TDelegate>() where TDelegate : Delegate
