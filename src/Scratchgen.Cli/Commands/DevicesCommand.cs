@@ -22,6 +22,23 @@ internal sealed class DevicesCommand : Command
                 Markup.Escape(d.Device == "-" ? d.Details : $"{d.Device}: {d.Details}"));
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine("--backend auto picks cuda when a CUDA device is usable, else cpu.");
+        AnsiConsole.WriteLine(MatMulSetting());
         return ExitCodes.Ok;
+    }
+
+    // How the ILGPU backends will pick their matmul rung, SCRATCHGEN_MATMUL included.
+    private static string MatMulSetting()
+    {
+        const string name = IlgpuDevices.MatMulEnvironmentVariable;
+        try
+        {
+            return IlgpuDevices.MatMulOverride(Environment.GetEnvironmentVariable(name)) is { } rung
+                ? $"Matrix products on the ILGPU backends: {rung} for every product ({name})."
+                : $"Matrix products on cuda and opencl: the fastest matmul rung per product shape, timed on first use ({name}=<rung> fixes one).";
+        }
+        catch (ArgumentException e)
+        {
+            return $"{e.Message}: the ILGPU backends will refuse to open.";
+        }
     }
 }

@@ -97,6 +97,19 @@ public sealed class CliProcessTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "badrung", "checkpoint")));
     }
 
+    /// <summary>`devices` says how GPU products pick their matmul rung, SCRATCHGEN_MATMUL included.</summary>
+    [Fact]
+    public void Devices_SayHowMatMulRungsArePicked()
+    {
+        var tuned = CliProcess.Run(["devices"], Timeout, new Dictionary<string, string> { ["SCRATCHGEN_MATMUL"] = "" });
+        Assert.True(tuned.ExitCode == 0, $"exit code {tuned.ExitCode}; output:\n{tuned.Output}");
+        Assert.Contains("timed on first use", tuned.Output);
+        var fixedRung = CliProcess.Run(["devices"], Timeout, new Dictionary<string, string> { ["SCRATCHGEN_MATMUL"] = "v7unrolled" });
+        Assert.Contains("V7Unrolled for every product", fixedRung.Output);
+        var bad = CliProcess.Run(["devices"], Timeout, new Dictionary<string, string> { ["SCRATCHGEN_MATMUL"] = "V9" });
+        Assert.Contains("will refuse to open", bad.Output);
+    }
+
     [Fact]
     public void BenchModels_KernelTimeline_RefusesNonIlgpuBackends()
     {
