@@ -8,10 +8,10 @@ namespace Scratchgen.Diagnostics;
 /// Reference's (the parity tests, and `Scratchgen.GpuRunner parity` on CUDA): each value must satisfy
 ///   |actual - expected| &lt;= Atol + Rtol |expected| + rounding,
 /// where rounding is 0, except for a case whose every result is a sum of products of its inputs
-/// (<see cref="OpCase.SumsOfProducts"/>: matmul, linear, convolution). Such a sum of n float32 products
-/// is exact in no summation order, and the rounding of a single running sum (cuBLAS's order, and the GPU
-/// rungs') grows with the partial sums, which follow sum |a_k b_k| and not the result: a result near zero
-/// out of terms of size 1 is off by far more than Rtol of itself. There the allowance is the
+/// (<see cref="OpCase.SumsOfProducts"/>: matmul, linear, convolution). The rounding of such a sum of n
+/// float32 products in a single running sum (cuBLAS's order, and the GPU rungs') grows with the partial
+/// sums, which follow sum |a_k b_k| and not the result: a result near zero out of terms of size 1 is off
+/// by far more than Rtol of itself. There the allowance is the
 /// probabilistic bound of Higham and Mary (2019) with lambda = 1:
 ///   rounding = sqrt(n) u sum |a_k b_k|,   u = 2^-24 (float32's unit roundoff),
 /// where sum |a_k b_k| is the case evaluated on |inputs| and n the case evaluated on inputs of 1 (the
