@@ -7,7 +7,8 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Backends.Ilgpu;
 
 // Batch norm's three primitives as fused kernels (Kernels/BatchNormKernels.cs): stats and backward one
-// group per channel, forward one thread per element. Operands that are not contiguous take the
+// group per channel, forward one thread per element; plain forward and backward are the fused batch norm +
+// activation kernels with the identity (GpuIdentity). Operands that are not contiguous take the
 // composite BatchNormLowering, as on the Cpu backend.
 public sealed partial class IlgpuBackend
 {
@@ -35,17 +36,7 @@ public sealed partial class IlgpuBackend
             BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);
             return;
         }
-        lock (_gate)
-        {
-            var s = CheckBatchNorm("batch norm", x, mean, invStd, gamma, beta);
-            SameShape("batch norm", y, x);
-            Check("batch norm", y);
-            if (x.Numel == 0) return;
-            int flags = Flags(gamma, beta);
-            Kernel("bn-forward", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Forward))(
-                x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags);
-        }
+        ForwardThen("batch norm", x, mean, invStd, gamma, beta, y, default(GpuIdentity));
     }
 
     public void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
@@ -55,18 +46,7 @@ public sealed partial class IlgpuBackend
             BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
             return;
         }
-        lock (_gate)
-        {
-            var s = CheckBatchNorm("batch norm backward", x, mean, invStd, gamma, dGamma, dBeta);
-            SameShape("batch norm backward", dx, x, dy);
-            Check("batch norm backward", dy); Check("batch norm backward", dx);
-            if (s.C == 0 || s.M == 0) return;
-            int flags = Flags(gamma, dGamma: dGamma, dBeta: dBeta);
-            Kernel("bn-backward", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(BatchNormKernels.Backward))(
-                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
-                Contiguous(gamma ?? mean), Contiguous(dx), Contiguous(dGamma ?? mean), Contiguous(dBeta ?? mean), s, flags);
-        }
+        BackwardThen("batch norm backward", x, y: dy, dy, mean, invStd, gamma, beta: null, dx, dGamma, dBeta, default(GpuIdentity));
     }
 
     public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
@@ -84,13 +64,22 @@ public sealed partial class IlgpuBackend
     }
 
     // y = f(x a + b) in one launch (Kernels/BatchNormKernels.ForwardThen); operands contiguous.
-    internal void BatchNormActivationGpu<TGpu>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    internal void BatchNormActivationGpu<TGpu>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary =>
+        ForwardThen("batch norm + activation", x, mean, invStd, gamma, beta, y, fn);
+
+    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen); operands contiguous.
+    internal void BatchNormActivationBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary =>
+        BackwardThen("batch norm + activation backward", x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+
+    // Plain batch norm is the identity's case (GpuIdentity): the same kernel and formulas, f' = 1.
+    private void ForwardThen<TGpu>(string op, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
     {
         lock (_gate)
         {
-            var s = CheckBatchNorm("batch norm + activation", x, mean, invStd, gamma, beta);
-            SameShape("batch norm + activation", y, x);
-            Check("batch norm + activation", y);
+            var s = CheckBatchNorm(op, x, mean, invStd, gamma, beta);
+            SameShape(op, y, x);
+            Check(op, y);
             if (x.Numel == 0) return;
             int flags = Flags(gamma, beta);
             Kernel("bn-forward-then", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -99,15 +88,15 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen); operands contiguous.
-    internal void BatchNormActivationBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+    // With GpuIdentity, y is never read (f' = 1): plain batch norm passes dy in its place.
+    private void BackwardThen<TGpu>(string op, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
         Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary
     {
         lock (_gate)
         {
-            var s = CheckBatchNorm("batch norm + activation backward", x, mean, invStd, gamma, beta, dGamma, dBeta);
-            SameShape("batch norm + activation backward", dx, x, y, dy);
-            Check("batch norm + activation backward", y); Check("batch norm + activation backward", dy); Check("batch norm + activation backward", dx);
+            var s = CheckBatchNorm(op, x, mean, invStd, gamma, beta, dGamma, dBeta);
+            SameShape(op, dx, x, y, dy);
+            Check(op, y); Check(op, dy); Check(op, dx);
             if (s.C == 0 || s.M == 0) return;
             int flags = Flags(gamma, beta, dGamma, dBeta);
             Kernel("bn-backward-then", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,

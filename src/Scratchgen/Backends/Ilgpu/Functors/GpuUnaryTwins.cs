@@ -96,6 +96,14 @@ internal readonly struct GpuMulScalar(float s) : IGpuUnary
     public float Derivative(float x, float y) => S;
 }
 
+// f(x) = x: no op functor has it as a twin; plain batch norm is the fused batch norm + activation kernels
+// specialized by it (f' = 1, so dz = dy).
+internal readonly struct GpuIdentity : IGpuUnary
+{
+    public float Apply(float x) => x;
+    public float Derivative(float x, float y) => 1f;
+}
+
 internal readonly struct GpuRelu : IGpuUnary
 {
     public float Apply(float x) => x > 0f ? x : 0f;

@@ -46,45 +46,8 @@ internal static class BatchNormKernels
         }
     }
 
-    // Launch: implicitly grouped, one thread per element of x.
-    public static void Forward(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags)
-    {
-        var (a, b) = Affine(i / s.HW % s.C, mean, invStd, gamma, beta, flags);
-        y[i] = x[i] * a + b;
-    }
-
-    public static void Backward(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> gamma, ArrayView<float> dx, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormShape s, int flags)
-    {
-        var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
-        int t = Group.IdxX, g = Group.DimX, m = s.M;
-        for (int c = Grid.IdxX; c < s.C; c += Grid.DimX)
-        {
-            float mu = mean[c], inv = invStd[c];
-            float sd = 0, sdx = 0;
-            for (int e = t; e < m; e += g)
-            {
-                int at = s.At(c, e);
-                float d = dy[at];
-                sd += d;
-                sdx += d * (x[at] - mu);
-            }
-            float sumDy = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
-            float sumDyXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
-            float a = Scale(c, invStd, gamma, flags);
-            var (b, c0) = InputGradient(a, inv, mu, sumDy, sumDyXc, m);
-            for (int e = t; e < m; e += g)
-            {
-                int at = s.At(c, e);
-                dx[at] = a * dy[at] + b * x[at] + c0;
-            }
-            if (t == 0) StoreParameterGradients(c, inv, sumDy, sumDyXc, dGamma, dBeta, flags);
-        }
-    }
-
-    // Forward followed by an activation: y = f(x a + b) (IBackend.BatchNormActivation).
-    // Launch: implicitly grouped, one thread per element of x.
+    // Forward followed by an activation: y = f(x a + b) (IBackend.BatchNormActivation; plain batch norm with
+    // f the identity, GpuIdentity). Launch: implicitly grouped, one thread per element of x.
     public static void ForwardThen<TFn>(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags, TFn fn)
         where TFn : struct, IGpuUnary
@@ -94,7 +57,8 @@ internal static class BatchNormKernels
     }
 
     // Backward through the activation and batch norm from y = f(z): z = x a + b recomputed, dz = dy f'(z, y),
-    // then Backward's two passes with dz in place of dy (one launch).
+    // then the backward's two passes over dz (one launch). With f the identity (GpuIdentity), dz = dy: plain
+    // batch norm's backward.
     public static void BackwardThen<TFn>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> dx, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormShape s, int flags, TFn fn)
         where TFn : struct, IGpuUnary
