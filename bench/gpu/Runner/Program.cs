@@ -44,7 +44,8 @@ internal static class Program
             foreach (var d in IlgpuDevices.List()) Console.WriteLine($"  {d.Backend}: {d.Device} usable={d.Usable} {d.Details}");
             return 2;
         }
-        if (Option(args, "--matmul") is { } rung) backend.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(rung, ignoreCase: true);
+        if (Option(args, "--matmul") is { } rung)
+            backend.MatMulVariant = MatMulKernels.Named(rung) ?? throw new ArgumentException($"--matmul {rung}: expected one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}");
         Console.WriteLine($"backend {backend.Name} on {backend.DeviceName}, matmul " + (backend.TuneMatMul ? "tuned per product" : backend.MatMulVariant.ToString()));
         int failures = 0;
         int maxElements = int.TryParse(Option(args, "--max-elements"), out int m) ? m : int.MaxValue;

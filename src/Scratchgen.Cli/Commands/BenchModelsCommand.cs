@@ -42,7 +42,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         public string? MatMul { get; init; }
 
         public override ValidationResult Validate() =>
-            MatMul != null && !Enum.TryParse<MatMulKernels.Variant>(MatMul, ignoreCase: true, out _)
+            MatMul != null && MatMulKernels.Named(MatMul) == null
                 ? ValidationResult.Error($"--matmul must be one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}, got '{MatMul}'")
                 : ValidationResult.Success();
     }
@@ -64,7 +64,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
                 AnsiConsole.MarkupLineInterpolated($"[red]--matmul picks a kernel of the ILGPU backends; --backend {s.Backend} runs {backend.Name}[/]");
                 return ExitCodes.BadArguments;
             }
-            ilgpu.MatMulVariant = Enum.Parse<MatMulKernels.Variant>(s.MatMul, ignoreCase: true);
+            ilgpu.MatMulVariant = MatMulKernels.Named(s.MatMul)!.Value; // Settings.Validate refused other names
             Console.WriteLine($"matmul variant: {ilgpu.MatMulVariant} for every product (no tuning)" + (ilgpu.Accelerator.MaxNumThreadsPerGroup < 256
                 ? $" (not used here: {ilgpu.DeviceName} allows {ilgpu.Accelerator.MaxNumThreadsPerGroup} threads per group, the tiled rungs need 256, so V1Naive runs)" : ""));
         }

@@ -81,6 +81,9 @@ public sealed class CliProcessTests : IDisposable
         Assert.True(unknown.ExitCode == 2, $"exit code {unknown.ExitCode}; output:\n{unknown.Output}");
         Assert.Contains("--matmul must be one of", unknown.Output);
         Assert.Contains("V8WideLoads", unknown.Output);
+        var number = CliProcess.Run(["bench", "models", "--model", "ae", "--matmul", "3"], Timeout); // a number is not a rung's name
+        Assert.True(number.ExitCode == 2, $"exit code {number.ExitCode}; output:\n{number.Output}");
+        Assert.Contains("--matmul must be one of", number.Output);
         var cpu = CliProcess.Run(["bench", "models", "--model", "ae", "--matmul", "V8WideLoads", "--backend", "cpu"], Timeout);
         Assert.True(cpu.ExitCode == 2, $"exit code {cpu.ExitCode}; output:\n{cpu.Output}");
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);

@@ -34,8 +34,7 @@ public static class IlgpuDevices
     /// <summary>The rung <paramref name="value"/> (SCRATCHGEN_MATMUL's value) names, null when it is unset or empty.</summary>
     internal static MatMulKernels.Variant? MatMulOverride(string? value) =>
         string.IsNullOrEmpty(value) ? null
-        : Enum.GetValues<MatMulKernels.Variant>().Cast<MatMulKernels.Variant?>().FirstOrDefault(r => r.ToString()!.Equals(value, StringComparison.OrdinalIgnoreCase))
-          ?? throw new ArgumentException($"{MatMulEnvironmentVariable} is '{value}': expected one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}, or unset to tune the rung per product");
+        : MatMulKernels.Named(value) ?? throw new ArgumentException($"{MatMulEnvironmentVariable} is '{value}': expected one of {string.Join(", ", Enum.GetNames<MatMulKernels.Variant>())}, or unset to tune the rung per product");
 
     // The environment is read before the device is opened, so a bad value leaves no device half made.
     private static IlgpuBackend Open(string kind) => Open(kind, Environment.GetEnvironmentVariable(MatMulEnvironmentVariable));

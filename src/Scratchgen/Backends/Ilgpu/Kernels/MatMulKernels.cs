@@ -10,6 +10,11 @@ internal static partial class MatMulKernels
 {
     public enum Variant { V1Naive, V2Tiled, V3RegisterBlocked, V4DoubleBuffered, V5Vectorized, V6ConflictFree, V7Unrolled, V8WideLoads }
 
+    /// <summary>The rung of that name (any case, e.g. "v8wideloads"), or null: how `--matmul` and SCRATCHGEN_MATMUL
+    /// read a rung. Only names: a number is not a rung.</summary>
+    public static Variant? Named(string? name) =>
+        Enum.GetValues<Variant>().Cast<Variant?>().FirstOrDefault(r => r.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The fastest rung measured on a GPU so far (kernels-docs/ilgpu.md): the one that runs where
     /// tuning is off, and whose bits tuning keeps (IlgpuBackend.TuneMatMul).</summary>
     public const Variant Default = Variant.V5Vectorized;
