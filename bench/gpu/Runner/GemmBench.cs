@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Scratchgen.Backends.Ilgpu;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Models;
@@ -114,16 +113,6 @@ internal static class GemmBench
     private static double TimePerCall(IlgpuBackend backend, Action launch)
     {
         launch(); // compile and load
-        backend.Synchronize();
-        var rounds = new List<double>();
-        for (int r = 0; r < 5; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 10; i++) launch();
-            backend.Synchronize();
-            rounds.Add(sw.Elapsed.TotalMicroseconds / 10);
-        }
-        rounds.Sort();
-        return rounds[rounds.Count / 2];
+        return backend.MedianMicroseconds(launch, rounds: 5, perRound: 10);
     }
 }

@@ -105,19 +105,21 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    // Median over 3 rounds of the time per launch of 3 back-to-back launches and a device wait.
-    private double MedianMicroseconds(Action launch)
+    /// <summary>Device time per launch: the median over <paramref name="rounds"/> rounds of <paramref name="perRound"/>
+    /// back-to-back launches and a device wait, wall clock (warm the launch up first). The tuning's clock, and
+    /// `GpuRunner gemms`'.</summary>
+    internal double MedianMicroseconds(Action launch, int rounds = 3, int perRound = 3)
     {
-        var rounds = new double[3];
-        for (int r = 0; r < rounds.Length; r++)
+        var times = new double[rounds];
+        for (int r = 0; r < rounds; r++)
         {
             Synchronize();
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < 3; i++) launch();
+            for (int i = 0; i < perRound; i++) launch();
             Synchronize();
-            rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / 3;
+            times[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / perRound;
         }
-        Array.Sort(rounds);
-        return rounds[1];
+        Array.Sort(times);
+        return times[rounds / 2];
     }
 }
