@@ -2,7 +2,7 @@
 # Every GPU check of the Ilgpu issue in one command, for a device session of a few minutes.
 #   here (SDK):     bench/gpu/build-bundle.sh                                          (-> .gpu-bundle/, ~32 MB)
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
-# Runs, with a timeout each (under 10 minutes in all at worst, about 5 as last measured; give run a timeout_s of 600):
+# Runs, with a timeout each (the timeouts add up to 578 s, plus a last step only if started before 560 s; about 5 minutes as last measured; give run a timeout_s of 600):
 #   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA (products on the rungs tuned per
 #      product), the matmul ladder V1-V8 at 1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same
 #      sizes; the parity again with the products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
@@ -11,9 +11,11 @@
 #   2. the products of one DCGAN step (GpuRunner gemms: the tuned rung, and each tiled rung with and without
 #      split-K) beside cuBLAS on the same products (bench/gpu/torch_gemms.py; gemms-vs-cublas.txt ends with the per-step sums);
 #      the DCGAN conv layers (bench conv --backend cuda)
-#   3. one DCGAN epoch, ours (rungs tuned per product, then V5Vectorized for all: the earlier runs' setting) and PyTorch eager alternated,
-#      twice each (first and second processes), with device allocations, kernel launches and copies per step;
-#      then one epoch with the kernel timeline (each kernel's device time per step, and the GPU's idle time)
+#   3. one DCGAN epoch, ours (rungs tuned per product, then V5Vectorized for all: the earlier runs' setting) and PyTorch eager
+#      in float32 (TF32 off, as ours) alternated, twice each (first and second processes), with device allocations, kernel
+#      launches and copies per step;
+#      then one epoch with the kernel timeline (each kernel's device time per step, and the GPU's idle time);
+#      last, PyTorch once more with its default setting, TF32 convolutions, if time is left
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"
@@ -51,10 +53,17 @@ timeout 35 $cli bench conv --backend cuda > "$OUT/conv-cuda.txt" 2>&1; echo "ben
 for i in 1 2; do
   timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda > "$OUT/dcgan-$i.txt" 2>&1; echo "dcgan $i: exit $?" | tee -a "$OUT/session.txt"
   timeout 28 $cli bench models --model dcgan --epochs 1 --backend cuda --matmul V5Vectorized > "$OUT/dcgan-v5-$i.txt" 2>&1; echo "dcgan V5 for all $i: exit $?" | tee -a "$OUT/session.txt"
-  timeout 28 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i: exit $?" | tee -a "$OUT/session.txt"
+  timeout 28 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --tf32 off --out "$OUT/torch-dcgan-$i.png" > "$OUT/torch-dcgan-$i.txt" 2>&1; echo "torch dcgan $i (float32): exit $?" | tee -a "$OUT/session.txt"
 done
 # Where a step's time goes on the device's clock (two profiling markers per launch, no waits): each kernel's
 # time per step, and how long the GPU sits idle between launches waiting for the host.
 timeout 40 $cli bench models --model dcgan --epochs 1 --backend cuda --kernel-timeline > "$OUT/dcgan-kernel-timeline.txt" 2>&1
 echo "dcgan kernel timeline: exit $?; $(grep -m1 'device busy' "$OUT/dcgan-kernel-timeline.txt")" | tee -a "$OUT/session.txt"
+# PyTorch's default setting too (cuDNN convolutions on TF32 tensor cores), which the runs of 2026-11-26 used;
+# last and only while the session is inside its 600 s.
+if [ "$SECONDS" -lt 560 ]; then
+  timeout 28 python3 bench/peers/torch_dcgan.py --epochs 1 --batch-size 128 --device cuda --tf32 on --out "$OUT/torch-dcgan-tf32.png" > "$OUT/torch-dcgan-tf32.txt" 2>&1; echo "torch dcgan (TF32 convolutions): exit $?" | tee -a "$OUT/session.txt"
+else
+  echo "torch dcgan (TF32 convolutions): skipped at ${SECONDS} s" | tee -a "$OUT/session.txt"
+fi
 grep -H -E "img/s|launches" "$OUT"/dcgan-*.txt "$OUT"/torch-dcgan-*.txt | tee -a "$OUT/session.txt"

@@ -2,7 +2,10 @@
 """Scratchgen's DCGAN (src/Scratchgen/Models/Dcgan.cs) layer for layer in PyTorch 1.13, on the same
 embedded data, to compare sample quality and images/s side by side:
     /usr/bin/python3 bench/peers/torch_dcgan.py --epochs 5 --batch-size 64 --out /tmp/torch_dcgan.png
-Writes a 10x10 grid of samples (PNG, written with zlib: no imaging package needed)."""
+Writes a 10x10 grid of samples (PNG, written with zlib: no imaging package needed).
+On a GPU, --tf32 off (the default) keeps every product and convolution in float32, as Scratchgen computes them;
+PyTorch's own default lets cuDNN run convolutions on TF32 tensor cores (inputs rounded to 10-bit mantissas),
+which --tf32 on restores. The setting is printed on the first line."""
 import argparse
 import struct
 import time
@@ -56,7 +59,12 @@ def main():
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--out", default="torch_dcgan.png")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--tf32", choices=["off", "on"], default="off",
+                   help="TF32 tensor cores for cuDNN convolutions and cuBLAS products (GPU only; PyTorch's default is on for convolutions)")
     a = p.parse_args()
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = a.tf32 == "on"
+    print(f"# torch {torch.__version__}, {a.device}, cudnn.allow_tf32={torch.backends.cudnn.allow_tf32}, "
+          f"matmul.allow_tf32={torch.backends.cuda.matmul.allow_tf32}", flush=True)
     torch.set_num_threads(2)
     torch.manual_seed(1)
     x = torch.from_numpy(read_idx("data/mnist-10k-images-idx3-ubyte.gz").astype(np.float32) / 255 * 2 - 1).reshape(-1, 1, 28, 28)[:9000]
