@@ -1,3 +1,5 @@
+using Scratchgen.Tensors;
+
 namespace Scratchgen.Backends;
 
 /// <summary>
@@ -21,3 +23,7 @@ public readonly record struct AdamStepParams(float Lr, float Beta1, float Beta2,
         return (p - Lr * (m / C1) / (MathF.Sqrt(v / C2) + Eps), m, v);
     }
 }
+
+/// <summary>One parameter of an Adam step: the parameter p, its gradient g and its moments m and v (same shape;
+/// p, m and v contiguous, updated in place).</summary>
+public readonly record struct AdamTensors(Tensor P, Tensor G, Tensor M, Tensor V);

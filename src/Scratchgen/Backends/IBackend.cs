@@ -84,6 +84,15 @@ public interface IBackend
     /// have any strides. See <see cref="AdamStepParams"/> for the formula.</summary>
     void AdamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamStepParams h);
 
+    /// <summary><see cref="AdamStep"/> for each of a list of parameters with the same constants (an optimizer's
+    /// step). Default: one AdamStep each; a GPU backend updates several parameters per launch.</summary>
+    void AdamSteps(IReadOnlyList<AdamTensors> parameters, AdamStepParams h) => TensorListDefaults.AdamSteps(this, parameters, h);
+
+    /// <summary>total[0] = sum over the tensors of sum(x^2) (gradient norms and finiteness checks), total a (1)
+    /// tensor. Default: each tensor's sum into its own slot of a (P) vector by <see cref="Reduce"/>, then the
+    /// slots summed: P + 1 reductions; a GPU backend folds several tensors per launch.</summary>
+    void SumOfSquares(IReadOnlyList<Tensor> tensors, Tensor total) => TensorListDefaults.SumOfSquares(this, tensors, total);
+
     /// <summary>y[i..] = x[i.. with i[axis] replaced by index[i..]]; index has y's shape, row-major.</summary>
     void Gather(Tensor x, int axis, int[] index, Tensor y);
 

@@ -57,12 +57,15 @@ public abstract class Optimizer
         LastSkipReason = null;
         double lr = CurrentLearningRate;
         StepCount++;
-        for (int i = 0; i < Parameters.Count; i++)
-        {
-            var p = Parameters[i];
-            if (p.Grad != null) Update(i, p, p.Grad, lr);
-        }
+        UpdateAll([.. Enumerable.Range(0, Parameters.Count).Where(i => Parameters[i].Grad != null)], lr);
         return true;
+    }
+
+    /// <summary>The update of every parameter that has a gradient (their indices). Default: <see cref="Update"/>
+    /// for each; an optimizer whose backend can update many parameters at once (Adam) hands it the list.</summary>
+    protected virtual void UpdateAll(IReadOnlyList<int> indices, double lr)
+    {
+        foreach (int i in indices) Update(i, Parameters[i], Parameters[i].Grad!, lr);
     }
 
     public void ZeroGrad()

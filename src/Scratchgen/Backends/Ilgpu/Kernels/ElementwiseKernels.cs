@@ -44,14 +44,27 @@ internal static class ElementwiseKernels
         ViewShape shape, ViewStrides sp, ViewStrides sg, ViewStrides sm, ViewStrides sv, AdamStepParams h)
     {
         int ip = sp.At(shape, i), im = sm.At(shape, i), iv = sv.At(shape, i);
-        float pv = p[ip], gv = g[sg.At(shape, i)];
-        if (h.Decoupled != 0) pv -= h.Lr * h.WeightDecay * pv;
-        else gv += h.WeightDecay * pv;
-        float mv = h.Beta1 * m[im] + (1f - h.Beta1) * gv;
-        float vv = h.Beta2 * v[iv] + (1f - h.Beta2) * gv * gv;
-        m[im] = mv;
-        v[iv] = vv;
-        p[ip] = pv - h.Lr * (mv / h.C1) / (ILGPU.Algorithms.XMath.Sqrt(vv / h.C2) + h.Eps);
+        p[ip] = AdamElement(h, p[ip], g[sg.At(shape, i)], m[im], v[iv], out m[im], out v[iv]);
+    }
+
+    // The same update over up to 8 contiguous parameters in one launch (multi-tensor apply): element i of
+    // the concatenation is element j of parameter k (TensorList8); p, g, m and v lists share the lengths.
+    //   Launch: implicitly grouped, extent = the total length.
+    public static void AdamStepList(Index1D i, TensorList8 p, TensorList8 g, TensorList8 m, TensorList8 v, AdamStepParams h)
+    {
+        int k = p.Ends.Locate(i, out int j);
+        ArrayView<float> pk = p.Tensor(k), mk = m.Tensor(k), vk = v.Tensor(k);
+        pk[j] = AdamElement(h, pk[j], g.Tensor(k)[j], mk[j], vk[j], out mk[j], out vk[j]);
+    }
+
+    // AdamStepParams.Apply for one element: the new p, m and v. Both Adam kernels call it, so they give the same bits.
+    private static float AdamElement(in AdamStepParams h, float p, float g, float m, float v, out float mOut, out float vOut)
+    {
+        if (h.Decoupled != 0) p -= h.Lr * h.WeightDecay * p;
+        else g += h.WeightDecay * p;
+        mOut = h.Beta1 * m + (1f - h.Beta1) * g;
+        vOut = h.Beta2 * v + (1f - h.Beta2) * g * g;
+        return p - h.Lr * (mOut / h.C1) / (ILGPU.Algorithms.XMath.Sqrt(vOut / h.C2) + h.Eps);
     }
 
     // dst[i] = src[i]

@@ -38,12 +38,14 @@ internal static class KernelCatalog
                 default:
                     Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, twin.Twin);
                     Add(typeof(ReduceKernels), nameof(ReduceKernels.ReduceSlices), true, twin.Twin);
+                    Add(typeof(ReduceKernels), nameof(ReduceKernels.ReduceSlicesList), true, twin.Twin);
                     Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, typeof(GpuPartials<>).MakeGenericType(twin.Twin));
                     break;
             }
         }
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Copy), false);
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.AdamStep), false);
+        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.AdamStepList), false);
         Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Fill), false);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V1Naive), false);
         Add(typeof(MatMulKernels), nameof(MatMulKernels.V2Tiled), true);

@@ -56,6 +56,28 @@ internal static class ReduceKernels
         }
     }
 
+    // ReduceSlices over up to 8 contiguous tensors at once (multi-tensor apply), each cut into slices of
+    // `chunk` elements: group g folds slice s of tensor k (g = SliceEnds.Start(k) + s) as Reduce folds a row
+    // and writes partials[g]. The caller folds the partials (SliceEnds.Total of them) with GpuPartials. The
+    // slice length is fixed, not tuned to the device, so the sums have the same order on every device.
+    // Launch: explicitly grouped; grid = min(SliceEnds.Total, 65535) groups of G threads.
+    public static void ReduceSlicesList<TFn>(TensorList8 x, Ends8 sliceEnds, ArrayView<float> partials, int chunk, TFn fn)
+        where TFn : struct, IGpuReduce
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroup);
+        int t = Group.IdxX, g = Group.DimX;
+        for (int item = Grid.IdxX; item < sliceEnds.Total; item += Grid.DimX)
+        {
+            int k = sliceEnds.Locate(item, out int s);
+            var xk = x.Tensor(k);
+            int j1 = XMath.Min((s + 1) * chunk, (int)xk.Length);
+            float acc = fn.Identity();
+            for (int j = s * chunk + t; j < j1; j += g) acc = fn.Combine(acc, fn.Load(xk[j]));
+            float total = GroupTree(partial, acc, t, g, fn);
+            if (t == 0) partials[item] = total;
+        }
+    }
+
     // Every thread's value combined in a fixed tree order (G a power of two): partial[t] += partial[t + h]
     // for h = G / 2, G / 4, ..., 1; every thread gets the result. Ends on a barrier, so `partial` (G floats
     // of shared memory) can be reused at once. The one group-level tree of the reduction, batch-norm and
