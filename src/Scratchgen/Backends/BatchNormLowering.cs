@@ -24,6 +24,18 @@ internal static class BatchNormLowering
         return (mean, x.Sub(mean).Square().Mean(Axes(x), keepdim: true));
     }
 
+    /// <summary>IBackend.BatchNormTrainingStats from the backend's BatchNormStats, Map and Zip: invStd = (variance + eps)^-1/2
+    /// by AddScalarFn then PowFn, each running statistic by one LinearCombinationFn (BatchNormRunning's formulas).</summary>
+    public static void TrainingStats(IBackend backend, Tensor x, Tensor mean, Tensor variance, Tensor invStd, double eps, BatchNormRunning running)
+    {
+        backend.BatchNormStats(x, mean, variance);
+        backend.Map(variance, invStd, new AddScalarFn(eps));
+        backend.Map(invStd, invStd, new PowFn(-0.5));
+        var (keep, takeMean, takeVariance) = running.Coefficients(x);
+        if (running.Mean is { } rm) backend.Zip(rm, mean.Reshape(rm.Dims), rm, new LinearCombinationFn(keep, takeMean));
+        if (running.Variance is { } rv) backend.Zip(rv, variance.Reshape(rv.Dims), rv, new LinearCombinationFn(keep, takeVariance));
+    }
+
     /// <summary>The backward formula as tensor ops, mean and invStd in the channel shape; dGamma and dBeta
     /// come out in the channel shape too. Differentiable when recorded (BatchNormTrainOp's second order).</summary>
     public static (Tensor Dx, Tensor DGamma, Tensor DBeta) Gradients(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma)

@@ -133,6 +133,13 @@ public interface IBackend
     /// variance[c] over the m = Numel / C values of that channel. Default: <see cref="BatchNormLowering"/>.</summary>
     void BatchNormStats(Tensor x, Tensor mean, Tensor variance) => BatchNormLowering.Stats(this, x, mean, variance);
 
+    /// <summary>What a training forward needs from the batch statistics, in one call: mean and variance as
+    /// <see cref="BatchNormStats"/>, invStd[c] = (variance[c] + eps)^-1/2, and the running statistics, where given,
+    /// updated in place (<see cref="BatchNormRunning"/>). Default: BatchNormStats, then a Map each for + eps and
+    /// ^-1/2 and a Zip per running statistic, as the ops would run them (on a GPU: five launches, fused: one).</summary>
+    void BatchNormTrainingStats(Tensor x, Tensor mean, Tensor variance, Tensor invStd, double eps, BatchNormRunning running) =>
+        BatchNormLowering.TrainingStats(this, x, mean, variance, invStd, eps, running);
+
     /// <summary>y = (x - mean[c]) invStd[c] gamma[c] + beta[c] (gamma, beta optional: 1 and 0).</summary>
     void BatchNormForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y) =>
         BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);

@@ -58,6 +58,81 @@ public abstract class BatchNormFusedTests
     }
 }
 
+/// <summary>IBackend.BatchNormTrainingStats against its formulas in float64: invStd = (var + eps)^-1/2 and the
+/// running statistics (1 - momentum) r + momentum stat, the variance's unbiased (m / (m - 1)); either one absent.</summary>
+public abstract class BatchNormTrainingStatsTests
+{
+    protected abstract IBackend Backend { get; }
+
+    [Theory]
+    [InlineData(new[] { 3, 5 }, true, true)]
+    [InlineData(new[] { 2, 3, 5, 7 }, true, false)]
+    [InlineData(new[] { 7, 33, 1, 1 }, false, true)]
+    [InlineData(new[] { 5, 1, 17, 1 }, false, false)]
+    [InlineData(new[] { 16, 64, 2, 2 }, true, true)]
+    public void TrainingStats_FollowTheirFormulas(int[] shape, bool trackMean, bool trackVariance)
+    {
+        var rng = new Rng(23);
+        int c = shape[1];
+        var x = Tensor.RandN(shape, rng, mean: 2, backend: Backend);
+        var (mean, variance, invStd) = (Tensor.Zeros([c], backend: Backend), Tensor.Zeros([c], backend: Backend), Tensor.Zeros([c], backend: Backend));
+        var r0 = Tensor.RandN([c], rng, mean: 1, backend: Scratchgen.Backends.Backend.Reference).ToArray();
+        var r1 = r0.Select(Math.Abs).ToArray();
+        var running = new BatchNormRunning(trackMean ? Tensor.FromArray(r0, [c], Backend) : null, trackVariance ? Tensor.FromArray(r1, [c], Backend) : null, 0.1);
+        Backend.BatchNormTrainingStats(x, mean, variance, invStd, 1e-5, running);
+
+        var values = x.ToArray();
+        int hw = x.Rank == 2 ? 1 : shape[2] * shape[3], m = values.Length / c;
+        for (int ch = 0; ch < c; ch++)
+        {
+            var xs = Enumerable.Range(0, values.Length).Where(i => i / hw % c == ch).Select(i => (double)values[i]).ToArray();
+            double mu = xs.Average(), v = xs.Sum(e => (e - mu) * (e - mu)) / m;
+            Assert.Equal(mu, mean.ToArray()[ch], 1e-4);
+            Assert.Equal(v, variance.ToArray()[ch], Math.Max(1e-4, v * 1e-4));
+            Assert.Equal(1 / Math.Sqrt(v + 1e-5), invStd.ToArray()[ch], Math.Max(1e-4, 1e-4 / Math.Sqrt(v + 1e-5)));
+            if (trackMean) Assert.Equal(0.9 * r0[ch] + 0.1 * mu, running.Mean!.ToArray()[ch], 1e-4);
+            if (trackVariance) Assert.Equal(0.9 * r1[ch] + 0.1 * v * m / (m - 1), running.Variance!.ToArray()[ch], Math.Max(1e-4, v * 1e-4));
+        }
+    }
+}
+
+public sealed class CpuBatchNormTrainingStatsTests : BatchNormTrainingStatsTests
+{
+    protected override IBackend Backend => Scratchgen.Backends.Backend.Cpu;
+}
+
+public sealed class IlgpuCpuBatchNormTrainingStatsTests : BatchNormTrainingStatsTests
+{
+    protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
+
+    /// <summary>One launch where the default takes five, and the same bits as the default's Map and Zip launches.</summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void TrainingStats_AreOneLaunch_WithTheBitsOfTheDefault(bool trackMean, bool trackVariance)
+    {
+        using var backend = IlgpuDevices.CreateCpu(threadsPerGroup: 16);
+        var rng = new Rng(24);
+        int[] shape = [6, 5, 3, 3];
+        var x = Tensor.RandN(shape, rng, mean: 1, backend: backend);
+        var start = Tensor.RandN([5], rng, mean: 1, backend: Scratchgen.Backends.Backend.Reference).ToArray().Select(Math.Abs).ToArray();
+        (Tensor Mean, Tensor Variance, Tensor InvStd, BatchNormRunning Running) Outputs() => (Tensor.Zeros([5], backend: backend), Tensor.Zeros([5], backend: backend),
+            Tensor.Zeros([5], backend: backend), new(trackMean ? Tensor.FromArray(start, [5], backend) : null, trackVariance ? Tensor.FromArray(start, [5], backend) : null, 0.3));
+        var (fused, composite) = (Outputs(), Outputs());
+        long before = backend.KernelLaunches;
+        backend.BatchNormTrainingStats(x, fused.Mean, fused.Variance, fused.InvStd, 1e-3, fused.Running);
+        Assert.Equal(1, backend.KernelLaunches - before);
+        BatchNormLowering.TrainingStats(backend, x, composite.Mean, composite.Variance, composite.InvStd, 1e-3, composite.Running);
+        Assert.Equal(composite.Mean.ToArray(), fused.Mean.ToArray());
+        Assert.Equal(composite.Variance.ToArray(), fused.Variance.ToArray());
+        Assert.Equal(composite.InvStd.ToArray(), fused.InvStd.ToArray());
+        if (trackMean) Assert.Equal(composite.Running.Mean!.ToArray(), fused.Running.Mean!.ToArray());
+        if (trackVariance) Assert.Equal(composite.Running.Variance!.ToArray(), fused.Running.Variance!.ToArray());
+    }
+}
+
 public sealed class CpuBatchNormFusedTests : BatchNormFusedTests
 {
     protected override IBackend Backend => Scratchgen.Backends.Backend.Cpu;

@@ -19,13 +19,36 @@ public sealed partial class IlgpuBackend
             BatchNormLowering.Stats(this, x, mean, variance);
             return;
         }
+        StatsGpu("batch norm stats", x, mean, variance, null, default, BatchNormRunning.None);
+    }
+
+    /// <summary>Statistics, invStd and the running statistics in one launch (BatchNormKernels.TrainingStats), the same
+    /// bits as the default's five launches.</summary>
+    public void BatchNormTrainingStats(Tensor x, Tensor mean, Tensor variance, Tensor invStd, double eps, BatchNormRunning running)
+    {
+        if (!AllContiguous(x, mean, variance, invStd, running.Mean, running.Variance))
+        {
+            BatchNormLowering.TrainingStats(this, x, mean, variance, invStd, eps, running);
+            return;
+        }
+        StatsGpu("batch norm training stats", x, mean, variance, invStd, eps, running);
+    }
+
+    private void StatsGpu(string op, Tensor x, Tensor mean, Tensor variance, Tensor? invStd, double eps, BatchNormRunning running)
+    {
         lock (_gate)
         {
-            var s = CheckBatchNorm("batch norm stats", x, mean, variance);
+            var s = CheckBatchNorm(op, x, mean, variance, invStd, running.Mean, running.Variance);
             if (s.C == 0) return;
-            if (s.M == 0) throw new ShapeException("batch norm stats", $"{x.Describe()} has no values per channel");
-            Kernel("bn-stats", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape>(BatchNormKernels.Stats))(
-                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(mean), Contiguous(variance), s);
+            if (s.M == 0) throw new ShapeException(op, $"{x.Describe()} has no values per channel");
+            var (keep, takeMean, takeVariance) = running.Coefficients(x);
+            int flags = (invStd != null ? BatchNormStatsExtras.HasInvStd : 0) | (running.Mean != null ? BatchNormStatsExtras.HasRunningMean : 0)
+                | (running.Variance != null ? BatchNormStatsExtras.HasRunningVariance : 0);
+            var extras = new BatchNormStatsExtras(flags, (float)eps, (float)keep, (float)takeMean, (float)takeVariance);
+            Kernel("bn-stats", null, acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, BatchNormShape, BatchNormStatsExtras>(BatchNormKernels.TrainingStats))(
+                new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(mean), Contiguous(variance), Contiguous(invStd ?? mean),
+                Contiguous(running.Mean ?? mean), Contiguous(running.Variance ?? mean), s, extras);
         }
     }
 

@@ -1,4 +1,5 @@
 using Scratchgen.Autograd;
+using Scratchgen.Backends;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -11,7 +12,8 @@ namespace Scratchgen.Ops;
 //   gamma, beta, running_mean, running_var: (C)
 // Training mode is one op, BatchNormTrainOp (fused kernels, its backward beside it); evaluation mode is
 // written with differentiable ops (sub, pow, mul, add), so its backward comes from the tape. The running
-// statistics are updated in place off the tape; they are never part of the graph in training mode.
+// statistics are updated in place off the tape by the training op's forward (IBackend.BatchNormTrainingStats,
+// BatchNormRunning); they are never part of the graph in training mode.
 internal static class BatchNormFunction
 {
     private const string OpName = "batch_norm";
@@ -19,18 +21,11 @@ internal static class BatchNormFunction
     public static Tensor Apply(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training, double momentum, double eps)
     {
         const string op = OpName;
-        int count = Check(x, gamma, beta, runningMean, runningVar, training);
+        Check(x, gamma, beta, runningMean, runningVar, training);
         int c = x.Dims[1];
         int[] channelShape = x.Rank == 2 ? [1, c] : [1, c, 1, 1];
 
-        if (training)
-        {
-            var fused = new BatchNormTrainOp(x, gamma, beta, eps);
-            var output = fused.Run();
-            UpdateRunning(runningMean, fused.Mean!, momentum, 1.0);
-            UpdateRunning(runningVar, fused.Variance!, momentum, count / (count - 1.0));
-            return output;
-        }
+        if (training) return new BatchNormTrainOp(x, gamma, beta, eps, Running(runningMean, runningVar, momentum)).Run();
         if (runningMean == null || runningVar == null) throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance");
         var xc = x.Sub(runningMean.Reshape(channelShape));
         var variance = runningVar.Reshape(channelShape);
@@ -47,12 +42,8 @@ internal static class BatchNormFunction
         double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, Backends.IUnaryFn
     {
         if (!training) return activation(Apply(x, gamma, beta, runningMean, runningVar, training, momentum, eps));
-        int count = Check(x, gamma, beta, runningMean, runningVar, training);
-        var fused = new BatchNormActivationOp<TFn>(x, gamma, beta, eps, fn, activationName, activation);
-        var output = fused.Run();
-        UpdateRunning(runningMean, fused.Mean!, momentum, 1.0);
-        UpdateRunning(runningVar, fused.Variance!, momentum, count / (count - 1.0));
-        return output;
+        Check(x, gamma, beta, runningMean, runningVar, training);
+        return new BatchNormActivationOp<TFn>(x, gamma, beta, eps, Running(runningMean, runningVar, momentum), fn, activationName, activation).Run();
     }
 
     // Shapes of every operand; returns m, the values per channel (more than one when training).
@@ -68,12 +59,12 @@ internal static class BatchNormFunction
         return count;
     }
 
-    // running = (1 - momentum) running + momentum scale stat, in place and off the tape: one Zip.
-    private static void UpdateRunning(Tensor? running, Tensor stat, double momentum, double scale)
+    // The running statistics the training forward updates in place, off the tape (IBackend.BatchNormTrainingStats).
+    private static BatchNormRunning Running(Tensor? runningMean, Tensor? runningVar, double momentum)
     {
-        if (running == null) return;
-        if (!running.IsContiguous) throw new ArgumentException($"batch_norm: the running statistic {running.Describe()} must be contiguous (it is updated in place)");
-        var r = running.Detach();
-        running.Backend.Zip(r, stat.Detach().Reshape(r.Dims), r, new LinearCombinationFn(1 - momentum, momentum * scale));
+        foreach (var running in new[] { runningMean, runningVar })
+            if (running != null && !running.IsContiguous)
+                throw new ArgumentException($"batch_norm: the running statistic {running.Describe()} must be contiguous (it is updated in place)");
+        return new BatchNormRunning(runningMean?.Detach(), runningVar?.Detach(), momentum);
     }
 }

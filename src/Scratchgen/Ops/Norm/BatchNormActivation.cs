@@ -7,7 +7,7 @@ namespace Scratchgen.Ops;
 /// <summary>
 /// Batch norm in training mode followed by an activation f, as one op (Nn.Sequential's BatchNorm +
 /// activation pairs), per channel c over the m = Numel / C values of x (N, C) or (N, C, H, W):
-///   forward:  mean, var = batch statistics, invStd = (var + eps)^-1/2,
+///   forward:  mean, var = batch statistics, invStd = (var + eps)^-1/2, running statistics updated,
 ///             y = f(z), z = (x - mean) invStd gamma + beta          (IBackend.BatchNormActivation: one pass)
 ///   backward: z recomputed from x, dz = dy f'(z, y), then batch norm's backward with dz
 ///             (IBackend.BatchNormActivationBackward: the same passes as batch norm's own backward)
@@ -16,7 +16,8 @@ namespace Scratchgen.Ops;
 /// written with differentiable ops: the statistics and z recomputed from x, dz from the activation op's
 /// own differentiable rule, then BatchNormLowering.Gradients.
 /// </summary>
-internal sealed class BatchNormActivationOp<TFn>(Tensor x, Tensor? gamma, Tensor? beta, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation)
+internal sealed class BatchNormActivationOp<TFn>(Tensor x, Tensor? gamma, Tensor? beta, double eps, BatchNormRunning running, TFn fn, string activationName,
+    Func<Tensor, Tensor> activation)
     : Op([x, .. gamma != null ? new[] { gamma } : [], .. beta != null ? new[] { beta } : []]) where TFn : struct, IUnaryFn
 {
     private Tensor? _mean, _invStd, _y;
@@ -35,8 +36,8 @@ internal sealed class BatchNormActivationOp<TFn>(Tensor x, Tensor? gamma, Tensor
         int c = x.Dims[1];
         _mean = NewOverwrittenOutput([c]);
         Variance = NewOverwrittenOutput([c]);
-        Backend.BatchNormStats(x, _mean, Variance);
-        using (GradMode.NoGrad()) _invStd = Variance.Add(eps).Pow(-0.5);
+        _invStd = NewOverwrittenOutput([c]);
+        Backend.BatchNormTrainingStats(x, _mean, Variance, _invStd, eps, running);
         _y = NewOverwrittenOutput((int[])x.Dims.Clone());
         Backend.BatchNormActivation(x, _mean, _invStd, gamma?.Detach(), beta?.Detach(), _y, fn);
         return _y;

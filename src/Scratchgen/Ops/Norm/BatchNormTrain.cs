@@ -7,8 +7,8 @@ namespace Scratchgen.Ops;
 /// <summary>
 /// Batch norm in training mode as one op, per channel c over the m = Numel / C values of x (N, C) or
 /// (N, C, H, W):
-///   forward:  mean, var = batch statistics (biased var), invStd = (var + eps)^-1/2,
-///             y = (x - mean) invStd gamma + beta                   (IBackend.BatchNormStats, BatchNormForward)
+///   forward:  mean, var = batch statistics (biased var), invStd = (var + eps)^-1/2, running statistics updated
+///             y = (x - mean) invStd gamma + beta                   (IBackend.BatchNormTrainingStats, BatchNormForward)
 ///   backward: xhat = (x - mean) invStd,  dBeta = sum dy,  dGamma = sum dy xhat,
 ///             dx = gamma invStd (dy - sum dy / m - xhat sum(dy xhat) / m)   (IBackend.BatchNormBackward)
 /// The terms through mean and var are in dx's last two terms. Backends fuse these (the Cpu backend: about
@@ -21,15 +21,18 @@ internal sealed class BatchNormTrainOp : Op
     private readonly Tensor _x;
     private readonly Tensor? _gamma, _beta;
     private readonly double _eps;
+    private readonly BatchNormRunning _running;
     private Tensor? _mean, _invStd;
 
-    public BatchNormTrainOp(Tensor x, Tensor? gamma, Tensor? beta, double eps)
+    /// <param name="running">The running statistics the forward updates (BatchNormRunning.None: none).</param>
+    public BatchNormTrainOp(Tensor x, Tensor? gamma, Tensor? beta, double eps, BatchNormRunning running)
         : base([x, .. gamma != null ? new[] { gamma } : [], .. beta != null ? new[] { beta } : []])
     {
         _x = x;
         _gamma = gamma;
         _beta = beta;
         _eps = eps;
+        _running = running;
     }
 
     public override string Name => "batch_norm";
@@ -44,10 +47,10 @@ internal sealed class BatchNormTrainOp : Op
     protected override Tensor Forward()
     {
         int c = _x.Dims[1];
-        _mean = NewOverwrittenOutput([c]); // BatchNormStats writes both in full
+        _mean = NewOverwrittenOutput([c]); // BatchNormTrainingStats writes the three in full
         Variance = NewOverwrittenOutput([c]);
-        Backend.BatchNormStats(_x, _mean, Variance);
-        using (GradMode.NoGrad()) _invStd = Variance.Add(_eps).Pow(-0.5);
+        _invStd = NewOverwrittenOutput([c]);
+        Backend.BatchNormTrainingStats(_x, _mean, Variance, _invStd, _eps, _running);
         var y = NewOverwrittenOutput((int[])_x.Dims.Clone());
         Backend.BatchNormForward(_x, _mean, _invStd, _gamma?.Detach(), _beta?.Detach(), y);
         return y;

@@ -5,7 +5,8 @@ namespace Scratchgen.Backends.Ilgpu.Kernels;
 
 // Fused batch norm (training mode) per channel c of a contiguous x (N, C, HW) (HW = 1 for (N, C)):
 // the channel's m = N HW values sit at (n C + c) HW + j, j < HW, and e = n HW + j numbers them.
-//   stats:    mean = sum x / m,  var = sum (x - mean)^2 / m               (two passes: no cancellation)
+//   stats:    mean = sum x / m,  var = sum (x - mean)^2 / m               (two passes: no cancellation);
+//             in training also invStd and the running statistics (TrainingStats)
 //   forward:  y = x a + b,  a = invStd gamma,  b = beta - mean a           (one thread per element)
 //   backward: sdy = sum dy,  sdx = sum dy (x - mean)                        (one pass), then
 //             dBeta = sdy,  dGamma = invStd sdx,
@@ -22,7 +23,12 @@ internal static class BatchNormKernels
     // ones are placeholders the kernels never read or write).
     public const int HasGamma = 1, HasBeta = 2, HasDGamma = 4, HasDBeta = 8;
 
-    public static void Stats(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance, BatchNormShape s)
+    // The statistics (mean, var) and, as BatchNormStatsExtras says, what a training forward needs next (IBackend.BatchNormTrainingStats),
+    // written by thread 0 of each channel's group with the functors the separate Map and Zip launches would run:
+    //   invStd = GpuPow(-1/2)(GpuAddScalar(eps)(var)),  running = GpuLinearCombination(keep, take)(running, stat)
+    // so the results are those launches' bits. Absent operands are placeholders never touched.
+    public static void TrainingStats(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance, ArrayView<float> invStd,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormShape s, BatchNormStatsExtras extras)
     {
         var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
         int t = Group.IdxX, g = Group.DimX, m = s.M;
@@ -42,6 +48,12 @@ internal static class BatchNormKernels
             {
                 mean[c] = mu;
                 variance[c] = v;
+                if ((extras.Flags & BatchNormStatsExtras.HasInvStd) != 0)
+                    invStd[c] = new GpuPow(-0.5f).Apply(new GpuAddScalar(extras.Eps).Apply(v));
+                if ((extras.Flags & BatchNormStatsExtras.HasRunningMean) != 0)
+                    runningMean[c] = new GpuLinearCombination(extras.Keep, extras.TakeMean).Apply(runningMean[c], mu);
+                if ((extras.Flags & BatchNormStatsExtras.HasRunningVariance) != 0)
+                    runningVar[c] = new GpuLinearCombination(extras.Keep, extras.TakeVariance).Apply(runningVar[c], v);
             }
         }
     }
@@ -119,6 +131,16 @@ internal static class BatchNormKernels
 }
 
 // x as (N, C, HW), contiguous: element e = n HW + j of channel c is at (n C + c) HW + j.
+// What BatchNormKernels.TrainingStats writes besides mean and variance (Flags), and the constants: eps, and the
+// running statistics' coefficients (BatchNormRunning.Coefficients), as float32 like the functors' own parameters.
+internal readonly struct BatchNormStatsExtras(int flags, float eps, float keep, float takeMean, float takeVariance)
+{
+    public const int HasInvStd = 1, HasRunningMean = 2, HasRunningVariance = 4;
+
+    public readonly int Flags = flags;
+    public readonly float Eps = eps, Keep = keep, TakeMean = takeMean, TakeVariance = takeVariance;
+}
+
 internal readonly struct BatchNormShape(int n, int c, int hw)
 {
     public readonly int N = n, C = c, HW = hw;

@@ -61,7 +61,7 @@ internal static class KernelCatalog
         Add(typeof(ConvKernels), nameof(ConvKernels.Im2Col), false);
         Add(typeof(ConvKernels), nameof(ConvKernels.Col2Im), false);
         Add(typeof(ConvKernels), nameof(ConvKernels.MaxPoolIndices), false);
-        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.Stats), true);
+        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.TrainingStats), true);
         Add(typeof(BatchNormKernels), nameof(BatchNormKernels.ForwardThen), false, typeof(GpuIdentity)); // plain batch norm
         Add(typeof(BatchNormKernels), nameof(BatchNormKernels.BackwardThen), true, typeof(GpuIdentity));
         Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Forward), true);
