@@ -76,6 +76,15 @@ public interface IBackend
     /// <summary>Reduces x into y, where y has x's rank and size 1 on every reduced axis.</summary>
     void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn;
 
+    /// <summary>y = scale * sum_i f(a_i, b_i) over every element of a and b (the same shape; y one element): a mean
+    /// loss in one pass. Default: Zip into a temporary, Reduce with SumFn, Map with MulScalarFn(scale).</summary>
+    void ZipSum<TFn>(Tensor a, Tensor b, Tensor y, TFn fn, double scale) where TFn : struct, IBinaryFn =>
+        SumLowering.ZipSum(this, a, b, y, fn, scale);
+
+    /// <summary>y = scale * sum_i f(x_i), as <see cref="ZipSum"/> (a mean of f: scale = 1 / n).</summary>
+    void MapSum<TFn>(Tensor x, Tensor y, TFn fn, double scale) where TFn : struct, IUnaryFn =>
+        SumLowering.MapSum(this, x, y, fn, scale);
+
     /// <summary>c[b] (+)= a[b] @ b[b] for rank-3 views a (B, M, K), b (B, K, N), c (B, M, N).
     /// a and b may be transposed views (either of the last two strides may be 1).</summary>
     void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate);

@@ -119,5 +119,5 @@ public abstract class GanBase : GenerativeModel
     });
 
     /// <summary>Mean of sigmoid(logits): how real D thinks a batch is.</summary>
-    protected static double MeanProbability(Tensor logits) => NoGrad(() => logits.Detach().Sigmoid().Mean().Item());
+    protected static double MeanProbability(Tensor logits) => logits.MeanOf(default(SigmoidFn));
 }

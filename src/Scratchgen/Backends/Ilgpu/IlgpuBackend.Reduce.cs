@@ -14,6 +14,37 @@ public sealed partial class IlgpuBackend
     public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn =>
         FunctorTwins.Reduce<TFn>().Reduce(this, x, y);
 
+    /// <summary>y = scale * sum_i f(a_i, b_i) in one launch (ReduceKernels.SumOf) where Reduce would fold the n values in
+    /// one group; longer inputs take the default (Zip, Reduce, Map), whose sums are split in slices.</summary>
+    public void ZipSum<TFn>(Tensor a, Tensor b, Tensor y, TFn fn, double scale) where TFn : struct, IBinaryFn
+    {
+        if (OneGroupSum(a)) FunctorTwins.Binary<TFn>().ZipSum(this, a, b, y, fn, scale);
+        else SumLowering.ZipSum(this, a, b, y, fn, scale);
+    }
+
+    /// <summary>y = scale * sum_i f(x_i), as <see cref="ZipSum"/>.</summary>
+    public void MapSum<TFn>(Tensor x, Tensor y, TFn fn, double scale) where TFn : struct, IUnaryFn
+    {
+        if (OneGroupSum(x)) FunctorTwins.Unary<TFn>().MapSum(this, x, y, fn, scale);
+        else SumLowering.MapSum(this, x, y, fn, scale);
+    }
+
+    private bool OneGroupSum(Tensor x) => x.Numel > 0 && AutoSlices(1, x.Numel, GroupSize, _accelerator.NumMultiprocessors) == 1;
+
+    internal void SumOfGpu<TGpu>(Tensor a, Tensor b, Tensor y, TGpu fn, double scale) where TGpu : struct, IGpuBinary
+    {
+        lock (_gate)
+        {
+            SameShape("sum of", a, b);
+            if (y.Numel != 1) throw new ShapeException("sum of", $"output {y.Describe()} must have one element");
+            Check("sum of", a); Check("sum of", b); Check("sum of", y);
+            var (shape, s) = ViewPlanner.Plan("sum of", a.Dims, a, b);
+            Kernel("sum-of", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides,
+                int, float, TGpu>(ReduceKernels.SumOf))(
+                new KernelConfig(1, GroupSize), ViewOf(a), ViewOf(b), ViewOf(y).SubView(y.Offset, 1), shape, s[0], s[1], a.Numel, (float)scale, fn);
+        }
+    }
+
     /// <summary>Slices per output for a two-stage reduction (ReduceKernels.ReduceSlices): 1 (one group
     /// per output) when there are outputs enough to fill the device or rows too short to be worth a
     /// second launch; else about 4 groups per multiprocessor, each slice at least 16 loads per thread.</summary>

@@ -7,7 +7,7 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
-// Binary cross-entropy on logits, fused: one elementwise pass and one sum forward, one pass backward.
+// Binary cross-entropy on logits, fused: one elementwise pass and sum forward (IBackend.ZipSum), one pass backward.
 //   l_i = max(x_i, 0) - x_i t_i + log(1 + exp(-|x_i|))        L = scale * sum_i l_i   (scale = 1/n for a mean)
 //   dL/dx_i = scale * (sigmoid(x_i) - t_i) * dL          dL/dt_i = -scale * x_i * dL
 // x: logits, t: targets, same shape. Saves x and t. The composite form in Loss.cs's history took 8 ops
@@ -20,12 +20,8 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
 
     protected override Tensor Forward()
     {
-        var perElement = NewOverwrittenOutput((int[])x.Dims.Clone());
-        Backend.Zip(x, t, perElement, default(BceWithLogitsFn));
-        var total = NewOverwrittenOutput(Enumerable.Repeat(1, x.Rank).ToArray());
-        Backend.Reduce(perElement, total, default(SumFn));
         var y = NewOverwrittenOutput([]);
-        Backend.Map(total.Detach().ViewAs([]), y, new MulScalarFn(scale));
+        Backend.ZipSum(x, t, y, default(BceWithLogitsFn), scale); // one launch on a GPU (IBackend.ZipSum)
         return y;
     }
 

@@ -25,4 +25,14 @@ internal static class TensorChecks
         backend.SumOfSquares(list, total);
         return total.Item();
     }
+
+    /// <summary>mean_i f(x_i) over every element, read back to the host; not recorded (a GAN's mean D(x) for its
+    /// report). IBackend.MapSum: one launch on a GPU, where Map, Sum and Mul were three.</summary>
+    public static double MeanOf<TFn>(this Tensor x, TFn fn) where TFn : struct, Backends.IUnaryFn
+    {
+        if (x.Numel == 0) throw new ShapeException("mean", $"cannot average over zero elements of {x.Describe()}");
+        var y = x.NewUninitialized([]);
+        x.Backend.MapSum(x.Detach(), y, fn, 1.0 / x.Numel);
+        return y.Item();
+    }
 }

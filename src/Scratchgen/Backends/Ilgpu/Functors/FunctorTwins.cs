@@ -96,6 +96,8 @@ internal abstract class UnaryDispatch<TFn> where TFn : struct, IUnaryFn
 
     public abstract void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn);
 
+    public abstract void MapSum(IlgpuBackend b, Tensor x, Tensor y, TFn fn, double scale);
+
     public abstract void BatchNormActivation(IlgpuBackend b, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn);
 
     public abstract void BatchNormActivationBackward(IlgpuBackend b, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
@@ -114,6 +116,8 @@ internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryD
 
     public override void BiasMap(IlgpuBackend b, Tensor z, Tensor bias, Tensor y, TFn fn) => b.BiasMapGpu(z, bias, y, convert(fn));
 
+    public override void MapSum(IlgpuBackend b, Tensor x, Tensor y, TFn fn, double scale) => b.SumOfGpu(x, x, y, new GpuFirst<TGpu>(convert(fn)), scale);
+
     public override void BatchNormActivation(IlgpuBackend b, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) =>
         b.BatchNormActivationGpu(x, mean, invStd, gamma, beta, y, convert(fn));
 
@@ -125,6 +129,8 @@ internal sealed class UnaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : UnaryD
 internal abstract class BinaryDispatch<TFn> where TFn : struct, IBinaryFn
 {
     public abstract void Zip(IlgpuBackend b, Tensor a, Tensor c, Tensor y, TFn fn);
+
+    public abstract void ZipSum(IlgpuBackend b, Tensor a, Tensor c, Tensor y, TFn fn, double scale);
 }
 
 internal sealed class BinaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : BinaryDispatch<TFn>
@@ -133,6 +139,8 @@ internal sealed class BinaryDispatch<TFn, TGpu>(Func<TFn, TGpu> convert) : Binar
     public TGpu Convert(TFn fn) => convert(fn);
 
     public override void Zip(IlgpuBackend b, Tensor a, Tensor c, Tensor y, TFn fn) => b.ZipGpu(a, c, y, convert(fn));
+
+    public override void ZipSum(IlgpuBackend b, Tensor a, Tensor c, Tensor y, TFn fn, double scale) => b.SumOfGpu(a, c, y, convert(fn), scale);
 }
 
 internal abstract class ReduceDispatch<TFn> where TFn : struct, IReduceFn

@@ -99,3 +99,11 @@ internal readonly struct GpuSumSquares : IGpuReduce
     public float Load(float x) => x * x;
     public float Combine(float a, float b) => a + b;
 }
+
+// f(a, b) = g(a) for a unary twin g: a unary function where a kernel takes a binary one (ReduceKernels.SumOf,
+// which MapSum runs with b = a).
+internal readonly struct GpuFirst<TFn>(TFn fn) : IGpuBinary where TFn : struct, IGpuUnary
+{
+    public readonly TFn Fn = fn;
+    public float Apply(float a, float b) => Fn.Apply(a);
+}

@@ -29,11 +29,13 @@ internal static class KernelCatalog
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Map), false, twin.Twin);
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.MapBackward), false, twin.Twin);
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BiasMap), false, twin.Twin);
+                    Add(typeof(ReduceKernels), nameof(ReduceKernels.SumOf), true, typeof(GpuFirst<>).MakeGenericType(twin.Twin));
                     Add(typeof(BatchNormKernels), nameof(BatchNormKernels.ForwardThen), false, twin.Twin);
                     Add(typeof(BatchNormKernels), nameof(BatchNormKernels.BackwardThen), true, twin.Twin);
                     break;
                 case FunctorTwins.Kind.Binary:
                     Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Zip), false, twin.Twin);
+                    Add(typeof(ReduceKernels), nameof(ReduceKernels.SumOf), true, twin.Twin);
                     break;
                 default:
                     Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, twin.Twin);

@@ -31,6 +31,23 @@ internal static class ReduceKernels
         }
     }
 
+    // y[0] = scale * sum_i f(a_i, b_i) over the n elements of a and b (each through its strides), in one group:
+    // a mean loss in one launch where Zip, Reduce and a MulScalar Map took three. Thread t folds i = t, t + G, ...
+    // from 0, then GroupTree, then GpuMulScalar(scale): the order of Reduce's single output (one group) and the
+    // Map after it, so the bits of those three launches (the host runs it only where Reduce would use one group).
+    // Launch: explicitly grouped; grid = 1 group of G threads.
+    public static void SumOf<TFn>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, ViewShape shape, ViewStrides sa, ViewStrides sb,
+        int n, float scale, TFn fn)
+        where TFn : struct, IGpuBinary
+    {
+        var partial = SharedMemory.Allocate<float>(MaxGroup);
+        int t = Group.IdxX, g = Group.DimX;
+        float acc = 0;
+        for (int i = t; i < n; i += g) acc += fn.Apply(a[sa.At(shape, i)], b[sb.At(shape, i)]);
+        float total = GroupTree(partial, acc, t, g, default(GpuSum));
+        if (t == 0) y[0] = new GpuMulScalar(scale).Apply(total);
+    }
+
     // The first of two stages for few outputs over long rows (one group per output would leave most of a
     // GPU idle: the sum of squares of a 627,200-element gradient ran on one multiprocessor). Each output's
     // inner range is cut into `slices` chunks of `chunk` elements; group g = o slices + s folds chunk s of
