@@ -24,10 +24,14 @@ public sealed partial class Tensor
     public static Tensor Ones(int[] shape, DType dtype = DType.Float32, IBackend? backend = null) =>
         Full(shape, 1.0, dtype, backend);
 
+    /// <summary>A new tensor with every element <paramref name="value"/>: one Fill over an uninitialized buffer (on a
+    /// GPU one launch; a zeroed buffer first would be a memset more).</summary>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, IBackend? backend = null)
     {
-        var t = Zeros(shape, dtype, backend);
-        if (value != 0) t.Backend.Fill(t, value);
+        if (value == 0) return Zeros(shape, dtype, backend);
+        var b = Resolve(backend, dtype, "Full");
+        var t = new Tensor(b.AllocateUninitialized(dtype, Shapes.Numel(shape)), (int[])shape.Clone());
+        b.Fill(t, value);
         return t;
     }
 
