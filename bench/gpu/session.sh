@@ -4,7 +4,7 @@
 #   GPU machine:    OUT=<dir> bash bench/gpu/session.sh                               (carry .gpu-bundle)
 # Runs, with a timeout each (the timeouts add up to 578 s, plus a last step only if started before 560 s; about 5 minutes as last measured; give run a timeout_s of 600):
 #   1. bench/gpu/run.sh all: parity of every op-catalog case on CUDA (products on the rungs tuned per
-#      product), the matmul ladder V1-V8 at 1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same
+#      product) and of the launch-merging kernels against their unmerged forms, the matmul ladder V1-V8 at 1024/2048/4096, torch.mm (cuBLAS SGEMM, TF32 off) at the same
 #      sizes; the parity again with the products on V8WideLoads (parity-v8/); the PTX of V5-V8 and, where the CUDA toolkit is installed,
 #      bench/gpu/sass_stats.py (sass.txt; kernels-docs/ilgpu.md has it from CUDA 11.8's ptxas)
 #      and the host work of a DCGAN step with every launch counted but not run (hoststep.txt)

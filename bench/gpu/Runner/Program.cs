@@ -13,7 +13,7 @@ namespace Scratchgen.GpuRunner;
 //           (IlgpuBackend.DryRun) after 3 real warm-up steps: the host work of a step, median of 30.
 //   parity: every OpCatalog case and shape set, forward and gradients, against the Reference (float64),
 //           by the rule of the CI parity tests (Diagnostics/ParityCheck: atol 2e-5, rtol 2e-4, and float32
-//           rounding of sums of products).
+//           rounding of sums of products); then the merged kernels against their unmerged forms (FusedChecks).
 //   matmul: the ladder at 1024, 2048, 4096 (median of timed runs after a warm-up, stream synchronized),
 //           each checked against the Cpu backend at the first size.
 //   gemms: the products of one DCGAN step (--batch, default 128), each timed on the default rung and V8, with
@@ -87,6 +87,11 @@ internal static class Parity
                 if (result == "ok") passed++; else failed++;
                 lines.Add($"{c.Name} set {s} {Shapes.Format(c.Shapes[s][0])}: {result}");
             }
+        if (backend is IlgpuBackend device)
+        {
+            try { failed += FusedChecks.Run(device, lines); }
+            catch (Exception e) { failed++; lines.Add($"fused checks: {e.GetType().Name}: {e.Message}"); }
+        }
         lines.Add($"parity on {backend.Name}: {passed} passed, {failed} failed, {sw.Elapsed.TotalSeconds:F1} s");
         File.WriteAllLines(report, lines);
         foreach (var l in lines.Where(l => !l.EndsWith(": ok"))) Console.WriteLine(l);

@@ -1,0 +1,74 @@
+using Scratchgen.Backends;
+using Scratchgen.Backends.Ilgpu;
+using Scratchgen.Ops;
+using Scratchgen.Tensors;
+
+namespace Scratchgen.GpuRunner;
+
+/// <summary>
+/// The kernels that merge several launches into one (multi-tensor Adam and sum of squares, batch norm's training
+/// statistics, mean losses), each against the unmerged form on the same device: the multi-launch defaults
+/// (TensorListDefaults, BatchNormLowering, SumLowering), which the op catalog's parity does not compare them with.
+/// On ILGPU's CPU accelerator the tests find the same bits; on a GPU this says whether the compiler kept them
+/// (a difference within float32 rounding is reported, not failed), and a float64 fold on the host checks the sums.
+/// </summary>
+internal static class FusedChecks
+{
+    private static readonly int[] Sizes = [1, 7, 33, 255, 257, 4095, 4097, 3, 100_000, 64, 0, 8];
+
+    public static int Run(IlgpuBackend backend, List<string> lines)
+    {
+        int failed = 0;
+        void Report(string what, float[] merged, float[] unmerged, double tolerance)
+        {
+            int differing = merged.Where((v, i) => BitConverter.SingleToInt32Bits(v) != BitConverter.SingleToInt32Bits(unmerged[i])).Count();
+            double worst = merged.Select((v, i) => Math.Abs(v - unmerged[i]) / (Math.Abs(unmerged[i]) + 1e-30)).DefaultIfEmpty(0).Max();
+            bool ok = worst <= tolerance && merged.All(float.IsFinite);
+            if (!ok) failed++;
+            lines.Add($"fused {what}: {(ok ? "ok" : "MISS")}, {differing} of {merged.Length} values differ in their bits, max relative difference {worst:G3}");
+        }
+        var rng = new Rng(77);
+
+        // Adam over a list against one AdamStep per parameter.
+        var h = new AdamStepParams(1e-2f, 0.5f, 0.999f, 1e-8f, 0.5f, 0.001f, 0, 0);
+        AdamTensors[] Parameters(Rng r) => [.. Sizes.Select(n => new AdamTensors(Tensor.RandN([n], r, backend: backend), Tensor.RandN([n], r, backend: backend),
+            Tensor.RandN([n], r, backend: backend), Tensor.Rand([n], r, backend: backend)))];
+        var (listed, single) = (Parameters(new Rng(5)), Parameters(new Rng(5)));
+        backend.AdamSteps(listed, h);
+        TensorListDefaults.AdamSteps(backend, single, h);
+        Report("adam-list vs adam", [.. listed.SelectMany(t => t.P.ToArray().Concat(t.M.ToArray()).Concat(t.V.ToArray()))],
+            [.. single.SelectMany(t => t.P.ToArray().Concat(t.M.ToArray()).Concat(t.V.ToArray()))], 1e-6);
+
+        // Sum of squares of a list: the list kernels, the per-tensor default, a float64 fold on the host.
+        var tensors = Sizes.Select(n => Tensor.RandN([n], rng, backend: backend)).ToList();
+        var (merged, unmerged) = (Tensor.Zeros([1], backend: backend), Tensor.Zeros([1], backend: backend));
+        backend.SumOfSquares(tensors, merged);
+        TensorListDefaults.SumOfSquares(backend, tensors, unmerged);
+        double exact = tensors.Sum(t => t.ToArray().Sum(v => (double)v * v));
+        Report("sum of squares, lists vs one reduction each", merged.ToArray(), unmerged.ToArray(), 1e-5);
+        Report("sum of squares, lists vs float64", merged.ToArray(), [(float)exact], 1e-5);
+
+        // Batch norm's training statistics against BatchNormStats, two Maps and two Zips.
+        var x = Tensor.RandN([128, 64, 14, 14], rng, mean: 1, backend: backend);
+        (Tensor, Tensor, Tensor, BatchNormRunning) Outputs() => (Tensor.Zeros([64], backend: backend), Tensor.Zeros([64], backend: backend),
+            Tensor.Zeros([64], backend: backend), new(Tensor.Zeros([64], backend: backend), Tensor.Ones([64], backend: backend), 0.1));
+        var (a, b) = (Outputs(), Outputs());
+        backend.BatchNormTrainingStats(x, a.Item1, a.Item2, a.Item3, 1e-5, a.Item4);
+        BatchNormLowering.TrainingStats(backend, x, b.Item1, b.Item2, b.Item3, 1e-5, b.Item4);
+        float[] All((Tensor, Tensor, Tensor, BatchNormRunning) o) =>
+            [.. o.Item1.ToArray(), .. o.Item2.ToArray(), .. o.Item3.ToArray(), .. o.Item4.Mean!.ToArray(), .. o.Item4.Variance!.ToArray()];
+        Report("batch norm training stats vs stats, maps and zips", All(a), All(b), 1e-6);
+
+        // Mean losses: BCE with logits and the mean of a sigmoid, one launch against Zip or Map, Reduce, Map.
+        var logits = Tensor.RandN([128, 1], rng, std: 3, backend: backend);
+        var targets = Tensor.Rand([128, 1], rng, backend: backend);
+        var (y1, y2) = (Tensor.Zeros([], backend: backend), Tensor.Zeros([], backend: backend));
+        backend.ZipSum(logits, targets, y1, default(BceWithLogitsFn), 1.0 / 128);
+        SumLowering.ZipSum(backend, logits, targets, y2, default(BceWithLogitsFn), 1.0 / 128);
+        Report("mean BCE with logits", y1.ToArray(), y2.ToArray(), 1e-6);
+        backend.MapSum(logits, y1, default(SigmoidFn), 1.0 / 128);
+        SumLowering.MapSum(backend, logits, y2, default(SigmoidFn), 1.0 / 128);
+        Report("mean sigmoid", y1.ToArray(), y2.ToArray(), 1e-6);
+        return failed;
+    }
+}
