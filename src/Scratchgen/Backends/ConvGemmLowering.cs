@@ -1,3 +1,4 @@
+using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends;
@@ -41,6 +42,27 @@ internal static class ConvGemmLowering
         }
     }
 
+    /// <summary>y (N, K, OH, OW) = W @ im2col(x) + b, chunk by chunk: the GEMM without accumulation, then one Zip that
+    /// adds the bias (a zero-stride view over images and positions) while it reorders (K, N OH OW) into y. Three
+    /// launches a chunk where copying the bias into y first took five (bias copy, reorder in, im2col, GEMM, reorder
+    /// out), with the same bits: each value is the GEMM's sum plus the bias, one float add either way.</summary>
+    public static void Im2ColMatMulBias(IBackend backend, Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g)
+    {
+        int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
+        var cols = Scratch(x, g.PatchSize * chunk * p);
+        var yt = Scratch(x, g.K * chunk * p);
+        for (int n0 = 0; n0 < g.N; n0 += chunk)
+        {
+            int count = Math.Min(chunk, g.N - n0);
+            var part = Prefix(cols, g.PatchSize, count * p);
+            var ytPart = Prefix(yt, g.K, count * p);
+            backend.Im2Col(Images(x, n0, count), part, g with { N = count });
+            backend.MatMul(As3D(w), As3D(part), As3D(ytPart), accumulate: false);
+            var bias = new Tensor(b.Storage, [count, g.K, p], [0, b.StrideArray[0], 0], b.Offset);
+            backend.Zip(BatchFirstView(ytPart, count, g.K, p), bias, Reshaped(Images(y, n0, count), [count, g.K, p]), default(AddFn));
+        }
+    }
+
     /// <summary>dW (K, C R S) (+)= dY^T (K, N OH OW) @ im2col(x)^T with dy (N, K, OH, OW), summed chunk by chunk.</summary>
     public static void MatMulIm2ColT(IBackend backend, Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate)
     {
@@ -61,7 +83,12 @@ internal static class ConvGemmLowering
 
     /// <summary>y (N, C, H, W) += col2im(W^T (C R S, K) @ X^T (K, N OH OW)) with x (N, K, OH, OW), chunk by chunk:
     /// the convolution's input gradient, and the transposed convolution's forward.</summary>
-    public static void Col2ImMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g)
+    public static void Col2ImMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g) =>
+        Col2ImMatMul(backend, w, x, y, g, backend.Col2Im);
+
+    /// <summary>As above, with the last step of each chunk given: col2im of the chunk's columns into its images
+    /// (`col2im(cols, images, chunk geometry)`), which may add (IBackend.Col2Im) or write.</summary>
+    public static void Col2ImMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, Action<Tensor, Tensor, ConvGeometry> col2im)
     {
         int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
         var cols = Scratch(x, g.PatchSize * chunk * p);
@@ -74,7 +101,7 @@ internal static class ConvGemmLowering
             var xtPart = Prefix(xt, g.K, count * p);
             backend.Copy(ChannelsFirstView(Images(x, n0, count), count, g.K, p), Reshaped(xtPart, [g.K, count, p]));
             backend.MatMul(As3D(wt), As3D(xtPart), As3D(part), accumulate: false);
-            backend.Col2Im(part, Images(y, n0, count), g with { N = count });
+            col2im(part, Images(y, n0, count), g with { N = count });
         }
     }
 

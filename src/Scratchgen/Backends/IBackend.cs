@@ -128,6 +128,15 @@ public interface IBackend
     void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
         ConvGemmLowering.Im2ColMatMul(this, w, x, y, g, accumulate);
 
+    /// <summary>The convolution with its bias: y (N, K, OH, OW) = W (K, C R S) @ im2col(x) + b[k] (b (K), broadcast over
+    /// the planes), y written in full. Default: the bias copied into y, then <see cref="Im2ColMatMul"/> accumulating
+    /// onto it. Either way each value is the product's sum plus the bias, one float add.</summary>
+    void Im2ColMatMulBias(Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g)
+    {
+        Copy(Ops.ConvLowering.BiasPlanes(b, y.Dims), y);
+        Im2ColMatMul(w, x, y, g, accumulate: true);
+    }
+
     /// <summary>The convolution's weight-gradient GEMM: dW (K, C R S) (+)= dY^T (K, N OH OW) @ im2col(x)^T, with
     /// dy (N, K, OH, OW) and x (N, C, H, W); all contiguous. Default as above.</summary>
     void MatMulIm2ColT(Tensor dy, Tensor x, Tensor dw, ConvGeometry g, bool accumulate) =>
@@ -137,6 +146,15 @@ public interface IBackend
     /// col2im(W^T (C R S, K) @ X^T (K, N OH OW)), with x (N, K, OH, OW); all contiguous. Default as above.</summary>
     void Col2ImMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g) =>
         ConvGemmLowering.Col2ImMatMul(this, w, x, y, g);
+
+    /// <summary>The same product written in full with an optional bias: y = col2im(W^T @ X^T) + b[c] (b (C) or null:
+    /// 0). Default: y filled with the bias planes or zeros, then <see cref="Col2ImMatMul"/> adding onto it.</summary>
+    void Col2ImMatMulInto(Tensor w, Tensor x, Tensor? b, Tensor y, ConvGeometry g)
+    {
+        if (b != null) Copy(Ops.ConvLowering.BiasPlanes(b, y.Dims), y);
+        else Fill(y, 0);
+        Col2ImMatMul(w, x, y, g);
+    }
 
     /// <summary>Batch norm's statistics per channel c of x (N, C) or (N, C, H, W): mean[c] and the biased
     /// variance[c] over the m = Numel / C values of that channel. Default: <see cref="BatchNormLowering"/>.</summary>

@@ -9,6 +9,11 @@ namespace Scratchgen.Backends.Ilgpu;
 // Operands must be contiguous, as IBackend documents; the geometry is checked against their sizes.
 public sealed partial class IlgpuBackend
 {
+    /// <summary>The convolution with its bias added in the lowering's last reorder (ConvGemmLowering.Im2ColMatMulBias):
+    /// two launches fewer than the default's bias copy and accumulating GEMM, the same bits.</summary>
+    public void Im2ColMatMulBias(Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g) =>
+        ConvGemmLowering.Im2ColMatMulBias(this, w, x, b, y, g);
+
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
     {
         lock (_gate)
@@ -21,15 +26,25 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    public void Col2Im(Tensor cols, Tensor x, ConvGeometry g)
+    public void Col2Im(Tensor cols, Tensor x, ConvGeometry g) => Col2Im(cols, x, g, ConvKernels.Col2ImAdd, null);
+
+    /// <summary>The input gradient or transposed convolution written in full, y = col2im(W^T @ X^T) + b (b optional): the
+    /// lowering's last step writes y (ConvKernels.Col2ImWrite, Col2ImWriteBias), so y needs no zero fill or bias copy
+    /// first; the same bits as the default's.</summary>
+    public void Col2ImMatMulInto(Tensor w, Tensor x, Tensor? b, Tensor y, ConvGeometry g) =>
+        ConvGemmLowering.Col2ImMatMul(this, w, x, y, g, (cols, images, chunk) =>
+            Col2Im(cols, images, chunk, b != null ? ConvKernels.Col2ImWriteBias : ConvKernels.Col2ImWrite, b));
+
+    private void Col2Im(Tensor cols, Tensor x, ConvGeometry g, int mode, Tensor? bias)
     {
         lock (_gate)
         {
             CheckConv("col2im", x, g);
             RequireContiguous("col2im", cols, g.PatchSize * g.Columns);
+            if (bias != null) RequireContiguous("col2im bias", bias, g.C);
             if (x.Numel == 0) return;
-            Kernel("col2im", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvParams>(ConvKernels.Col2Im))(
-                x.Numel, Contiguous(cols), Contiguous(x), new ConvParams(g));
+            Kernel("col2im", null, acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvParams, int>(
+                ConvKernels.Col2Im))(x.Numel, Contiguous(cols), Contiguous(x), Contiguous(bias ?? x), new ConvParams(g), mode);
         }
     }
 

@@ -21,9 +21,9 @@ internal sealed class Conv2dOp(Tensor x, Tensor w, Tensor? b, ConvGeometry g) : 
 
     protected override Tensor Forward()
     {
-        var y = NewOverwrittenOutput([g.N, g.K, g.OH, g.OW]); // the bias copy or the GEMM (accumulate: false) writes all of it
-        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y); // the GEMM then adds onto the bias
-        Backend.Im2ColMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g, accumulate: b != null);
+        var y = NewOverwrittenOutput([g.N, g.K, g.OH, g.OW]); // both write all of it
+        if (b != null) Backend.Im2ColMatMulBias(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), b.Detach(), y, g);
+        else Backend.Im2ColMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g, accumulate: false);
         return y;
     }
 

@@ -22,11 +22,8 @@ internal sealed class ConvTranspose2dOp(Tensor x, Tensor w, Tensor? b, ConvGeome
 
     protected override Tensor Forward()
     {
-        // col2im adds onto y: onto the bias planes, which the copy writes in full, or onto zeros.
-        int[] shape = [g.N, g.C, g.H, g.W];
-        var y = b != null ? NewOverwrittenOutput(shape) : NewOutput(shape);
-        if (b != null) Backend.Copy(ConvLowering.BiasPlanes(b, y.Dims), y);
-        Backend.Col2ImMatMul(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), y, g);
+        var y = NewOverwrittenOutput([g.N, g.C, g.H, g.W]); // written in full, with the bias or from zero
+        Backend.Col2ImMatMulInto(ConvLowering.AsMatrix(w), ConvLowering.Dense(x), b?.Detach(), y, g);
         return y;
     }
 

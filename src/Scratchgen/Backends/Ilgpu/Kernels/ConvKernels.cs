@@ -24,8 +24,12 @@ internal static class ConvKernels
     // col2im as a gather, so it needs no atomics and is deterministic: one thread per x element
     // (n, c, ih, iw) adds, in (r, s) order, every cols entry whose tap lands on it:
     //   oh = (ih + Padding - r Dilation) / Stride when that divides exactly and 0 <= oh < OH (ow likewise).
+    // Mode Col2ImAdd adds the sum onto x (IBackend.Col2Im); Col2ImWrite writes it, and Col2ImWriteBias writes
+    // bias[c] + sum, so x needs no zero fill or bias copy first (the same bits: one add onto 0 or the bias either way).
     // Launch: implicit, extent N C H W.
-    public static void Col2Im(Index1D i, ArrayView<float> cols, ArrayView<float> x, ConvParams g)
+    public const int Col2ImAdd = 0, Col2ImWrite = 1, Col2ImWriteBias = 2;
+
+    public static void Col2Im(Index1D i, ArrayView<float> cols, ArrayView<float> x, ArrayView<float> bias, ConvParams g, int mode)
     {
         int iw = i % g.W, ih = i / g.W % g.H, c = i / (g.W * g.H) % g.C, n = i / (g.W * g.H * g.C);
         int columns = g.N * g.OH * g.OW;
@@ -43,7 +47,9 @@ internal static class ConvKernels
                 sum += cols[((c * g.R + r) * g.S + s) * columns + (n * g.OH + oh) * g.OW + ow];
             }
         }
-        x[i] += sum;
+        if (mode == Col2ImAdd) x[i] += sum;
+        else if (mode == Col2ImWriteBias) x[i] = bias[c] + sum;
+        else x[i] = sum;
     }
 
     // index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the largest x in the window (inside the
