@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU and driver (no .NET SDK): unpacks .gpu-bundle/bundle.tar.xz and runs
-#   1. parity of every op-catalog case on CUDA against the Reference (float64), then the kernels that merge
-#      launches (multi-tensor Adam and sum of squares, batch norm's training statistics, mean losses) against
-#      their unmerged forms on the same device (GpuRunner FusedChecks)
+#   1. parity of every op-catalog case on CUDA against the Reference (float64), then (all) the kernels that merge
+#      launches (multi-tensor Adam and sum of squares, batch norm's training statistics, mean losses, convolutions
+#      written with their bias) against their unmerged forms on the same device (GpuRunner fused: fused.txt)
 #   2. the matmul ladder at 1024/2048/4096 in GFLOPS
 #   3. the baseline: PyTorch torch.mm (cuBLAS SGEMM, TF32 off) at the same sizes
-# Results go to ${OUT:-./gpu-results}: env.txt, parity.txt, matmul.csv, torch.csv, run.log.
+# Results go to ${OUT:-./gpu-results}: env.txt, parity.txt, fused.txt, matmul.csv, torch.csv, run.log.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$PWD/gpu-results}"; mkdir -p "$OUT"

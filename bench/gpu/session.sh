@@ -30,6 +30,7 @@ timeout 25 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matm
 if [ "$smoke" != 0 ]; then export SCRATCHGEN_MATMUL=V5Vectorized; fi
 echo "smoke (every rung at 256, small parity on V8): exit $smoke; SCRATCHGEN_MATMUL=${SCRATCHGEN_MATMUL:-unset (tuned per product)}" | tee -a "$OUT/session.txt"
 timeout 110 bash bench/gpu/run.sh all > "$OUT/runner-log.txt" 2>&1; echo "run.sh all: exit $?" | tee -a "$OUT/session.txt"
+echo "parity: $(tail -1 "$OUT/parity.txt" 2>/dev/null); $(tail -1 "$OUT/fused.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"
 # Parity with the products on V8.
 timeout 40 /tmp/scratchgen-gpu/Scratchgen.GpuRunner parity --backend cuda --matmul V8WideLoads --out "$OUT/parity-v8" > "$OUT/parity-v8.log" 2>&1
 echo "parity with V8WideLoads: exit $?; $(tail -1 "$OUT/parity-v8/parity.txt" 2>/dev/null)" | tee -a "$OUT/session.txt"

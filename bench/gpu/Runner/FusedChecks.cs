@@ -16,7 +16,23 @@ internal static class FusedChecks
 {
     private static readonly int[] Sizes = [1, 7, 33, 255, 257, 4095, 4097, 3, 100_000, 64, 0, 8];
 
-    public static int Run(IlgpuBackend backend, List<string> lines)
+    public static int Run(IlgpuBackend backend, string report)
+    {
+        var lines = new List<string>();
+        int failed;
+        try { failed = Check(backend, lines); }
+        catch (Exception e)
+        {
+            failed = 1;
+            lines.Add($"fused checks stopped: {e.GetType().Name}: {e.Message}");
+        }
+        lines.Add($"fused checks on {backend.Name}: {failed} failed");
+        File.WriteAllLines(report, lines);
+        foreach (var l in lines) Console.WriteLine(l);
+        return failed;
+    }
+
+    private static int Check(IlgpuBackend backend, List<string> lines)
     {
         int failed = 0;
         void Report(string what, float[] merged, float[] unmerged, double tolerance)
