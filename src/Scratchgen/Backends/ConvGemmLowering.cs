@@ -24,7 +24,19 @@ internal static class ConvGemmLowering
         Math.Clamp(scratchFloats / Math.Max(1, g.PatchSize * g.Positions), 1, g.N);
 
     /// <summary>y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), chunk by chunk of images.</summary>
-    public static void Im2ColMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate)
+    public static void Im2ColMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
+        Im2ColMatMul(backend, w, x, y, g, accumulate, bias: null);
+
+    /// <summary>y (N, K, OH, OW) = W @ im2col(x) + b, chunk by chunk: the GEMM without accumulation, then one Zip that
+    /// adds the bias (a zero-stride view over images and positions) while it reorders (K, N OH OW) into y. Three
+    /// launches a chunk where copying the bias into y first took five (bias copy, reorder in, im2col, GEMM, reorder
+    /// out), with the same bits: each value is the GEMM's sum plus the bias, one float add either way.</summary>
+    public static void Im2ColMatMulBias(IBackend backend, Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g) =>
+        Im2ColMatMul(backend, w, x, y, g, accumulate: false, bias: b);
+
+    // Per chunk: (when accumulating) y reordered into the GEMM's (K, count P) layout, im2col, the GEMM, then y written
+    // back in NCHW: a copy, or with a bias a Zip that adds it on the way.
+    private static void Im2ColMatMul(IBackend backend, Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate, Tensor? bias)
     {
         int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
         var cols = Scratch(x, g.PatchSize * chunk * p);
@@ -38,28 +50,9 @@ internal static class ConvGemmLowering
             if (accumulate) backend.Copy(ChannelsFirstView(yImages, count, g.K, p), Reshaped(ytPart, [g.K, count, p]));
             backend.Im2Col(Images(x, n0, count), part, g with { N = count });
             backend.MatMul(As3D(w), As3D(part), As3D(ytPart), accumulate);
-            backend.Copy(BatchFirstView(ytPart, count, g.K, p), yImages);
-        }
-    }
-
-    /// <summary>y (N, K, OH, OW) = W @ im2col(x) + b, chunk by chunk: the GEMM without accumulation, then one Zip that
-    /// adds the bias (a zero-stride view over images and positions) while it reorders (K, N OH OW) into y. Three
-    /// launches a chunk where copying the bias into y first took five (bias copy, reorder in, im2col, GEMM, reorder
-    /// out), with the same bits: each value is the GEMM's sum plus the bias, one float add either way.</summary>
-    public static void Im2ColMatMulBias(IBackend backend, Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g)
-    {
-        int chunk = ChunkImages(g, backend.ConvScratchFloats), p = g.Positions;
-        var cols = Scratch(x, g.PatchSize * chunk * p);
-        var yt = Scratch(x, g.K * chunk * p);
-        for (int n0 = 0; n0 < g.N; n0 += chunk)
-        {
-            int count = Math.Min(chunk, g.N - n0);
-            var part = Prefix(cols, g.PatchSize, count * p);
-            var ytPart = Prefix(yt, g.K, count * p);
-            backend.Im2Col(Images(x, n0, count), part, g with { N = count });
-            backend.MatMul(As3D(w), As3D(part), As3D(ytPart), accumulate: false);
-            var bias = new Tensor(b.Storage, [count, g.K, p], [0, b.StrideArray[0], 0], b.Offset);
-            backend.Zip(BatchFirstView(ytPart, count, g.K, p), bias, Reshaped(Images(y, n0, count), [count, g.K, p]), default(AddFn));
+            if (bias == null) backend.Copy(BatchFirstView(ytPart, count, g.K, p), yImages);
+            else backend.Zip(BatchFirstView(ytPart, count, g.K, p), new Tensor(bias.Storage, [count, g.K, p], [0, bias.StrideArray[0], 0], bias.Offset),
+                yImages, default(AddFn));
         }
     }
 

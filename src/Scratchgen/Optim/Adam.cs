@@ -39,7 +39,11 @@ public class Adam : Optimizer
     {
         var h = StepParams(lr);
         foreach (var onBackend in indices.GroupBy(i => Parameters[i].Backend))
-            onBackend.Key.AdamSteps([.. onBackend.Select(i => new AdamTensors(Parameters[i], Parameters[i].Grad!, Moments(i).M, Moments(i).V))], h);
+            onBackend.Key.AdamSteps([.. onBackend.Select(i =>
+            {
+                var (m, v) = Moments(i);
+                return new AdamTensors(Parameters[i], Parameters[i].Grad!, m, v);
+            })], h);
     }
 
     private (Tensor M, Tensor V) Moments(int index) =>

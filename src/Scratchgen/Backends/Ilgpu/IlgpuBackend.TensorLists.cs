@@ -23,9 +23,9 @@ public sealed partial class IlgpuBackend
             SameShape("adam", p, g, m, v);
             foreach (var t in new[] { p, g, m, v }) Check("adam", t);
         }
-        var strided = parameters.Where(t => !t.G.IsContiguous || !t.P.IsContiguous || !t.M.IsContiguous || !t.V.IsContiguous).ToList();
-        TensorListDefaults.AdamSteps(this, strided, h);
-        var listed = parameters.Where(t => t.P.Numel > 0 && !strided.Contains(t)).ToList();
+        static bool Contiguous(AdamTensors t) => t.P.IsContiguous && t.G.IsContiguous && t.M.IsContiguous && t.V.IsContiguous;
+        TensorListDefaults.AdamSteps(this, parameters.Where(t => !Contiguous(t)), h);
+        var listed = parameters.Where(t => Contiguous(t) && t.P.Numel > 0).ToList();
         lock (_gate)
             foreach (var chunk in Chunks(listed, t => t.P.Numel))
             {
