@@ -43,6 +43,7 @@ app.Configure(config =>
     {
         bench.SetDescription("Measure kernels on this machine.");
         bench.AddCommand<BenchModelsCommand>("models").WithDescription("Training images/s and peak memory of the reference models (MLP AE, VAE, GAN, DCGAN) on the embedded data.");
+        bench.AddCommand<BenchQualityCommand>("quality").WithDescription("Train every catalog model with its defaults for 3 seeds and score each (FID, IS, classes covered, label agreement, -ELBO, collapse warnings, wall time): quality.md and quality.json.");
         bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
@@ -51,6 +52,7 @@ app.Configure(config =>
     config.AddCommand<DetectCommand>("detect").WithDescription("Train a small real-vs-generated classifier per kept epoch of a run and report its ROC AUC on unseen images.");
     config.AddCommand<AnomalyCommand>("anomaly").WithDescription("Train an AE or VAE on all digits but one, score held-out images, report the ROC AUC of the held-out digit and picture the most and least anomalous.");
     config.AddCommand<MakeLettersCommand>("make-letters").WithDescription("Write a second, offline data set: letters A-Z with random geometry and stroke as 28x28 PNGs, one folder per letter.");
+    config.AddCommand<MakeShapesCommand>("make-shapes").WithDescription("Write a small RGB data set offline: one coloured shape per image (circles, squares, triangles, diamonds) on a dark background, as PNGs, one folder per shape.");
     config.AddCommand<TransferDemoCommand>("transfer-demo").WithDescription("Fine-tune a checkpoint on a small subset of new data beside training from scratch for the same steps; samples and loss curves side by side.");
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });

@@ -47,6 +47,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [DefaultValue("mlp")]
         public string Architecture { get; init; } = "mlp";
 
+        [CommandOption("--recipe <SETTINGS>"), Description("The training recipe: 'plain' for the textbook one, or name=value settings over the model's defaults (e.g. ema=0,sn=1; 'plain,ema=0.999' over the textbook one). An unknown name lists the model's settings.")]
+        public string? Recipe { get; init; }
+
         [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
@@ -106,7 +109,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
         AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
         var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
-            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs);
+            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs, s.Recipe);
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null)

@@ -83,6 +83,7 @@ public static class ModelEvaluation
     private static void AddSampleQuality(GenerativeModel model, Dataset train, Dataset test, DigitClassifier? classifier,
         EvaluationOptions options, EvaluationReport report, Action<string>? progress)
     {
+        if (model.Options.Channels == 3) AddColourFigures(model, test, options, report, progress);
         if (classifier == null)
         {
             report.Notes.Add("sample metrics skipped: no evaluation classifier");
@@ -132,6 +133,22 @@ public static class ModelEvaluation
             report.Add($"data_share.{c}", balance.ReferenceShares[c]);
             if (balance.AgreementByLabel is { } byLabel) report.Add($"label_agreement.{c}", byLabel[c].Agreement);
         }
+    }
+
+    // RGB images: the palette-free figures of ColourStatistics for samples and the held-out images side by side.
+    private static void AddColourFigures(GenerativeModel model, Dataset test, EvaluationOptions options, EvaluationReport report, Action<string>? progress)
+    {
+        progress?.Invoke($"colour figures of {options.Samples} samples and the held-out images");
+        var o = model.Options;
+        var samples = GeneratedSamples.Draw(model, options.Samples, new Rng(options.Seed), options.BatchSize);
+        var generated = ColourStatistics.Measure(samples.Images, samples.Count, o.Height, o.Width);
+        var real = ColourStatistics.Measure(test.Images, test.Count, test.Height, test.Width);
+        report.Add("colour.background", generated.Background);
+        report.Add("colour.background_real", real.Background);
+        report.Add("colour.single_colour_share", generated.SingleColour);
+        report.Add("colour.single_colour_share_real", real.SingleColour);
+        report.Add("colour.foreground", generated.Foreground);
+        report.Add("colour.foreground_real", real.Foreground);
     }
 
     /// <summary>Mean over every value of (a - b)^2.</summary>

@@ -5,10 +5,23 @@ namespace Scratchgen.Models;
 /// <summary>
 /// Conditional VAE: the VAE of <see cref="Vae"/> with the label's one-hot code y appended to the
 /// encoder input (x, y) and to the decoder input (z, y), so q(z|x, y) and p(x|z, y): decoding a code
-/// with a chosen label draws that digit. MLP only.
+/// with a chosen label draws that digit. MLP only. The recipe's cond says where the decoder reads y:
+/// at its input only (plain), or at every layer (every).
 /// </summary>
-public sealed class ConditionalVae(ModelOptions options) : Vae(options with { Architecture = "mlp" }, labelInputs: options.Classes)
+public sealed class ConditionalVae : Vae
 {
+    /// <summary>The recipe's settings: the KL weight and where the decoder reads the label.</summary>
+    public static new IReadOnlyList<RecipeKnob> Knobs { get; } =
+    [
+        BetaKnob with { Default = "3" },
+        new("cond", "input", "input", "[input|every] the decoder reads the label at its input only, or at every layer"),
+    ];
+
+    public ConditionalVae(ModelOptions options) : this(options with { Architecture = "mlp" }, Recipe.Parse(options.Recipe, Knobs, "cvae")) { }
+
+    private ConditionalVae(ModelOptions options, Recipe recipe)
+        : base(options, recipe, labelInputs: options.Classes, labelEveryLayer: recipe.Word("cond") == "every") { }
+
     public override string Kind => "cvae";
     public override bool IsConditional => true;
 

@@ -4,19 +4,28 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Models;
 
 /// <summary>
-/// The plain GAN with fully connected networks (the reference model of DESIGN.md):
+/// The plain GAN with fully connected networks:
 ///   G: L -> 256 -> 512 -> 1024 -> 784, LeakyReLU(0.2), tanh output
 ///   D: 784 -> 512 -> 256 -> 1, LeakyReLU(0.2), a logit
-/// Training: the non-saturating step of <see cref="GanBase"/>.
+/// Training: the non-saturating step of <see cref="GanBase"/>, with the recipe's shared knobs.
 /// </summary>
 public sealed class Gan : GanBase
 {
-    public Gan(ModelOptions o) : this(o, BuildGenerator(o), BuildDiscriminator(o)) { }
+    /// <summary>The recipe's settings, with Goodfellow et al.'s step at DCGAN's learning rate as the plain values.</summary>
+    public static IReadOnlyList<RecipeKnob> Knobs { get; } =
+    [
+        .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
+        new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
+    ];
+
+    public Gan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "gan")) { }
+
+    private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o), BuildDiscriminator(o, r.Flag("sn"))) { }
 
     /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), D maps the
     /// discriminator input to (N, 1) logits (the 2-D GAN lab uses small MLPs); D may learn at its own rate.</summary>
     public Gan(ModelOptions o, Layer generator, Layer discriminator, double? discriminatorLr = null)
-        : base(o, generator, discriminator, discriminatorLr: discriminatorLr) { }
+        : base(o, Recipe.None, () => generator, discriminator, discriminatorLr: discriminatorLr) { }
 
     public override string Kind => "gan";
 
@@ -26,6 +35,12 @@ public sealed class Gan : GanBase
         return new Sequential(g, new Tanh());
     }
 
-    private static Layer BuildDiscriminator(ModelOptions o) =>
-        Architectures.Mlp(new Rng(o.Seed * 2 + 2), o, () => new LeakyRelu(0.2), o.Pixels, 512, 256, 1);
+    private static Layer BuildDiscriminator(ModelOptions o, bool spectralNorm)
+    {
+        var rng = new Rng(o.Seed * 2 + 2);
+        var d = Architectures.Mlp(rng, o, () => new LeakyRelu(0.2), o.Pixels, 512, 256, 1);
+        if (spectralNorm)
+            foreach (var layer in d.Layers.OfType<Linear>()) layer.WithSpectralNorm(rng);
+        return d;
+    }
 }

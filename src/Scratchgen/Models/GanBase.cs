@@ -8,30 +8,63 @@ namespace Scratchgen.Models;
 
 /// <summary>
 /// The adversarial pair shared by the GAN family: a generator G (latent -> image in [-1, 1]) and a
-/// discriminator D (image -> one logit), each with its own Adam (lr 2e-4, betas 0.5 / 0.999 as in DCGAN).
+/// discriminator D (image -> one logit), each with its own Adam (betas 0.5 / 0.999 as in DCGAN).
 /// The standard, non-saturating training step (Goodfellow et al.):
-///   D: minimise BCE(D(x), 1) + BCE(D(G(z)), 0)      (G(z) detached: only D moves)
+///   D: minimise BCE(D(x), 1 - s) + BCE(D(G(z)), 0)   (G(z) detached: only D moves; s: one-sided label
+///                                                    smoothing, 0 in the textbook step)
 ///   G: minimise BCE(D(G(z)), 1)                      (only G's optimizer steps; D's parameters are
 ///                                                    frozen meanwhile, so no D weight gradient is computed)
-/// Subclasses supply the networks; <see cref="WganGp"/> replaces the step.
+/// The recipe (<see cref="Recipe"/>) sets the learning rates (lr_g, lr_d), the smoothing (smooth) and an
+/// exponential moving average of G's weights (ema: the decay, 0 for none; <see cref="WeightAverage"/>),
+/// which sampling uses while training keeps moving G. Subclasses supply the networks; <see cref="WganGp"/>
+/// replaces the step.
 /// </summary>
 public abstract class GanBase : GenerativeModel
 {
-    /// <param name="discriminatorLr">D's own learning rate; null: the same as G's.</param>
-    protected GanBase(ModelOptions options, Layer generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999, double defaultLr = 2e-4,
-        double? discriminatorLr = null)
-        : base(options)
+    /// <summary>The knobs every GAN of the catalog has, with its own defaults.</summary>
+    protected static IEnumerable<RecipeKnob> CommonKnobs(double lrG, double lrD, double ema, double smooth, double plainLr) =>
+    [
+        new("lr_g", Format(lrG), Format(plainLr), "G's Adam learning rate (--lr sets both)"),
+        new("lr_d", Format(lrD), Format(plainLr), "D's Adam learning rate (--lr sets both)"),
+        new("ema", Format(ema), "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
+        new("smooth", Format(smooth), "0", "one-sided label smoothing: D's target for real images is 1 - smooth"),
+    ];
+
+    private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <param name="generator">Builds G; called twice when the recipe averages G's weights (the average
+    /// is a second instance of the same architecture).</param>
+    /// <param name="discriminatorLr">D's own learning rate; null: the recipe's lr_d, or G's.</param>
+    protected GanBase(ModelOptions options, Recipe recipe, Func<Layer> generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999,
+        double defaultLr = 2e-4, double? discriminatorLr = null)
+        : base(options, recipe)
     {
-        Generator = Child("generator", generator);
+        var g = generator();
+        Generator = Child("generator", g);
         Discriminator = Child("discriminator", discriminator);
-        GeneratorOptimizer = new Adam(generator.Parameters(), options.LearningRate ?? defaultLr, beta1, beta2);
-        DiscriminatorOptimizer = new Adam(discriminator.Parameters(), discriminatorLr ?? options.LearningRate ?? defaultLr, beta1, beta2);
+        double lrG = options.LearningRate ?? recipe.Number("lr_g", defaultLr);
+        double lrD = discriminatorLr ?? options.LearningRate ?? recipe.Number("lr_d", lrG);
+        GeneratorOptimizer = new Adam(g.Parameters(), lrG, beta1, beta2);
+        DiscriminatorOptimizer = new Adam(discriminator.Parameters(), lrD, beta1, beta2);
+        RealTarget = 1 - recipe.Number("smooth", 0);
+        double decay = recipe.Number("ema", 0);
+        if (decay > 0)
+        {
+            GeneratorAverage = Child("generator_ema", new WeightAverage(generator(), decay));
+            GeneratorAverage.Reset(g);
+        }
     }
 
     public Layer Generator { get; }
     public Layer Discriminator { get; }
     public Adam GeneratorOptimizer { get; }
     public Adam DiscriminatorOptimizer { get; }
+
+    /// <summary>The moving average of G's weights that sampling uses, or null (recipe ema=0).</summary>
+    public WeightAverage? GeneratorAverage { get; }
+
+    /// <summary>D's target for real images: 1, or 1 - smooth with one-sided label smoothing.</summary>
+    protected double RealTarget { get; }
 
     public override PixelRange Range => PixelRange.MinusOneToOne;
     public override IReadOnlyList<Optimizer> Optimizers => [GeneratorOptimizer, DiscriminatorOptimizer];
@@ -42,10 +75,15 @@ public abstract class GanBase : GenerativeModel
     /// <summary>D's input for images (N, C, H, W): flattened for MLPs (and with a label code for cGAN).</summary>
     protected virtual Tensor DiscriminatorInput(Tensor images, int[]? labels) => Flat(images);
 
-    public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(Generator.Forward(GeneratorInput(z, labels)));
+    /// <summary>Images from latent codes: the trained G in training mode; in evaluation mode (sampling,
+    /// pictures, metrics) the average of its weights when the recipe keeps one.</summary>
+    public override Tensor Decode(Tensor z, int[]? labels = null) =>
+        AsImages((!Training && GeneratorAverage != null ? GeneratorAverage : Generator).Forward(GeneratorInput(z, labels)));
 
     /// <summary>D's logits (N, 1) for images.</summary>
-    public Tensor Critic(Tensor images, int[]? labels) => Discriminator.Forward(DiscriminatorInput(images, labels));
+    public Tensor Critic(Tensor images, int[]? labels) => Discriminator is ILabelledCritic labelled
+        ? labelled.Forward(DiscriminatorInput(images, labels), labels ?? throw new ArgumentException($"{Kind}: labels are required (D reads them)"))
+        : Discriminator.Forward(DiscriminatorInput(images, labels));
 
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
     {
@@ -61,7 +99,8 @@ public abstract class GanBase : GenerativeModel
         using (var dScope = MemoryScope.Begin())
         {
             var (realLogits, fakeLogits) = CriticOfBoth(images, fake.Detach(), labels);
-            var lossD = Loss.BceWithLogits(realLogits, ones).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
+            var realTargets = RealTarget == 1 ? ones : Tensor.Full([n, 1], RealTarget, backend: images.Backend);
+            var lossD = Loss.BceWithLogits(realLogits, realTargets).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
             DiscriminatorOptimizer.ZeroGrad();
             lossD.Backward();
             DiscriminatorOptimizer.Step();
@@ -90,7 +129,7 @@ public abstract class GanBase : GenerativeModel
     /// <summary>G's update: the loss <paramref name="generatorLoss"/> builds (through D) is back-propagated
     /// and G's optimizer steps. It needs the gradient through D but not D's own weight gradients, which
     /// D's optimizer would never use: D's parameters are frozen while the loss is built and
-    /// back-propagated. Returns the loss.</summary>
+    /// back-propagated. Then the average of G's weights, if any, takes a step. Returns the loss.</summary>
     protected Tensor GeneratorStep(Func<Tensor> generatorLoss)
     {
         Tensor loss;
@@ -101,7 +140,7 @@ public abstract class GanBase : GenerativeModel
             DiscriminatorOptimizer.ZeroGrad();
             loss.Backward();
         }
-        GeneratorOptimizer.Step();
+        if (GeneratorOptimizer.Step()) GeneratorAverage?.Update(Generator, GeneratorOptimizer.StepCount - 1);
         return loss;
     }
 

@@ -16,9 +16,11 @@ namespace Scratchgen.Models;
 /// <param name="LatentDim">Size of the latent code (noise for GANs).</param>
 /// <param name="LearningRate">Base learning rate; null means the model's customary one.</param>
 /// <param name="Architecture">"mlp" or "conv" where the model offers both.</param>
+/// <param name="Recipe">The training recipe as text (<see cref="Models.Recipe"/>): null for the model's defaults,
+/// "plain" for the textbook one, or name=value settings over either.</param>
 public sealed record ModelOptions(
     int Channels = 1, int Height = 28, int Width = 28, int Classes = 10, int LatentDim = 20,
-    double? LearningRate = null, string Architecture = "mlp", ulong Seed = 1, IBackend? Backend = null)
+    double? LearningRate = null, string Architecture = "mlp", ulong Seed = 1, IBackend? Backend = null, string? Recipe = null)
 {
     public int Pixels => Channels * Height * Width;
     public IBackend ResolvedBackend => Backend ?? Scratchgen.Backends.Backend.Default;
@@ -31,13 +33,17 @@ public sealed record ModelOptions(
 /// </summary>
 public abstract class GenerativeModel : Module
 {
-    protected GenerativeModel(ModelOptions options)
+    protected GenerativeModel(ModelOptions options, Recipe? recipe = null)
     {
         Options = options;
+        Recipe = recipe ?? Recipe.None;
         Rng = new Rng(options.Seed);
     }
 
     public ModelOptions Options { get; }
+
+    /// <summary>The resolved training recipe (every knob's value); checkpoints store it.</summary>
+    public Recipe Recipe { get; }
 
     /// <summary>The model's own random stream (initialisation, noise, reparameterisation).</summary>
     public Rng Rng { get; }

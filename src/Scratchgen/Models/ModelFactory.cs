@@ -12,10 +12,10 @@ public static class ModelFactory
         ("ae", "autoencoder (MLP 784-512-128-32, or --arch conv)", 32, 5, 128),
         ("dae", "denoising autoencoder (Gaussian noise 0.3)", 32, 5, 128),
         ("vae", "variational autoencoder (MLP 784-400-20, or --arch conv)", 20, 5, 128),
-        ("cvae", "conditional VAE: draws a chosen digit", 20, 5, 128),
+        ("cvae", "conditional VAE: draws a chosen digit", 4, 30, 128),
         ("gan", "GAN with MLPs (non-saturating loss)", 100, 10, 64),
         ("dcgan", "DCGAN: transposed-conv generator, conv discriminator", 100, 5, 32),
-        ("cgan", "conditional GAN: draws a chosen digit", 100, 10, 64),
+        ("cgan", "conditional GAN: draws a chosen digit", 100, 5, 32),
         ("wgan-gp", "Wasserstein GAN with gradient penalty (DCGAN networks)", 100, 5, 32),
     ];
 
@@ -33,6 +33,20 @@ public static class ModelFactory
         "wgan-gp" => new WganGp(options),
         _ => throw new ArgumentException($"unknown model '{name}': expected one of {string.Join(", ", Names)}"),
     };
+
+    /// <summary>The recipe settings a model takes (<see cref="Recipe"/>): none for the autoencoders and the VAE.</summary>
+    public static IReadOnlyList<RecipeKnob> Knobs(string name) => name switch
+    {
+        "gan" => Gan.Knobs,
+        "dcgan" => Dcgan.Knobs,
+        "cgan" => ConditionalGan.Knobs,
+        "wgan-gp" => WganGp.Knobs,
+        "vae" => Vae.Knobs,
+        "cvae" => ConditionalVae.Knobs,
+        _ => NoKnobs(Find(name).Name),
+    };
+
+    private static IReadOnlyList<RecipeKnob> NoKnobs(string _) => [];
 
     public static int DefaultLatentDim(string name) => Find(name).LatentDim;
 

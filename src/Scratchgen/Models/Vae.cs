@@ -12,18 +12,32 @@ namespace Scratchgen.Models;
 ///   z = mu + exp(logvar / 2) * eps, eps ~ N(0, I)       (the reparameterisation: gradients reach mu, logvar)
 ///   decoder: z -> logits of p(x|z), Bernoulli per pixel
 ///   loss per image, in nats = BCE_sum(logits, x) + KL(q(z|x) || N(0, I))     (= -ELBO)
+///   trained on BCE_sum + beta KL: beta = 1 is the ELBO; beta > 1 (Higgins et al.'s beta-VAE) presses the
+///   code towards the prior, so fewer, more independent dimensions carry information. The reported loss
+///   is the -ELBO whatever beta is.
 /// MLP: 784-400-(20, 20) and 20-400-784 with ReLU, as in PyTorch's example. logvar is clamped to
 /// [-30, 20] so exp never overflows. <see cref="ConditionalVae"/> adds a one-hot label to both nets.
 /// </summary>
 public class Vae : GenerativeModel
 {
+    /// <summary>beta, the weight of the KL term in the training loss.</summary>
+    protected static RecipeKnob BetaKnob { get; } = new("beta", "1", "1", "weight of the KL term in the training loss (1: the ELBO; above 1: a beta-VAE)");
+
+    /// <summary>The recipe's settings: the KL weight.</summary>
+    public static IReadOnlyList<RecipeKnob> Knobs { get; } = [BetaKnob];
+
     private readonly Adam _adam;
     private readonly bool _conv;
+    private readonly double _beta;
+    private readonly bool _labelEveryLayer;
 
-    public Vae(ModelOptions options) : this(options, labelInputs: 0) { }
+    public Vae(ModelOptions options) : this(options, Recipe.Parse(options.Recipe, Knobs, "vae"), labelInputs: 0) { }
 
-    protected Vae(ModelOptions options, int labelInputs) : base(options)
+    /// <param name="labelEveryLayer">Append the label to the input of every decoder layer, not only the first.</param>
+    protected Vae(ModelOptions options, Recipe recipe, int labelInputs, bool labelEveryLayer = false) : base(options, recipe)
     {
+        _beta = recipe.Number("beta");
+        _labelEveryLayer = labelEveryLayer;
         _conv = options.Architecture == "conv";
         int d = options.Pixels, l = options.LatentDim, hidden = 400;
         LabelInputs = labelInputs;
@@ -34,7 +48,10 @@ public class Vae : GenerativeModel
         LogVar = Child("logvar", new Linear(hidden, l, Rng, backend: options.ResolvedBackend));
         Decoder = Child("decoder", _conv && labelInputs == 0
             ? Architectures.ConvDecoder(Rng, options, l)
-            : Architectures.Mlp(Rng, options, () => new Relu(), l + labelInputs, hidden, d));
+            : labelEveryLayer
+                ? new Sequential(new Linear(l + labelInputs, hidden, Rng, backend: options.ResolvedBackend), new Relu(),
+                    new Linear(hidden + labelInputs, d, Rng, backend: options.ResolvedBackend))
+                : Architectures.Mlp(Rng, options, () => new Relu(), l + labelInputs, hidden, d));
         _adam = new Adam(Parameters(), options.LearningRate ?? 1e-3);
     }
 
@@ -67,7 +84,13 @@ public class Vae : GenerativeModel
     public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(DecoderLogits(z, labels).Sigmoid());
 
     /// <summary>Logits of the Bernoulli p(x|z) per pixel, (N, C H W): what the ELBO and the importance-weighted bound score.</summary>
-    public Tensor DecoderLogits(Tensor z, int[]? labels) => Decoder.Forward(Condition(z, labels));
+    public Tensor DecoderLogits(Tensor z, int[]? labels)
+    {
+        if (!_labelEveryLayer) return Decoder.Forward(Condition(z, labels));
+        var x = z;
+        foreach (var layer in Decoder.Layers) x = layer.Forward(layer is Linear ? Condition(x, labels) : x);
+        return x;
+    }
 
     /// <summary>-ELBO per image (nats) and its two parts, for one pass with fresh noise from rng.</summary>
     public (Tensor Loss, Tensor Reconstruction, Tensor Kl) NegativeElbo(Tensor images, int[]? labels, Rng rng)
@@ -85,7 +108,7 @@ public class Vae : GenerativeModel
     {
         var (loss, reconstruction, kl) = NegativeElbo(images, labels, Rng);
         _adam.ZeroGrad();
-        loss.Backward();
+        (_beta == 1 ? loss : reconstruction.Add(kl.Mul(_beta))).Backward();
         _adam.Step();
         return Losses(("neg_elbo", loss.Item()), ("reconstruction", reconstruction.Item()), ("kl", kl.Item()));
     }

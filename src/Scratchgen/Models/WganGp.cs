@@ -13,21 +13,38 @@ namespace Scratchgen.Models;
 ///   G (once every nCritic critic steps): minimise -mean D(G(z))
 /// The penalty differentiates a gradient: dD/dx_hat is computed with createGraph, so the critic's
 /// update flows through the backward pass itself. Networks: DCGAN's generator, DCGAN's discriminator
-/// without batch norm (the penalty is per image). Adam lr 1e-4, betas 0 / 0.9 as in the paper.
+/// without batch norm (the penalty is per image). Adam betas 0 / 0.9 as in the paper; the recipe sets
+/// the learning rates, lambda (gp), nCritic (n_critic) and the average of G's weights (ema).
 /// </summary>
 public sealed class WganGp : GanBase
 {
+    /// <summary>The recipe's settings, with the paper's as the plain values.</summary>
+    public static IReadOnlyList<RecipeKnob> Knobs { get; } =
+    [
+        new("lr_g", "1e-4", "1e-4", "G's Adam learning rate (--lr sets both)"),
+        new("lr_d", "1e-4", "1e-4", "the critic's Adam learning rate (--lr sets both)"),
+        new("ema", "0", "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
+        new("n_critic", "5", "5", "critic steps per generator step"),
+        new("gp", "10", "10", "lambda, the weight of the gradient penalty"),
+    ];
+
     private readonly double _lambda;
     private readonly int _nCritic;
     private int _criticSteps;
 
-    public WganGp(ModelOptions o, double lambda = 10, int nCritic = 5)
-        : this(o, Dcgan.BuildGenerator(o), Dcgan.BuildDiscriminator(o, batchNorm: false), lambda, nCritic) { }
+    public WganGp(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "wgan-gp")) { }
+
+    private WganGp(ModelOptions o, Recipe r)
+        : this(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, batchNorm: false, spectralNorm: false),
+            r.Number("gp"), (int)r.Number("n_critic"), null) { }
 
     /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), the critic maps
     /// images (N, C, H, W) to (N, 1) scores (the 2-D GAN lab uses small MLPs behind a Flatten).</summary>
     public WganGp(ModelOptions o, Layer generator, Layer critic, double lambda = 10, int nCritic = 5, double? criticLr = null)
-        : base(o, generator, critic, beta1: 0.0, beta2: 0.9, defaultLr: 1e-4, discriminatorLr: criticLr)
+        : this(o, Recipe.None, () => generator, critic, lambda, nCritic, criticLr) { }
+
+    private WganGp(ModelOptions o, Recipe r, Func<Layer> generator, Layer critic, double lambda, int nCritic, double? criticLr)
+        : base(o, r, generator, critic, beta1: 0.0, beta2: 0.9, defaultLr: 1e-4, discriminatorLr: criticLr)
     {
         if (lambda < 0) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "the gradient penalty weight must not be negative");
         if (nCritic < 1) throw new ArgumentOutOfRangeException(nameof(nCritic), nCritic, "critic steps per generator step must be at least 1");

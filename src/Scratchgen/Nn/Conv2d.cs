@@ -22,11 +22,24 @@ public sealed class Conv2d : Layer, IFusedEpilogue
         (_stride, _padding, _dilation) = (stride, padding, dilation);
     }
 
-    public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, _stride, _padding, _dilation);
+    /// <summary>Set by <see cref="WithSpectralNorm"/>: the layer then uses W / sigma(W), W seen as (K, C R S).</summary>
+    public SpectralNorm? Spectral { get; private set; }
+
+    /// <summary>Spectral normalisation of the weight from now on (its u and v are saved as buffers "spectral.u/v").</summary>
+    public Conv2d WithSpectralNorm(Rng rng)
+    {
+        Spectral ??= Child("spectral", new SpectralNorm(Weight.Dims[0], Weight.Numel / Weight.Dims[0], rng, Weight.Backend, Weight.DType));
+        return this;
+    }
+
+    /// <summary>The weight the layer convolves with: W, or W / sigma(W) with spectral normalisation.</summary>
+    private Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
+
+    public override Tensor Forward(Tensor x) => x.Conv2d(EffectiveWeight, Bias, _stride, _padding, _dilation);
 
     // With a bias: one op, the bias and the activation in one pass (Conv2dActivationOp).
     Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
-        Bias != null ? x.Conv2dThen(Weight, Bias, _stride, _padding, _dilation, fn, name, activation) : activation(Forward(x));
+        Bias != null ? x.Conv2dThen(EffectiveWeight, Bias, _stride, _padding, _dilation, fn, name, activation) : activation(Forward(x));
 }
 
 /// <summary>Transposed 2-D convolution (the adjoint of Conv2d: upsampling in generators).

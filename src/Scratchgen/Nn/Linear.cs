@@ -19,9 +19,22 @@ public sealed class Linear : Layer, IFusedEpilogue
         if (bias) Bias = Parameter("bias", Init.PyTorchDefault([outFeatures], inFeatures, rng, backend));
     }
 
-    public override Tensor Forward(Tensor x) => x.Linear(Weight, Bias);
+    /// <summary>Set by <see cref="WithSpectralNorm"/>: the layer then uses W / sigma(W).</summary>
+    public SpectralNorm? Spectral { get; private set; }
+
+    /// <summary>Spectral normalisation of the weight from now on (its u and v are saved as buffers "spectral.u/v").</summary>
+    public Linear WithSpectralNorm(Rng rng)
+    {
+        Spectral ??= Child("spectral", new SpectralNorm(Weight.Dims[0], Weight.Dims[1], rng, Weight.Backend, Weight.DType));
+        return this;
+    }
+
+    /// <summary>The weight the layer multiplies by: W, or W / sigma(W) with spectral normalisation.</summary>
+    private Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
+
+    public override Tensor Forward(Tensor x) => x.Linear(EffectiveWeight, Bias);
 
     // With a bias: one op, the bias and the activation in one kernel (LinearActivationOp).
     Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
-        Bias != null ? x.LinearThen(Weight, Bias, fn, name, activation) : activation(Forward(x));
+        Bias != null ? x.LinearThen(EffectiveWeight, Bias, fn, name, activation) : activation(Forward(x));
 }

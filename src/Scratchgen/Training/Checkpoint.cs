@@ -51,6 +51,7 @@ public static class Checkpoint
             ["image_shape"] = $"{o.Channels},{o.Height},{o.Width}",
             ["classes"] = o.Classes.ToString(Ci),
             ["seed"] = o.Seed.ToString(Ci),
+            ["recipe"] = model.Recipe.ToString(),
             ["synthetic_data_generator"] = "Scratchgen",
         };
         SafeTensors.Write(Path.Combine(dir, ModelFile), model.StateDict().ToDictionary(p => p.Name, p => p.Tensor), modelMeta);
@@ -88,8 +89,11 @@ public static class Checkpoint
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing (not a Scratchgen checkpoint?)");
         var shape = Meta("image_shape").Split(',').Select(s => int.Parse(s, Ci)).ToArray();
+        // A checkpoint written before recipes existed was trained with the textbook recipe.
+        string recipe = file.Metadata.TryGetValue("recipe", out var r) ? r : Recipe.PlainName;
         var options = new ModelOptions(shape[0], shape[1], shape[2], int.Parse(Meta("classes"), Ci), int.Parse(Meta("latent_dim"), Ci),
-            Architecture: Meta("architecture"), Seed: ulong.Parse(Meta("seed"), Ci), Backend: backend);
+            Architecture: Meta("architecture"), Seed: ulong.Parse(Meta("seed"), Ci), Backend: backend,
+            Recipe: recipe.Length == 0 || recipe == Recipe.PlainName ? recipe : Recipe.PlainName + "," + recipe);
         var model = ModelFactory.Create(Meta("model"), options);
         model.LoadStateDict(ToHost(file, path), path);
         return model;

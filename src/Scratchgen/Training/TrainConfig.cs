@@ -17,6 +17,7 @@ namespace Scratchgen.Training;
 /// <param name="MaxSteps">Stop after this global step, saving a checkpoint as on Ctrl+C (time-boxed runs; a
 /// later --resume continues exactly); null: train all epochs.</param>
 /// <param name="KeepEpochs">Also keep each epoch's weights in checkpoint/epoch_NNN/ (for detection epoch by epoch).</param>
+/// <param name="Recipe">The training recipe as text (Models.Recipe): null for the model's defaults, "plain" for the textbook one.</param>
 public sealed record TrainConfig(
     string Model,
     string OutDir,
@@ -30,4 +31,5 @@ public sealed record TrainConfig(
     int? TrainCount = null,
     int? Limit = null,
     long? MaxSteps = null,
-    bool KeepEpochs = false);
+    bool KeepEpochs = false,
+    string? Recipe = null);

@@ -37,7 +37,7 @@ public sealed class TrainingRun
         (Train, Test) = data.Split(trainCount);
         var latent = config.LatentDim ?? ModelFactory.DefaultLatentDim(config.Model);
         var options = new ModelOptions(data.Channels, data.Height, data.Width, Math.Max(data.ClassCount, 1), latent,
-            config.LearningRate, config.Architecture, config.Seed, config.Backend);
+            config.LearningRate, config.Architecture, config.Seed, config.Backend, config.Recipe);
         Model = ModelFactory.Create(config.Model, options);
         foreach (var (name, p) in Model.NamedParameters()) p.Name = name; // full dotted names in messages
         Batches = new BatchIterator(Train, config.BatchSize, new Rng(config.Seed + 101), config.Backend,

@@ -81,7 +81,7 @@ public sealed class GanStepTests
     [Theory, InlineData("gan"), InlineData("cgan")]
     public void JoinedDiscriminatorPass_GivesTheTwoPassesLogitsAndGradients(string kind)
     {
-        var m = (GanBase)ModelFactory.Create(kind, new ModelOptions(LatentDim: 8, Seed: 5));
+        var m = (GanBase)ModelFactory.Create(kind, new ModelOptions(LatentDim: 8, Seed: 5, Recipe: Recipe.PlainName));
         Assert.False(m.Discriminator.MixesSamples);
         Assert.True(((GanBase)ModelFactory.Create("dcgan", new ModelOptions(LatentDim: 8))).Discriminator.MixesSamples);
         var (images, labels) = Batch(6);
