@@ -8,13 +8,19 @@ namespace Scratchgen.Models;
 internal static class Architectures
 {
     /// <summary>Fully connected stack: sizes[0] -> sizes[1] -> ... with an activation between layers (none after the last).</summary>
-    public static Sequential Mlp(Rng rng, ModelOptions o, Func<Layer> activation, params int[] sizes)
+    public static Sequential Mlp(Rng rng, ModelOptions o, Func<Layer> activation, params int[] sizes) => Mlp(rng, o, activation, batchNorm: false, sizes);
+
+    /// <summary><see cref="Mlp(Rng, ModelOptions, Func{Layer}, int[])"/> with, where <paramref name="batchNorm"/> is set,
+    /// batch norm between each hidden layer and its activation.</summary>
+    public static Sequential Mlp(Rng rng, ModelOptions o, Func<Layer> activation, bool batchNorm, params int[] sizes)
     {
         var layers = new List<Layer>();
         for (int i = 0; i + 1 < sizes.Length; i++)
         {
             layers.Add(new Linear(sizes[i], sizes[i + 1], rng, backend: o.ResolvedBackend));
-            if (i + 2 < sizes.Length) layers.Add(activation());
+            if (i + 2 >= sizes.Length) continue;
+            if (batchNorm) layers.Add(new BatchNorm(sizes[i + 1], backend: o.ResolvedBackend));
+            layers.Add(activation());
         }
         return new Sequential([.. layers]);
     }

@@ -30,8 +30,8 @@ internal static class DcganNetworks
             side /= 2;
             stages++;
         }
-        if (stages == 0 || o.Height % (1 << stages) != 0 || o.Width % (1 << stages) != 0)
-            throw new ArgumentException($"the DCGAN networks halve the image side per stage down to 4-7 pixels; {o.Height}x{o.Width} does not halve evenly " +
+        if (stages == 0 || side > 8 || o.Height % (1 << stages) != 0 || o.Width % (1 << stages) != 0)
+            throw new ArgumentException($"the DCGAN networks halve the image side per stage down to 4-8 pixels; {o.Height}x{o.Width} does not halve evenly " +
                                         "(use sides such as 28, 32 or 64: --image-size)");
         return stages;
     }

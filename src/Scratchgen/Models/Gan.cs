@@ -16,11 +16,12 @@ public sealed class Gan : GanBase
     [
         .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
+        new("g_bn", "0", "0", "1: batch norm between G's hidden layers and their activations"),
     ];
 
     public Gan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "gan")) { }
 
-    private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o), BuildDiscriminator(o, r.Flag("sn"))) { }
+    private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o, r.Flag("g_bn")), BuildDiscriminator(o, r.Flag("sn"))) { }
 
     /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), D maps the
     /// discriminator input to (N, 1) logits (the 2-D GAN lab uses small MLPs); D may learn at its own rate.</summary>
@@ -29,9 +30,9 @@ public sealed class Gan : GanBase
 
     public override string Kind => "gan";
 
-    private static Layer BuildGenerator(ModelOptions o)
+    private static Layer BuildGenerator(ModelOptions o, bool batchNorm)
     {
-        var g = Architectures.Mlp(new Rng(o.Seed * 2 + 1), o, () => new LeakyRelu(0.2), o.LatentDim, 256, 512, 1024, o.Pixels);
+        var g = Architectures.Mlp(new Rng(o.Seed * 2 + 1), o, () => new LeakyRelu(0.2), batchNorm, o.LatentDim, 256, 512, 1024, o.Pixels);
         return new Sequential(g, new Tanh());
     }
 
