@@ -17,11 +17,12 @@ public sealed class Gan : GanBase
         .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
         new("g_bn", "0", "0", "1: batch norm between G's hidden layers and their activations"),
+        new("mbstd", "0", "0", "1: D sees the batch's spread as one more feature after its first layer (minibatch standard deviation)"),
     ];
 
     public Gan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "gan")) { }
 
-    private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o, r.Flag("g_bn")), BuildDiscriminator(o, r.Flag("sn"))) { }
+    private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o, r.Flag("g_bn")), BuildDiscriminator(o, r.Flag("sn"), r.Flag("mbstd"))) { }
 
     /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), D maps the
     /// discriminator input to (N, 1) logits (the 2-D GAN lab uses small MLPs); D may learn at its own rate.</summary>
@@ -36,10 +37,13 @@ public sealed class Gan : GanBase
         return new Sequential(g, new Tanh());
     }
 
-    private static Layer BuildDiscriminator(ModelOptions o, bool spectralNorm)
+    private static Layer BuildDiscriminator(ModelOptions o, bool spectralNorm, bool minibatchStd)
     {
         var rng = new Rng(o.Seed * 2 + 2);
-        var d = Architectures.Mlp(rng, o, () => new LeakyRelu(0.2), o.Pixels, 512, 256, 1);
+        var d = minibatchStd
+            ? new Sequential(new Linear(o.Pixels, 512, rng, backend: o.ResolvedBackend), new LeakyRelu(0.2), new MinibatchStd(),
+                new Linear(513, 256, rng, backend: o.ResolvedBackend), new LeakyRelu(0.2), new Linear(256, 1, rng, backend: o.ResolvedBackend))
+            : Architectures.Mlp(rng, o, () => new LeakyRelu(0.2), o.Pixels, 512, 256, 1);
         if (spectralNorm)
             foreach (var layer in d.Layers.OfType<Linear>()) layer.WithSpectralNorm(rng);
         return d;
