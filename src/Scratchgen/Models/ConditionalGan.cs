@@ -52,8 +52,9 @@ public sealed class ConditionalGan : GanBase
                 foreach (var layer in mlp.Layers.OfType<Linear>()) layer.WithSpectralNorm(rng);
             return mlp;
         }
-        var features = DcganNetworks.DiscriminatorFeatures(o, rng, o.Channels, batchNorm: true, spectralNorm: sn);
-        int f = DcganNetworks.FeatureCount(o);
+        var style = new DcganNetworks.DiscriminatorStyle(SpectralNorm: sn);
+        var features = DcganNetworks.DiscriminatorFeatures(o, rng, o.Channels, style);
+        int f = DcganNetworks.FeatureCount(o, style);
         var head = new Linear(f, 1, rng, backend: o.ResolvedBackend);
         var d = new ProjectionDiscriminator(features, sn ? head.WithSpectralNorm(rng) : head, new Embedding(o.Classes, f, rng, o.ResolvedBackend));
         DcganNetworks.Initialize(d, rng, o.ResolvedBackend);

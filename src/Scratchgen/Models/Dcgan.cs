@@ -16,12 +16,13 @@ public sealed class Dcgan : GanBase
     [
         .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
+        new("mbstd", "0", "0", "1: a minibatch standard deviation plane before D's head (the batch's spread as a feature)"),
     ];
 
     public Dcgan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "dcgan")) { }
 
     private Dcgan(ModelOptions o, Recipe r)
-        : base(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, batchNorm: true, spectralNorm: r.Flag("sn"))) { }
+        : base(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, new(SpectralNorm: r.Flag("sn"), MinibatchStd: r.Flag("mbstd")))) { }
 
     public override string Kind => "dcgan";
 

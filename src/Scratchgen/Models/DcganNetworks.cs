@@ -19,6 +19,11 @@ namespace Scratchgen.Models;
 /// </summary>
 internal static class DcganNetworks
 {
+    /// <summary>How D is built: batch norm after every convolution but the first (WGAN-GP's critic has none:
+    /// its penalty is per image), spectral normalisation of every weight, a minibatch standard deviation
+    /// plane (<see cref="MinibatchStd"/>) before the head.</summary>
+    public sealed record DiscriminatorStyle(bool BatchNorm = true, bool SpectralNorm = false, bool MinibatchStd = false);
+
     private const int BaseWidth = 64, MaxWidth = 256;
 
     /// <summary>The number of stride-2 stages for an image side (at least one).</summary>
@@ -64,10 +69,8 @@ internal static class DcganNetworks
         return g;
     }
 
-    /// <summary>D's features: (N, inputChannels, H, W) -> (N, F), F = <see cref="FeatureCount"/>.
-    /// <paramref name="batchNorm"/>: batch norm after every convolution but the first (WGAN-GP's critic
-    /// has none: its penalty is per image). <paramref name="spectralNorm"/>: every convolution spectrally normalised.</summary>
-    public static Sequential DiscriminatorFeatures(ModelOptions o, Rng rng, int inputChannels, bool batchNorm, bool spectralNorm)
+    /// <summary>D's features: (N, inputChannels, H, W) -> (N, F), F = <see cref="FeatureCount"/>.</summary>
+    public static Sequential DiscriminatorFeatures(ModelOptions o, Rng rng, int inputChannels, DiscriminatorStyle style)
     {
         int stages = Stages(o);
         var b = o.ResolvedBackend;
@@ -76,30 +79,32 @@ internal static class DcganNetworks
         {
             int from = i == 0 ? inputChannels : DWidth(i - 1), to = DWidth(i);
             var conv = new Conv2d(from, to, 4, rng, stride: 2, padding: 1, backend: b);
-            layers.Add(spectralNorm ? conv.WithSpectralNorm(rng) : conv);
-            if (i > 0 && batchNorm) layers.Add(new BatchNorm(to, backend: b));
+            layers.Add(style.SpectralNorm ? conv.WithSpectralNorm(rng) : conv);
+            if (i > 0 && style.BatchNorm) layers.Add(new BatchNorm(to, backend: b));
             layers.Add(new LeakyRelu(0.2));
         }
+        if (style.MinibatchStd) layers.Add(new MinibatchStd());
         layers.Add(new Flatten());
         return new Sequential([.. layers]);
     }
 
     private static int DWidth(int stage) => Math.Min(MaxWidth, BaseWidth << stage);
 
-    /// <summary>Length of D's feature vector: the last stage's channels times its pixels.</summary>
-    public static int FeatureCount(ModelOptions o)
+    /// <summary>Length of D's feature vector: the last stage's channels (one more with the minibatch
+    /// standard deviation plane) times its pixels.</summary>
+    public static int FeatureCount(ModelOptions o, DiscriminatorStyle style)
     {
         int stages = Stages(o);
-        return DWidth(stages - 1) * (o.Height >> stages) * (o.Width >> stages);
+        return (DWidth(stages - 1) + (style.MinibatchStd ? 1 : 0)) * (o.Height >> stages) * (o.Width >> stages);
     }
 
     /// <summary>The whole unconditional D: features, then a linear head to one logit.</summary>
-    public static Sequential Discriminator(ModelOptions o, bool batchNorm, bool spectralNorm)
+    public static Sequential Discriminator(ModelOptions o, DiscriminatorStyle style)
     {
         var rng = new Rng(o.Seed * 2 + 2);
-        var features = DiscriminatorFeatures(o, rng, o.Channels, batchNorm, spectralNorm);
-        var head = new Linear(FeatureCount(o), 1, rng, backend: o.ResolvedBackend);
-        var d = new Sequential([.. features.Layers, spectralNorm ? head.WithSpectralNorm(rng) : head]);
+        var features = DiscriminatorFeatures(o, rng, o.Channels, style);
+        var head = new Linear(FeatureCount(o, style), 1, rng, backend: o.ResolvedBackend);
+        var d = new Sequential([.. features.Layers, style.SpectralNorm ? head.WithSpectralNorm(rng) : head]);
         Initialize(d, rng, o.ResolvedBackend);
         return d;
     }

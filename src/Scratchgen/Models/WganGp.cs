@@ -35,7 +35,7 @@ public sealed class WganGp : GanBase
     public WganGp(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "wgan-gp")) { }
 
     private WganGp(ModelOptions o, Recipe r)
-        : this(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, batchNorm: false, spectralNorm: false),
+        : this(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, new(BatchNorm: false)),
             r.Number("gp"), (int)r.Number("n_critic"), null) { }
 
     /// <summary>The same training with other networks: G maps (N, L) to (N, C H W), the critic maps

@@ -24,7 +24,7 @@ public sealed class DcganNetworksTests
         using var _ = Scratchgen.Autograd.GradMode.NoGrad();
         var images = g.Forward(Tensor.RandN([2, 5], new Rng(1)));
         Assert.Equal([2, channels, side, side], images.Dims.ToArray());
-        var d = DcganNetworks.Discriminator(o, batchNorm: true, spectralNorm: false);
+        var d = DcganNetworks.Discriminator(o, new());
         Assert.Equal(stages, d.Layers.OfType<Conv2d>().Count());
         Assert.Equal([2, 1], d.Forward(images).Dims.ToArray());
     }
