@@ -13,7 +13,8 @@ internal sealed class UnknownOptionGuard : ICommandInterceptor
     public void Intercept(CommandContext context, CommandSettings settings)
     {
         if (context.Remaining.Parsed.FirstOrDefault() is { } option)
-            throw new UnknownOptionException(context.Name, (option.Key.Length == 1 ? "-" : "--") + option.Key, OptionNames(settings.GetType()));
+            throw new UnknownOptionException(context.Name, option.Key.StartsWith('-') ? option.Key : (option.Key.Length == 1 ? "-" : "--") + option.Key,
+                OptionNames(settings.GetType()));
         if (context.Remaining.Raw.Count > 0)
             throw new ArgumentException($"unexpected argument '{context.Remaining.Raw[0]}' for '{context.Name}' (after --)");
     }
