@@ -20,15 +20,25 @@ public static class AtomicFileSet
         // An interrupted commit is settled first: staging over its files could otherwise leave a mark of
         // the old commit beside new staged files, which a later recovery would mix.
         Recover(dir, names);
-        foreach (var (name, write) in files)
+        try
         {
-            AtomicFile.Write(Staged(dir, name), write);
-            FaultInjection.Step($"staged {name}");
+            foreach (var (name, write) in files)
+            {
+                AtomicFile.Write(Staged(dir, name), write);
+                FaultInjection.Step($"staged {name}");
+            }
+            foreach (var name in names)
+            {
+                Move(Staged(dir, name), Path.Combine(dir, name));
+                FaultInjection.Step($"committed {name}");
+            }
         }
-        foreach (var name in names)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Move(Staged(dir, name), Path.Combine(dir, name));
-            FaultInjection.Step($"committed {name}");
+            // A failed write (a full disk) is settled at once, as a crash would be by the next reader.
+            try { Recover(dir, names); }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException) { } // the first error is the one to report
+            throw;
         }
     }
 

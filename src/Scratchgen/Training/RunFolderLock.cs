@@ -16,6 +16,7 @@ public sealed class RunFolderLock : IDisposable
     public const string FileName = ".scratchgen-run.lock";
 
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+    private static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
     private readonly string _path;
     private bool _released;
 
@@ -86,7 +87,9 @@ public sealed class RunFolderLock : IDisposable
             try
             {
                 using var process = Process.GetProcessById(Pid);
-                return !process.HasExited && process.StartTime.ToUniversalTime().Ticks == StartTicks;
+                // The start time is derived from the boot time, which .NET recomputes on each call: the same
+                // process reads differently by milliseconds, a reused pid by far more.
+                return !process.HasExited && Math.Abs(process.StartTime.ToUniversalTime().Ticks - StartTicks) < StartTimeTolerance.Ticks;
             }
             catch (ArgumentException) { return false; } // no such process
             catch (InvalidOperationException) { return false; } // it exited while we looked

@@ -56,7 +56,7 @@ public sealed class CliOptionsTests : IDisposable
     public void TrainHelp_ListsEveryBackendAndModelTheCodeTakes()
     {
         var help = Run("train", "--help");
-        string text = string.Join(' ', help.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        string text = CliProcess.Flat(help.Output);
         foreach (var backend in Scratchgen.Backends.Backend.Names) Assert.Contains(backend, text);
         foreach (var (name, _, _, epochs, _) in Scratchgen.Models.ModelFactory.Catalog) Assert.Contains($"{name} {epochs},", text.Replace(")", ",", StringComparison.Ordinal));
     }
@@ -69,7 +69,7 @@ public sealed class CliOptionsTests : IDisposable
     {
         var r = CliProcess.Run([.. command, typo, "1"], Timeout, CliProcess.QuickStart, _dir);
         Assert.True(r.ExitCode == 2, $"exit code {r.ExitCode}; output:\n{r.Output}");
-        Assert.Contains($"unknown option {typo} for '{command[0]}': did you mean {meant}?", r.Output);
+        Assert.Contains($"unknown option {typo} for '{command[0]}': did you mean {meant}?", CliProcess.Flat(r.Output));
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 

@@ -62,6 +62,9 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Starts the command; <paramref name="workingDirectory"/> null: the test's own.</summary>
+    /// <summary>Text with every run of whitespace made one space: the console wraps long lines at its width.</summary>
+    public static string Flat(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Errors
     {
