@@ -40,15 +40,9 @@ public static partial class Checkpoint
     public static void Save(string dir, GenerativeModel model, BatchIterator data, int epoch, long step,
         IReadOnlyDictionary<string, string>? runOptions = null)
     {
-        var o = model.Options;
-        var common = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["step"] = step.ToString(Ci),
-            ["epoch"] = epoch.ToString(Ci),
-        };
         var state = new Dictionary<string, TensorEntry>();
-        var stateMeta = new Dictionary<string, string>(common) { ["model.rng"] = Words(model.Rng.GetState()) };
+        var stateMeta = Common(epoch, step);
+        stateMeta["model.rng"] = Words(model.Rng.GetState());
         for (int i = 0; i < model.Optimizers.Count; i++)
         {
             var opt = model.Optimizers[i];
@@ -58,24 +52,37 @@ public static partial class Checkpoint
         foreach (var (k, v) in data.ExportState().ToMetadata()) stateMeta[k] = v;
         foreach (var (k, v) in runOptions ?? new Dictionary<string, string>()) stateMeta[RunOptionPrefix + k] = v;
 
-        var modelMeta = new Dictionary<string, string>(common)
-        {
-            ["model"] = model.Kind,
-            ["architecture"] = o.Architecture,
-            ["latent_dim"] = o.LatentDim.ToString(Ci),
-            ["image_shape"] = $"{o.Channels},{o.Height},{o.Width}",
-            ["classes"] = o.Classes.ToString(Ci),
-            ["seed"] = o.Seed.ToString(Ci),
-            ["recipe"] = model.Recipe.ToString(),
-            ["synthetic_data_generator"] = "Scratchgen",
-        };
-        var weights = model.StateDict().ToDictionary(p => p.Name, p => TensorEntry.FromTensor(p.Tensor));
         AtomicFileSet.Write(dir,
         [
             (StateFile, s => SafeTensors.Serialize(s, state, stateMeta)),
-            (ModelFile, s => SafeTensors.Serialize(s, weights, modelMeta)),
+            (ModelFile, s => WriteModelFile(s, model, epoch, step)),
         ]);
     }
+
+    /// <summary>Writes the model file of a checkpoint (<see cref="ModelFile"/>): the model's parameters and
+    /// buffers, and the metadata <see cref="ModelFrom"/> rebuilds it from.</summary>
+    public static void WriteModelFile(Stream stream, GenerativeModel model, int epoch, long step)
+    {
+        var o = model.Options;
+        var meta = Common(epoch, step);
+        meta["model"] = model.Kind;
+        meta["architecture"] = o.Architecture;
+        meta["latent_dim"] = o.LatentDim.ToString(Ci);
+        meta["image_shape"] = $"{o.Channels},{o.Height},{o.Width}";
+        meta["classes"] = o.Classes.ToString(Ci);
+        meta["seed"] = o.Seed.ToString(Ci);
+        meta["recipe"] = model.Recipe.ToString();
+        meta["synthetic_data_generator"] = "Scratchgen";
+        SafeTensors.Serialize(stream, model.StateDict().ToDictionary(p => p.Name, p => TensorEntry.FromTensor(p.Tensor)), meta);
+    }
+
+    // What both files of a pair carry: the format, and the step and epoch that make them a pair.
+    private static Dictionary<string, string> Common(int epoch, long step) => new()
+    {
+        ["format"] = Format,
+        ["step"] = step.ToString(Ci),
+        ["epoch"] = epoch.ToString(Ci),
+    };
 
     /// <summary>Settles a save that a crash interrupted (see <see cref="AtomicFileSet"/>): returns what
     /// was done, or null when the folder held no interrupted save.</summary>
