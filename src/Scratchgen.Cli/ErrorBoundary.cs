@@ -1,3 +1,7 @@
+using System.Text.RegularExpressions;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace Scratchgen.Cli;
 
 /// <summary>
@@ -6,9 +10,9 @@ namespace Scratchgen.Cli;
 /// message, which names the file, tensor or option and what was expected, with its exit code
 /// (<see cref="ExitCodes"/>). Anything else is a bug: the stack trace, a request to report it, and 70.
 /// </summary>
-internal static class ErrorBoundary
+internal static partial class ErrorBoundary
 {
-    public static int Run(Func<int> command)
+    public static int Run(string[] args, Func<int> command)
     {
         try
         {
@@ -16,7 +20,7 @@ internal static class ErrorBoundary
         }
         catch (Exception ex) when (ExitCodes.Classify(ex) is var code and not ExitCodes.InternalError)
         {
-            Console.Error.WriteLine($"error: {OneLine(ExitCodes.Describe(ex))}");
+            Console.Error.WriteLine($"error: {OneLine(Explain(ex, args))}");
             return code;
         }
         catch (Exception ex)
@@ -28,5 +32,36 @@ internal static class ErrorBoundary
         }
     }
 
+    // The message, completed where the parser's own leaves out what the user needs: the suggestion it
+    // draws under a mistyped command, and the option whose value could not be converted.
+    private static string Explain(Exception ex, string[] args)
+    {
+        string message = ExitCodes.Describe(ex);
+        if (ex is CommandParseException { Pretty: { } pretty } && DidYouMean().Match(Render(pretty)) is { Success: true } suggestion)
+            return $"{message.TrimEnd('.')}: did you mean '{suggestion.Groups[1].Value}'?";
+        if (FailedConversion().Match(message) is { Success: true } failed)
+        {
+            string value = failed.Groups[1].Value;
+            int at = Array.FindIndex(args, a => a == value || a.EndsWith("=" + value, StringComparison.Ordinal));
+            string? option = at > 0 && args[at] == value && args[at - 1].StartsWith('-') ? args[at - 1]
+                : at >= 0 && args[at] != value ? args[at][..args[at].IndexOf('=', StringComparison.Ordinal)] : null;
+            return option != null ? $"{option} {value}: not a valid value for {option} (see --help)" : message;
+        }
+        return message;
+    }
+
+    private static string Render(Spectre.Console.Rendering.IRenderable renderable)
+    {
+        var text = new StringWriter();
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), ColorSystem = ColorSystemSupport.NoColors }).Write(renderable);
+        return text.ToString();
+    }
+
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    [GeneratedRegex("Did you mean '([^']+)'")]
+    private static partial Regex DidYouMean();
+
+    [GeneratedRegex("^Failed to convert '(.*)' to ")]
+    private static partial Regex FailedConversion();
 }

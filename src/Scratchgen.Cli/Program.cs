@@ -60,4 +60,4 @@ app.Configure(config =>
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 
-return ErrorBoundary.Run(() => app.Run(args));
+return ErrorBoundary.Run(args, () => app.Run(args));
