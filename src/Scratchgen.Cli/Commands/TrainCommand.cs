@@ -100,39 +100,34 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
+    public override int Execute(CommandContext context, Settings given, CancellationToken cancellation)
     {
-        var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
+        var backend = Scratchgen.Backends.Backend.FromName(given.Backend);
         var notes = new List<string>();
-        var stored = s.Resume != null ? Checkpoint.ReadRunOptions(s.Resume) : new Dictionary<string, string>();
-        var o = RunOptions.Resolve(s, stored, s.Resume, notes);
-        string model = o[RunOptions.Model];
-        string outDir = s.Out ?? (s.Resume != null ? TrainingRun.RunFolderOf(s.Resume) : Path.Combine("runs", model));
+        var stored = given.Resume != null ? Checkpoint.ReadRunOptions(given.Resume) : new Dictionary<string, string>();
+        var (s, runOptions) = RunOptions.Resolve(given, stored, given.Resume, notes);
+        string outDir = s.Out ?? (s.Resume != null ? TrainingRun.RunFolderOf(s.Resume) : Path.Combine("runs", s.Model!));
 
-        var data = DataSource.Load(RunOptions.TextOf(o, "--data"), RunOptions.Int(o, "--image-size")!.Value, RunOptions.Int(o, "--channels")!.Value);
-        int? limit = RunOptions.Int(o, "--limit");
-        var config = new TrainConfig(model, outDir, RunOptions.Int(o, "--epochs")!.Value, RunOptions.Int(o, "--batch-size")!.Value,
-            RunOptions.TextOf(o, "--lr") is string lr ? double.Parse(lr, System.Globalization.CultureInfo.InvariantCulture) : null,
-            RunOptions.Int(o, "--latent-dim"), ulong.Parse(o["--seed"], System.Globalization.CultureInfo.InvariantCulture), backend,
-            o["--arch"], RunOptions.Int(o, "--train-count"), limit, s.MaxSteps, o["--keep-epochs"] == "true", RunOptions.TextOf(o, "--recipe"), o);
-        AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {(limit is int n && n < data.Count ? data.Slice(0, n).Summary() + $" (the first {n} of {data.Count})" : data.Summary())}");
+        var data = DataSource.Load(s.Data, s.ImageSize!.Value, s.Channels!.Value);
+        var config = new TrainConfig(s.Model!, outDir, s.Epochs!.Value, s.BatchSize!.Value, s.LearningRate, s.LatentDim, s.Seed!.Value, backend,
+            s.Architecture!, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs, s.Recipe, runOptions);
+        AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {(s.Limit is int n && n < data.Count ? data.Slice(0, n).Summary() + $" (the first {n} of {data.Count})" : data.Summary())}");
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null)
         {
             run.ResumeFrom(s.Resume);
-            AnsiConsole.MarkupLineInterpolated($"resuming {s.Resume}: {model}, {run.Start.Epoch} of {config.Epochs} epochs done, step {run.Start.Step}{(stored.Count == 0 ? " (a checkpoint without its run's options: the options given apply)" : ", with the options the run was started with")}");
+            AnsiConsole.MarkupLineInterpolated($"resuming {s.Resume}: {s.Model}, {run.Start.Epoch} of {config.Epochs} epochs done, step {run.Start.Step}{(stored.Count == 0 ? " (a checkpoint without its run's options: the options given apply)" : ", with the options the run was started with")}");
             foreach (var note in notes) AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
             if (run.Start.Epoch >= config.Epochs)
                 AnsiConsole.MarkupLineInterpolated($"[yellow]nothing to train: the checkpoint has {run.Start.Epoch} epochs and the run {config.Epochs}[/]");
         }
-        if (s.InitFrom != null) Checkpoint.LoadWeightsInto(s.InitFrom, run.Model);
-        if (RunOptions.TextOf(o, "--freeze") is string freeze)
+        if (s.InitFrom != null)
         {
-            var frozen = Freezing.Freeze(run.Model, freeze.Split(','));
-            AnsiConsole.MarkupLineInterpolated($"frozen: {string.Join(", ", frozen)}");
+            Checkpoint.LoadWeightsInto(s.InitFrom, run.Model);
+            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}");
         }
-        if (s.InitFrom != null) AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}");
+        if (s.Freeze != null) AnsiConsole.MarkupLineInterpolated($"frozen: {string.Join(", ", Freezing.Freeze(run.Model, s.Freeze.Split(',')))}");
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
 

@@ -73,6 +73,18 @@ public sealed class CliOptionsTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 
+    [Theory]
+    [InlineData("error: Unknown command 'trian': did you mean 'train'?", "trian", "gan")]
+    [InlineData("error: --epochs abc: not a valid value for --epochs (see --help)", "train", "gan", "--epochs", "abc")]
+    [InlineData("error: MODEL is required (one of ae, dae, vae, cvae, gan, dcgan, cgan, wgan-gp), unless --resume continues a run", "train")]
+    public void BadCommandLine_IsOneLineSayingWhatIsWrong_WithExit2(string expected, params string[] args)
+    {
+        using var p = CliProcess.Start(args, CliProcess.QuickStart, _dir);
+        int code = p.WaitForExit(Timeout);
+        Assert.True(code == 2, $"exit code {code}; output:\n{p.Output}");
+        Assert.Equal(expected, p.Errors.Trim());
+    }
+
     [Fact]
     public void CheckpointCommands_WriteIntoTheRunFolderOrTheirOut_NeverTheWorkingFolder()
     {
