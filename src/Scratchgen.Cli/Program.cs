@@ -3,19 +3,22 @@ using Scratchgen.Cli.Commands;
 using Spectre.Console.Cli;
 
 // The `scratchgen` command. Each verb is one class in Commands/; options are parsed by
-// Spectre.Console.Cli into a settings record, so --help for every verb comes for free.
+// Spectre.Console.Cli into a settings record, so --help for every verb comes for free (its texts are
+// Spectre markup: a literal [ is written [[). An option a command does not have is refused
+// (UnknownOptionGuard), and every failure reaches the user through ErrorBoundary.
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("scratchgen");
     config.PropagateExceptions();
+    config.SetInterceptor(new UnknownOptionGuard());
     config.AddBranch("demo", demo =>
     {
         demo.SetDescription("Small end-to-end demonstrations of the engine.");
         demo.AddCommand<XorDemoCommand>("xor").WithDescription("Train a 2-8-1 MLP on XOR with the autograd engine and print the loss as it falls.");
     });
     config.AddCommand<TrainCommand>("train")
-        .WithDescription("Train a generative model (ae, dae, vae, cvae, gan, dcgan, cgan, wgan-gp) and write its pictures, metrics and checkpoint.")
+        .WithDescription($"Train a generative model ({string.Join(", ", Scratchgen.Models.ModelFactory.Names)}) and write its pictures, metrics and checkpoint into --out; --resume continues a run as it was started.")
         .WithExample("train", "dcgan")
         .WithExample("train", "vae", "--epochs", "2", "--out", "runs/vae");
     config.AddCommand<SampleCommand>("sample").WithDescription("Draw a grid of new images from a trained model's checkpoint.");
@@ -57,17 +60,4 @@ app.Configure(config =>
     config.AddCommand<DevicesCommand>("devices").WithDescription("List the backends this machine can run and what they use.");
 });
 
-try
-{
-    return app.Run(args);
-}
-catch (Exception ex) when (ExitCodes.Classify(ex) is var code and not ExitCodes.InternalError)
-{
-    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ExitCodes.Describe(ex)}");
-    return code;
-}
-catch (Exception ex)
-{
-    Spectre.Console.AnsiConsole.WriteException(ex, Spectre.Console.ExceptionFormats.ShortenEverything);
-    return ExitCodes.InternalError;
-}
+return ErrorBoundary.Run(args, () => app.Run(args));

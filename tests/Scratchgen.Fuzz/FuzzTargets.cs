@@ -1,6 +1,7 @@
 using Scratchgen.Checkpoints;
 using Scratchgen.Data;
 using Scratchgen.Imaging;
+using Scratchgen.Training;
 
 namespace Scratchgen.Fuzz;
 
@@ -12,7 +13,7 @@ namespace Scratchgen.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly IReadOnlyList<string> Names = ["idx", "safetensors", "image", "provenance"];
+    public static readonly IReadOnlyList<string> Names = ["idx", "safetensors", "checkpoint", "image", "provenance"];
 
     /// <summary>Runs target <paramref name="name"/> on <paramref name="input"/>. Returns true when the
     /// input was accepted, false when it was refused with a typed error; throws on a bug.</summary>
@@ -32,6 +33,11 @@ public static class FuzzTargets
                         foreach (var entry in file.Tensors.Values)
                             if (entry.DType == SafeTensorDType.F32) entry.ToFloat32(); // what loading a checkpoint does next
                     }
+                    break;
+                case "checkpoint":
+                    // A model file as `sample` loads it: parsed, its metadata checked, the model built, its weights copied in.
+                    using (var s = new MemoryStream(input, writable: false))
+                        Checkpoint.ModelFrom(SafeTensors.Read(s, "fuzz/model.safetensors"));
                     break;
                 case "image":
                     SafeImageDecoder.Decode(input, "fuzz.img", channels: 1, width: 28, height: 28);

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Scratchgen.Checkpoints;
 using Scratchgen.Imaging;
+using Scratchgen.Models;
+using Scratchgen.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -24,6 +26,23 @@ public static class SeedCorpus
             ["b"] = TensorEntry.I64([7], 1),
         }, new Dictionary<string, string> { ["model"] = "fuzz" }));
         Save(dir, "safetensors", "empty", SafeTensors.Serialize(new Dictionary<string, TensorEntry>()));
+
+        // Model files of small models (as checkpoints write them; the autoencoders' fixed hidden layers make even
+        // 4x4 ones 60-600 kB, so two of those), and one whose metadata asks for too much.
+        foreach (var (kind, options) in new[]
+        {
+            ("vae", new ModelOptions(1, 4, 4, 2, 2)), ("cvae", new ModelOptions(1, 4, 4, 3, 2)), ("dcgan", new ModelOptions(1, 8, 8, 2, 2)),
+        })
+        {
+            using var file = new MemoryStream();
+            Checkpoint.WriteModelFile(file, ModelFactory.Create(kind, options), epoch: 1, step: 10);
+            Save(dir, "checkpoint", $"{kind}-{options.Architecture}-{options.Height}x{options.Width}", file.ToArray());
+        }
+        Save(dir, "checkpoint", "latent-too-large", SafeTensors.Serialize(new Dictionary<string, TensorEntry>(), new Dictionary<string, string>
+        {
+            ["format"] = Checkpoint.Format, ["model"] = "gan", ["architecture"] = "mlp", ["latent_dim"] = "2147483647", ["image_shape"] = "1,28,28",
+            ["classes"] = "10", ["seed"] = "1",
+        }));
 
         using var image = new Image<Rgba32>(6, 5);
         for (int y = 0; y < 5; y++)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using System.Globalization;
 using System.Text.Json;
 using Scratchgen.Applications;
@@ -40,7 +41,7 @@ internal sealed class AnomalyCommand : Command<AnomalyCommand.Settings>
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
-        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 
@@ -94,7 +95,7 @@ internal sealed class AnomalyCommand : Command<AnomalyCommand.Settings>
             ["Model"] = s.Model, ["Seed"] = s.Seed.ToString(CultureInfo.InvariantCulture), ["Checkpoint-SHA256"] = Checkpoint.ModelSha256(run.CheckpointDir),
             ["Description"] = $"held-out images ranked by anomaly score, digit {s.HoldoutDigit} left out of training",
         }));
-        File.WriteAllText(Path.Combine(outDir, "anomaly.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        Checkpoints.AtomicFile.Write(Path.Combine(outDir, "anomaly.json"), f => JsonSerializer.Serialize(f, new Dictionary<string, object>
         {
             ["model"] = s.Model, ["holdout_digit"] = s.HoldoutDigit, ["roc_auc"] = Math.Round(auc, 6), ["test_images"] = test.Count,
             ["mean_score_per_digit"] = perDigit,

@@ -16,6 +16,9 @@ internal sealed class AugmentCommand : Command<AugmentCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("PNG file to write (default: augmentation.png in the run folder, the checkpoint folder's parent).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset).")]
         public string? Data { get; init; }
 
@@ -79,7 +82,7 @@ internal sealed class AugmentCommand : Command<AugmentCommand.Settings>
         var canvas = new Raster(Math.Max(shown.Width, BitmapFont.Measure(header) + 8), shown.Height + BitmapFont.GlyphHeight + 6, Rgb.White);
         BitmapFont.Draw(canvas, header, 2, 3, Rgb.Black);
         canvas.Blit(shown, 0, BitmapFont.GlyphHeight + 6);
-        string file = s.Out ?? Path.Combine(s.RunFolder, "augmentation.png");
+        string file = s.OutputFile("augmentation.png");
         ImageFiles.SavePng(canvas.Upscale(2), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(file)} (generated training samples, one column per class; mean accuracies on top)");
         return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Data;
 using Scratchgen.Training;
@@ -34,7 +35,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [CommandOption("--kernel-timeline"), Description("ILGPU backends only: time every kernel launch on the device's clock (profiling markers, no waits) from step 11 to the epoch's last full batch, and print the 20 costliest kernels per step with the device's busy and idle time.")]
         public bool KernelTimeline { get; init; }
 
-        [CommandOption("--backend <NAME>"), Description("cpu, reference, cuda, opencl, ilgpu-cpu or auto.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 

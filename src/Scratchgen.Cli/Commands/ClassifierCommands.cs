@@ -14,8 +14,8 @@ internal sealed class ClassifierTrainCommand : Command<ClassifierTrainCommand.Se
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--out <FILE>"), Description("safetensors file to write (the shipped one is data/mnist-classifier.safetensors; rebuild to embed it).")]
-        public string Out { get; init; } = DigitClassifier.ShippedFile;
+        [CommandOption("--out <FILE>"), Description("safetensors file to write (default: runs/classifier/mnist-classifier.safetensors; the shipped one is data/mnist-classifier.safetensors: write there and rebuild to embed it).")]
+        public string Out { get; init; } = Path.Combine("runs", "classifier", DigitClassifier.ShippedFile);
 
         [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset).")]
         public string? Data { get; init; }

@@ -26,8 +26,11 @@ internal static class DataSource
     private static string LabelsBeside(string imagesPath)
     {
         string name = Path.GetFileName(imagesPath);
+        if (!name.Contains("images-idx3", StringComparison.OrdinalIgnoreCase))
+            throw new FileNotFoundException($"--data '{imagesPath}': an IDX images file is named like train-images-idx3-ubyte, its labels file beside it " +
+                "the same with labels-idx1 (train-labels-idx1-ubyte); give such a file, the folder holding the pair, or a folder of images", imagesPath);
         string labels = Path.Combine(Path.GetDirectoryName(imagesPath) ?? ".", name.Replace("images-idx3", "labels-idx1", StringComparison.OrdinalIgnoreCase));
-        if (labels == imagesPath || !File.Exists(labels))
+        if (!File.Exists(labels))
             throw new FileNotFoundException($"--data '{imagesPath}': expected its labels file beside it as '{Path.GetFileName(labels)}'", labels);
         return labels;
     }

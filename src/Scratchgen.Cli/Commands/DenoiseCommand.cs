@@ -14,6 +14,9 @@ internal sealed class DenoiseCommand : Command<DenoiseCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("PNG file to write (default: denoising.png in the run folder, the checkpoint folder's parent).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset).")]
         public string? Data { get; init; }
 
@@ -21,7 +24,7 @@ internal sealed class DenoiseCommand : Command<DenoiseCommand.Settings>
         [DefaultValue(1000)]
         public int TestCount { get; init; }
 
-        [CommandOption("--noise <STD>"), Description("Standard deviation of the Gaussian noise on [0, 1] pixels (the dae trains with 0.3).")]
+        [CommandOption("--noise <STD>"), Description("Standard deviation of the Gaussian noise on [[0, 1]] pixels (the dae trains with 0.3).")]
         [DefaultValue(0.3)]
         public double Noise { get; init; }
 
@@ -47,7 +50,7 @@ internal sealed class DenoiseCommand : Command<DenoiseCommand.Settings>
         var test = data.Slice(data.Count - n, n);
         var result = Denoising.Run(ae, test, s.Noise, new Rng(s.Seed));
         AnsiConsole.MarkupLineInterpolated($"Gaussian noise sd {s.Noise:F2} on the last {n} images of {data.Name}: mean PSNR noisy {result.PsnrNoisy:F2} dB, denoised {result.PsnrDenoised:F2} dB ({result.PsnrDenoised - result.PsnrNoisy:+0.00;-0.00} dB)");
-        string file = s.Out ?? Path.Combine(s.RunFolder, "denoising.png");
+        string file = s.OutputFile("denoising.png");
         ImageFiles.SavePng(Denoising.Picture(result, s.Count), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(file)} (rows: noisy input, {model.Kind} output, clean original)");
         return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using System.Globalization;
 using System.Text.Json;
 using Scratchgen.Evaluation;
@@ -11,7 +12,7 @@ namespace Scratchgen.Cli.Commands;
 /// <summary>scratchgen detect RUN_DIR: how detectable the run's generated images are. For each kept epoch
 /// (checkpoint/epoch_NNN, written by train --keep-epochs; otherwise the final checkpoint) it draws as many
 /// images as --count held-out real ones, trains a small real-vs-generated conv classifier on half and
-/// prints its ROC AUC on the unseen half; detection.json in RUN_DIR keeps the numbers.</summary>
+/// prints its ROC AUC on the unseen half; --out (RUN_DIR/detection.json) keeps the numbers.</summary>
 internal sealed class DetectCommand : Command<DetectCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -21,6 +22,9 @@ internal sealed class DetectCommand : Command<DetectCommand.Settings>
 
         [CommandOption("--data <PATH>"), Description("The run's data (default: the embedded MNIST subset); the real images are its last --count, the part train holds out by default.")]
         public string? Data { get; init; }
+
+        [CommandOption("--out <FILE>"), Description("JSON file to write the numbers to (default: RUN_DIR/detection.json).")]
+        public string? Out { get; init; }
 
         [CommandOption("--count <N>"), Description("Real images (and as many generated ones) per epoch; half train the detector, half test it.")]
         [DefaultValue(1000)]
@@ -34,7 +38,7 @@ internal sealed class DetectCommand : Command<DetectCommand.Settings>
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
-        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 
@@ -75,9 +79,9 @@ internal sealed class DetectCommand : Command<DetectCommand.Settings>
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("AUC 0.5: the detector cannot tell generated from real; 1.0: it catches every generated image.");
-        string json = Path.Combine(s.RunDir, "detection.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-        AnsiConsole.MarkupLineInterpolated($"wrote {json}");
+        string json = s.Out ?? Path.Combine(s.RunDir, "detection.json");
+        Checkpoints.AtomicFile.Write(json, f => JsonSerializer.Serialize(f, results, new JsonSerializerOptions { WriteIndented = true }));
+        AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(json)}");
         return ExitCodes.Ok;
     }
 }

@@ -8,11 +8,14 @@ namespace Scratchgen.Cli.Commands;
 
 /// <summary>scratchgen eval CHECKPOINT: held-out losses, and by model family FID / IS / coverage / class
 /// balance (generators), ELBO and the importance-weighted NLL bound (VAEs), reconstruction error beside
-/// PCA (autoencoders). Also written as a flat JSON object to eval.json in the run folder.</summary>
+/// PCA (autoencoders). Also written as a flat JSON object to --out (eval.json in the run folder).</summary>
 internal sealed class EvalCommand : Command<EvalCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("JSON file to write the metrics to (default: eval.json in the run folder, the checkpoint folder's parent).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset).")]
         public string? Data { get; init; }
 
@@ -30,9 +33,6 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
         [CommandOption("--classifier <FILE>"), Description("Evaluation classifier weights (default: the shipped LeNet-5, data/mnist-classifier.safetensors).")]
         public string? Classifier { get; init; }
-
-        [CommandOption("--json <FILE>"), Description("Where to write the metrics (default: eval.json in the run folder, the checkpoint folder's parent).")]
-        public string? Json { get; init; }
 
         public override ValidationResult Validate() =>
             TestCount < 2 ? ValidationResult.Error("--test-count must be at least 2")
@@ -65,7 +65,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         if (report.Balance is { } balance) AnsiConsole.Write(BalanceTable(balance));
         foreach (var note in report.Notes) AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
 
-        string json = s.Json ?? Path.Combine(s.RunFolder, "eval.json");
+        string json = s.OutputFile("eval.json");
         report.WriteJson(json);
         AnsiConsole.MarkupLineInterpolated($"wrote {Path.GetFullPath(json)}");
         return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using Scratchgen.Lab;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -43,7 +44,7 @@ internal sealed class GanLabCommand : Command<GanLabCommand.Settings>
         [DefaultValue("runs/gan2d")]
         public string Out { get; init; } = "runs/gan2d";
 
-        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Scratchgen.Autograd;
+using Scratchgen.Cli.Help;
 using Scratchgen.Imaging;
 using Scratchgen.Models;
 using Scratchgen.Tensors;
@@ -9,22 +10,26 @@ using Spectre.Console.Cli;
 
 namespace Scratchgen.Cli.Commands;
 
-/// <summary>Options shared by the commands that load a trained model.</summary>
-internal class CheckpointSettings : CommandSettings
+/// <summary>Options shared by the commands that load a trained model. Each writes one file: its --out,
+/// by default a file of the command's own name in the run folder (the checkpoint folder's parent).</summary>
+internal abstract class CheckpointSettings : CommandSettings
 {
     [CommandArgument(0, "<CHECKPOINT>"), Description("A checkpoint folder written by train (e.g. runs/dcgan/checkpoint).")]
     public string Checkpoint { get; init; } = "";
 
-    [CommandOption("--out <FILE>"), Description("PNG file to write.")]
-    public string? Out { get; init; }
+    /// <summary>The file to write; each command declares it with its default name in the help text.</summary>
+    public abstract string? Out { get; init; }
 
     [CommandOption("--seed <N>"), Description("Seed of the noise.")]
     [DefaultValue(1UL)]
     public ulong Seed { get; init; }
 
-    [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+    [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
     [DefaultValue("cpu")]
     public string Backend { get; init; } = "cpu";
+
+    /// <summary>Where the command writes: --out, or <paramref name="name"/> in the run folder.</summary>
+    public string OutputFile(string name) => Out ?? Path.Combine(RunFolder, name);
 
     public GenerativeModel Load()
     {
@@ -33,9 +38,8 @@ internal class CheckpointSettings : CommandSettings
         return model;
     }
 
-    /// <summary>The run folder: the checkpoint folder's parent (runs/dcgan for runs/dcgan/checkpoint), where
-    /// eval, denoise and augment leave their results by default.</summary>
-    public string RunFolder => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Checkpoint))) ?? ".";
+    /// <summary>The run folder: the checkpoint folder's parent (runs/dcgan for runs/dcgan/checkpoint).</summary>
+    public string RunFolder => TrainingRun.RunFolderOf(Checkpoint);
 
     public Provenance Provenance(GenerativeModel model) => Imaging.Provenance.Generated(new Dictionary<string, string>
     {
@@ -51,6 +55,9 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("PNG file to write (default: samples.png in the run folder, the checkpoint folder's parent).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--count <N>"), Description("Number of images.")]
         [DefaultValue(64)]
         public int Count { get; init; }
@@ -70,7 +77,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         int[]? labels = model.IsConditional ? Enumerable.Range(0, s.Count).Select(i => s.Label ?? i % model.Options.Classes).ToArray() : null;
         Tensor images;
         using (GradMode.NoGrad()) images = model.Decode(model.SampleLatent(s.Count, new Rng(s.Seed)), labels);
-        string path = s.Out ?? "samples.png";
+        string path = s.OutputFile("samples.png");
         SampleGrid.SavePng(images, model.Range, path, s.Provenance(model), columns: model.IsConditional && s.Label == null ? model.Options.Classes : null, scale: 2);
         AnsiConsole.MarkupLineInterpolated($"wrote {s.Count} {model.Kind} samples to {Path.GetFullPath(path)}");
         return ExitCodes.Ok;
@@ -82,6 +89,9 @@ internal sealed class InterpolateCommand : Command<InterpolateCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("PNG file to write (default: interpolations.png in the run folder, the checkpoint folder's parent; train's own is interpolation.png).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--rows <N>"), Description("Number of interpolation rows.")]
         [DefaultValue(8)]
         public int Rows { get; init; }
@@ -102,7 +112,7 @@ internal sealed class InterpolateCommand : Command<InterpolateCommand.Settings>
         int[]? labels = model.IsConditional ? Enumerable.Range(0, s.Rows * s.Steps).Select(i => i / s.Steps % model.Options.Classes).ToArray() : null;
         Tensor images;
         using (GradMode.NoGrad()) images = model.Decode(path, labels);
-        string file = s.Out ?? "interpolation.png";
+        string file = s.OutputFile("interpolations.png");
         ImageFiles.SavePng(Strips.Interpolation(images, s.Steps, model.Range, scale: 2), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {s.Rows} interpolations of {s.Steps} steps to {Path.GetFullPath(file)}");
         return ExitCodes.Ok;
@@ -114,6 +124,9 @@ internal sealed class ReconstructCommand : Command<ReconstructCommand.Settings>
 {
     public sealed class Settings : CheckpointSettings
     {
+        [CommandOption("--out <FILE>"), Description("PNG file to write (default: reconstructions.png in the run folder, the checkpoint folder's parent).")]
+        public override string? Out { get; init; }
+
         [CommandOption("--data <PATH>"), Description("IDX images file or folder (default: the embedded MNIST subset's held-out part).")]
         public string? Data { get; init; }
 
@@ -131,7 +144,7 @@ internal sealed class ReconstructCommand : Command<ReconstructCommand.Settings>
         var batch = new Data.BatchIterator(test, test.Count, new Rng(0), model.Options.Backend, shuffle: false).Next();
         Tensor recon;
         using (GradMode.NoGrad()) recon = model.Reconstruct(batch.Images, batch.Labels);
-        string file = s.Out ?? "reconstructions.png";
+        string file = s.OutputFile("reconstructions.png");
         ImageFiles.SavePng(Strips.Reconstructions(batch.Images, recon, model.Range, scale: 2), file, s.Provenance(model));
         AnsiConsole.MarkupLineInterpolated($"wrote {test.Count} reconstructions to {Path.GetFullPath(file)}");
         return ExitCodes.Ok;

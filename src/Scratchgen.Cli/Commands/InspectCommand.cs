@@ -33,6 +33,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         AnsiConsole.MarkupLine(synthetic ? "[bold]synthetic[/]: made by Scratchgen (a model or make-letters), not real data" : "[bold]not synthetic[/]: real data or a chart, drawn by Scratchgen");
         if (s.Checkpoint == null) return ExitCodes.Ok;
 
+        Training.Checkpoint.LoadModel(s.Checkpoint); // a folder that is not a loadable checkpoint is refused before any match is claimed
         string expected = Training.Checkpoint.ModelSha256(s.Checkpoint);
         string? recorded = entries.GetValueOrDefault("Checkpoint-SHA256");
         if (recorded == expected)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using Scratchgen.Autograd;
 using Scratchgen.Diagnostics;
 using Scratchgen.Models;
@@ -31,7 +32,7 @@ internal sealed class TraceCommand : Command<TraceCommand.Settings>
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
-        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Scratchgen.Data;
+using Scratchgen.Cli.Help;
 using Scratchgen.Models;
 using Scratchgen.Training;
 using Spectre.Console;
@@ -11,54 +11,50 @@ namespace Scratchgen.Cli.Commands;
 /// scratchgen train MODEL: trains a generative model (on the embedded 10,000 MNIST digits unless --data
 /// says otherwise), shows a progress bar with ETA and live losses, and leaves pictures, metrics and a
 /// checkpoint in --out. Ctrl+C finishes the current step, saves a checkpoint and exits (code 130);
-/// --resume continues exactly from a checkpoint folder.
+/// --resume continues exactly from a checkpoint folder, with the options the run was started with.
 /// </summary>
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<MODEL>"), Description("ae, dae, vae, cvae, gan, dcgan, cgan or wgan-gp.")]
-        public string Model { get; init; } = "";
+        [CommandArgument(0, "[MODEL]"), GeneratedDescription(nameof(OptionHelp.TrainModel))]
+        public string? Model { get; init; }
 
         [CommandOption("--data <PATH>"), Description("IDX images file (its labels file beside it), or a folder of images (subfolder = label). Default: the embedded MNIST subset.")]
         public string? Data { get; init; }
 
-        [CommandOption("--image-size <N>"), Description("Side to resize a folder of images to.")]
-        [DefaultValue(28)]
-        public int ImageSize { get; init; }
+        [CommandOption("--image-size <N>"), GeneratedDescription(nameof(OptionHelp.ImageSize))]
+        public int? ImageSize { get; init; }
 
-        [CommandOption("--channels <N>"), Description("1 (grayscale) or 3 (RGB), for a folder of images.")]
-        [DefaultValue(1)]
-        public int Channels { get; init; }
+        [CommandOption("--channels <N>"), GeneratedDescription(nameof(OptionHelp.Channels))]
+        public int? Channels { get; init; }
 
-        [CommandOption("--epochs <N>"), Description("Passes over the training split (default: the model's own, 5 or 10).")]
+        [CommandOption("--epochs <N>"), GeneratedDescription(nameof(OptionHelp.Epochs))]
         public int? Epochs { get; init; }
 
-        [CommandOption("--batch-size <N>"), Description("Images per step (default: 128 for autoencoders, 64 for MLP GANs, 32 for dcgan and wgan-gp).")]
+        [CommandOption("--batch-size <N>"), GeneratedDescription(nameof(OptionHelp.BatchSize))]
         public int? BatchSize { get; init; }
 
         [CommandOption("--lr <RATE>"), Description("Learning rate (default: the model's customary one).")]
         public double? LearningRate { get; init; }
 
-        [CommandOption("--latent-dim <N>"), Description("Size of the latent code (default: the model's own).")]
+        [CommandOption("--latent-dim <N>"), GeneratedDescription(nameof(OptionHelp.LatentDim))]
         public int? LatentDim { get; init; }
 
-        [CommandOption("--arch <NAME>"), Description("mlp or conv (ae, dae, vae).")]
-        [DefaultValue("mlp")]
-        public string Architecture { get; init; } = "mlp";
+        [CommandOption("--arch <NAME>"), GeneratedDescription(nameof(OptionHelp.Architecture))]
+        public string? Architecture { get; init; }
 
         [CommandOption("--recipe <SETTINGS>"), Description("The training recipe: 'plain' for the textbook one, or name=value settings over the model's defaults (e.g. ema=0,sn=1; 'plain,ema=0.999' over the textbook one). An unknown name lists the model's settings.")]
         public string? Recipe { get; init; }
 
-        [CommandOption("--backend <NAME>"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 
-        [CommandOption("--seed <N>"), Description("Seeds the weights, the data order and the sample noise.")]
-        [DefaultValue(1UL)]
-        public ulong Seed { get; init; }
+        [CommandOption("--seed <N>"), Description("Seeds the weights, the data order and the sample noise (default: 1).")]
+        public ulong? Seed { get; init; }
 
-        [CommandOption("--out <DIR>"), Description("Output folder (default: runs/MODEL).")]
+        [CommandOption("--out <DIR>"), Description("Output folder (default: runs/MODEL; with --resume, the run folder that holds the checkpoint).")]
         public string? Out { get; init; }
 
         [CommandOption("--train-count <N>"), Description("Images in the training split; the rest are held out (default: 90 %, 9,000 of the embedded 10,000).")]
@@ -73,7 +69,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--max-steps <N>"), Description("Stop after this many steps in all (counting a resumed run's), saving a checkpoint to --resume from.")]
         public long? MaxSteps { get; init; }
 
-        [CommandOption("--resume <DIR>"), Description("Continue from a checkpoint folder (e.g. runs/dcgan/checkpoint).")]
+        [CommandOption("--resume <DIR>"), Description("Continue the run of a checkpoint folder (e.g. runs/dcgan/checkpoint) with the options it was started with; an option given again overrides --epochs, --batch-size, --lr or --keep-epochs and must match the others. MODEL may be left out.")]
         public string? Resume { get; init; }
 
         [CommandOption("--init-from <DIR>"), Description("Transfer learning: start from the weights of a checkpoint folder of the same model and sizes (optimizer and step start anew).")]
@@ -88,44 +84,50 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public override ValidationResult Validate()
         {
             if (InitFrom != null && Resume != null) return ValidationResult.Error("--init-from and --resume exclude each other: --resume continues a run, --init-from starts a new one from its weights");
-            if (Freeze != null && InitFrom == null) return ValidationResult.Error("--freeze needs --init-from (freezing untrained weights keeps them random)");
-            if (!ModelFactory.Names.Contains(Model))
+            if (Freeze != null && InitFrom == null && Resume == null) return ValidationResult.Error("--freeze needs --init-from (freezing untrained weights keeps them random)");
+            if (Model == null && Resume == null) return ValidationResult.Error($"MODEL is required (one of {string.Join(", ", ModelFactory.Names)}), unless --resume continues a run");
+            if (Model != null && !ModelFactory.Names.Contains(Model))
                 return ValidationResult.Error($"unknown model '{Model}': expected one of {string.Join(", ", ModelFactory.Names)}");
             if (Epochs is < 1) return ValidationResult.Error("--epochs must be at least 1");
             if (BatchSize is < 1) return ValidationResult.Error("--batch-size must be at least 1");
-            if (LearningRate is <= 0) return ValidationResult.Error("--lr must be positive");
-            if (LatentDim is < 1) return ValidationResult.Error("--latent-dim must be at least 1");
+            if (LearningRate is not null and not > 0) return ValidationResult.Error("--lr must be positive");
+            if (LatentDim is < 1 or > ModelLimits.MaxLatentDim) return ValidationResult.Error($"--latent-dim must be from 1 to {ModelLimits.MaxLatentDim}");
             if (MaxSteps is < 1) return ValidationResult.Error("--max-steps must be at least 1");
-            if (Architecture is not ("mlp" or "conv")) return ValidationResult.Error("--arch must be mlp or conv");
-            if (ImageSize is < 4 or > 256) return ValidationResult.Error("--image-size must be between 4 and 256");
-            if (Channels is not (1 or 3)) return ValidationResult.Error("--channels must be 1 or 3");
+            if (Architecture is not null && !Checkpoint.Architectures.Contains(Architecture)) return ValidationResult.Error($"--arch must be {OptionHelp.Choices(Checkpoint.Architectures)}");
+            if (ImageSize is < 4 or > ModelLimits.MaxSide) return ValidationResult.Error($"--image-size must be between 4 and {ModelLimits.MaxSide}");
+            if (Channels is not null && !ModelLimits.Channels.Contains(Channels.Value)) return ValidationResult.Error("--channels must be 1 or 3");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
+    public override int Execute(CommandContext context, Settings given, CancellationToken cancellation)
     {
-        var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
-        var data = DataSource.Load(s.Data, s.ImageSize, s.Channels);
-        AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {data.Summary()}");
-        var config = new TrainConfig(s.Model, s.Out ?? Path.Combine("runs", s.Model), s.Epochs ?? ModelFactory.DefaultEpochs(s.Model),
-            s.BatchSize ?? ModelFactory.DefaultBatchSize(s.Model), s.LearningRate, s.LatentDim, s.Seed, backend, s.Architecture, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs, s.Recipe);
+        var backend = Scratchgen.Backends.Backend.FromName(given.Backend);
+        var notes = new List<string>();
+        var stored = given.Resume != null ? Checkpoint.ReadRunOptions(given.Resume) : new Dictionary<string, string>();
+        var (s, runOptions) = RunOptions.Resolve(given, stored, given.Resume, notes);
+        string outDir = s.Out ?? (s.Resume != null ? TrainingRun.RunFolderOf(s.Resume) : Path.Combine("runs", s.Model!));
+
+        var data = DataSource.Load(s.Data, s.ImageSize!.Value, s.Channels!.Value);
+        var config = new TrainConfig(s.Model!, outDir, s.Epochs!.Value, s.BatchSize!.Value, s.LearningRate, s.LatentDim, s.Seed!.Value, backend,
+            s.Architecture!, s.TrainCount, s.Limit, s.MaxSteps, s.KeepEpochs, s.Recipe, runOptions);
+        AnsiConsole.MarkupLineInterpolated($"[bold]data[/] {(s.Limit is int n && n < data.Count ? data.Slice(0, n).Summary() + $" (the first {n} of {data.Count})" : data.Summary())}");
         var observer = new ProgressObserver();
         var run = new TrainingRun(config, data, observer);
         if (s.Resume != null)
         {
             run.ResumeFrom(s.Resume);
-            AnsiConsole.MarkupLineInterpolated($"resuming from {s.Resume}: {run.Start.Epoch} epochs done, step {run.Start.Step}");
+            AnsiConsole.MarkupLineInterpolated($"resuming {s.Resume}: {s.Model}, {run.Start.Epoch} of {config.Epochs} epochs done, step {run.Start.Step}{(stored.Count == 0 ? " (a checkpoint without its run's options: the options given apply)" : ", with the options the run was started with")}");
+            foreach (var note in notes) AnsiConsole.MarkupLineInterpolated($"[yellow]{note}[/]");
             if (run.Start.Epoch >= config.Epochs)
-                AnsiConsole.MarkupLineInterpolated($"[yellow]nothing to train: the checkpoint has {run.Start.Epoch} epochs and --epochs is {config.Epochs}[/]");
+                AnsiConsole.MarkupLineInterpolated($"[yellow]nothing to train: the checkpoint has {run.Start.Epoch} epochs and the run {config.Epochs}[/]");
         }
         if (s.InitFrom != null)
         {
             Checkpoint.LoadWeightsInto(s.InitFrom, run.Model);
-            var frozen = Freezing.Freeze(run.Model, (s.Freeze ?? "").Split(','));
-            string frozenText = frozen.Count > 0 ? "; frozen: " + string.Join(", ", frozen) : "";
-            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}{frozenText}");
+            AnsiConsole.MarkupLineInterpolated($"initialised from {s.InitFrom}");
         }
+        if (s.Freeze != null) AnsiConsole.MarkupLineInterpolated($"frozen: {string.Join(", ", Freezing.Freeze(run.Model, s.Freeze.Split(',')))}");
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
 

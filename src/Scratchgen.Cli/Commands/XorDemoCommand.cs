@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Scratchgen.Cli.Help;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
 using Scratchgen.Ops;
@@ -29,7 +30,7 @@ internal sealed class XorDemoCommand : Command<XorDemoCommand.Settings>
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
-        [CommandOption("--backend"), Description("cpu or reference.")]
+        [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
 

@@ -15,15 +15,18 @@ public static class Backend
     /// state in the engine, by design: tests and the CLI set it explicitly.</summary>
     public static IBackend Default { get; set; } = CpuBackend.Instance;
 
-    /// <summary>A backend by its command-line name: cpu, reference, cuda, opencl, ilgpu-cpu, or auto (CUDA
-    /// when a CUDA device is usable, else cpu). A GPU backend that cannot start throws
-    /// NotSupportedException saying why (no device, no driver, a capability ILGPU requires).</summary>
+    /// <summary>Every name <see cref="FromName"/> takes, in the order help texts list them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["cpu", "reference", "cuda", "opencl", "ilgpu-cpu", "auto"];
+
+    /// <summary>A backend by its command-line name (<see cref="Names"/>): cpu, reference, cuda, opencl,
+    /// ilgpu-cpu, or auto (CUDA when a CUDA device is usable, else cpu). A GPU backend that cannot start
+    /// throws NotSupportedException saying why (no device, no driver, a capability ILGPU requires).</summary>
     public static IBackend FromName(string name) => name.ToLowerInvariant() switch
     {
         "reference" => Reference,
         "cpu" => Cpu,
         "cuda" or "opencl" or "ilgpu-cpu" => IlgpuDevices.Get(name.ToLowerInvariant()),
         "auto" => IlgpuDevices.CudaAvailable() ? IlgpuDevices.Get("cuda") : Cpu,
-        _ => throw new ArgumentException($"unknown backend '{name}': expected cpu, reference, cuda, opencl, ilgpu-cpu or auto"),
+        _ => throw new ArgumentException($"unknown backend '{name}': expected one of {string.Join(", ", Names)}"),
     };
 }

@@ -65,7 +65,9 @@ public static class RunReport
             h.Append("<p id=\"run-missing\">No checkpoint/model.safetensors in this folder.</p>");
             return;
         }
-        var meta = SafeTensors.Read(modelFile).Metadata;
+        var file = SafeTensors.Read(modelFile);
+        Checkpoint.ModelFrom(file); // a checkpoint that does not load is refused, not reported as the run's settings
+        var meta = file.Metadata;
         h.Append("<table id=\"run\"><tr><th>setting</th><th>value</th></tr>");
         foreach (var key in new[] { "model", "architecture", "latent_dim", "image_shape", "classes", "seed", "epoch", "step" })
             if (meta.TryGetValue(key, out var v)) Row(h, key, v);

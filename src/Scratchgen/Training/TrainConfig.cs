@@ -18,6 +18,8 @@ namespace Scratchgen.Training;
 /// later --resume continues exactly); null: train all epochs.</param>
 /// <param name="KeepEpochs">Also keep each epoch's weights in checkpoint/epoch_NNN/ (for detection epoch by epoch).</param>
 /// <param name="Recipe">The training recipe as text (Models.Recipe): null for the model's defaults, "plain" for the textbook one.</param>
+/// <param name="RunOptions">The options the run was started with (name to value), stored in its checkpoints so that a
+/// resumed run can continue as it was started (Checkpoint.ReadRunOptions); null: none stored.</param>
 public sealed record TrainConfig(
     string Model,
     string OutDir,
@@ -32,4 +34,5 @@ public sealed record TrainConfig(
     int? Limit = null,
     long? MaxSteps = null,
     bool KeepEpochs = false,
-    string? Recipe = null);
+    string? Recipe = null,
+    IReadOnlyDictionary<string, string>? RunOptions = null);

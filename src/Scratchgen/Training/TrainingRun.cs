@@ -1,3 +1,4 @@
+using Scratchgen.Checkpoints;
 using Scratchgen.Imaging;
 using System.Diagnostics;
 using System.Globalization;
@@ -31,11 +32,13 @@ public sealed class TrainingRun
             if (limit < 2) throw new ArgumentException($"--limit must be at least 2, got {limit}");
             data = data.Slice(0, Math.Min(limit, data.Count));
         }
+        var latent = config.LatentDim ?? ModelFactory.DefaultLatentDim(config.Model);
+        if (ModelLimits.Check(data.Channels, data.Height, data.Width, Math.Max(data.ClassCount, 1), latent) is string tooLarge)
+            throw new ArgumentException($"cannot build a {config.Model} for {tooLarge} (data '{data.Name}', --latent-dim {latent})");
         int trainCount = config.TrainCount ?? (int)(data.Count * 0.9);
         if (trainCount < 1 || trainCount >= data.Count)
             throw new ArgumentException($"the train split ({trainCount}) must leave at least one of the {data.Count} images for testing");
         (Train, Test) = data.Split(trainCount);
-        var latent = config.LatentDim ?? ModelFactory.DefaultLatentDim(config.Model);
         var options = new ModelOptions(data.Channels, data.Height, data.Width, Math.Max(data.ClassCount, 1), latent,
             config.LearningRate, config.Architecture, config.Seed, config.Backend, config.Recipe);
         Model = ModelFactory.Create(config.Model, options);
@@ -63,17 +66,30 @@ public sealed class TrainingRun
 
     public string CheckpointDir => Path.Combine(_config.OutDir, "checkpoint");
 
-    /// <summary>Continues a run from a checkpoint folder written by an earlier run.</summary>
-    public void ResumeFrom(string dir) => Start = Checkpoint.Resume(dir, Model, Batches);
+    /// <summary>Continues a run from a checkpoint folder written by an earlier run. The folder's run (its
+    /// parent) is locked while it is read, since settling an interrupted save writes to it.</summary>
+    public void ResumeFrom(string dir)
+    {
+        using var folderLock = RunFolderLock.Acquire(RunFolderOf(dir), _observer.OnMessage);
+        if (Checkpoint.Recover(dir) is string recovered) _observer.OnMessage(recovered);
+        Start = Checkpoint.Resume(dir, Model, Batches);
+    }
+
+    /// <summary>The run folder a checkpoint folder belongs to (runs/dcgan for runs/dcgan/checkpoint).</summary>
+    public static string RunFolderOf(string checkpointDir) =>
+        Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointDir))) ?? ".";
 
     /// <summary>True when the last <see cref="Run"/> stopped at <see cref="TrainConfig.MaxSteps"/>.</summary>
     public bool StoppedAtMaxSteps { get; private set; }
 
-    /// <summary>Trains until the configured epoch count, the step limit or cancellation. Returns every epoch's result.</summary>
+    /// <summary>Trains until the configured epoch count, the step limit or cancellation. Returns every epoch's result.
+    /// The output folder is locked for the run (<see cref="RunFolderLock"/>). A run that ends badly
+    /// (<see cref="RunHealth.CheckEnd"/>) throws <see cref="Autograd.NonFiniteException"/> after writing its pictures.</summary>
     public IReadOnlyList<EpochResult> Run(CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(_config.OutDir);
+        using var folderLock = RunFolderLock.Acquire(_config.OutDir, _observer.OnMessage);
         var results = new List<EpochResult>();
+        IReadOnlyDictionary<string, double>? lastLosses = null;
         long step = Start.Step;
         bool Stop() => cancel.IsCancellationRequested || (StoppedAtMaxSteps = step >= _config.MaxSteps);
         for (int epoch = Start.Epoch; epoch < _config.Epochs && !Stop(); epoch++)
@@ -88,6 +104,7 @@ public sealed class TrainingRun
             {
                 var losses = Model.TrainStep(batch.Images, batch.Labels);
                 step++;
+                lastLosses = losses;
                 var warnings = _ganWatch?.Observe(step, batch.Images, losses).ToList() ?? [];
                 GuardNumerics(step, losses);
                 foreach (var warning in warnings) Warn(warning);
@@ -102,13 +119,17 @@ public sealed class TrainingRun
             var result = new EpochResult(epoch + 1, step, sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count),
                 Evaluate(), images / Math.Max(seconds, 1e-9), seconds);
             results.Add(result);
-            Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step);
+            if (RunHealth.FirstNonFiniteWeight(Model) is string badWeight)
+                throw new Autograd.NonFiniteException($"training failed in epoch {epoch + 1} (step {step}): {badWeight}; not saved, " +
+                    $"so {CheckpointDir} keeps the last finite weights. Try a smaller --lr.");
+            Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step, _config.RunOptions);
             if (_config.KeepEpochs && finished) Checkpoint.KeepEpochSnapshot(CheckpointDir, savedEpoch);
             Pictures.WriteEpoch(result, Path.Combine(CheckpointDir, Checkpoint.ModelFile));
             AppendMetrics(result);
             _observer.OnEpoch(result);
         }
         Pictures.WriteFinal(results);
+        if (results.Count > 0) Health.CheckEnd(lastLosses, results[^1].TestLosses);
         return results;
     }
 
@@ -123,34 +144,20 @@ public sealed class TrainingRun
         }
     }
 
-    /// <summary>Steps whose loss or gradients were NaN or infinite (their updates were skipped).</summary>
-    public int NonFiniteSteps { get; private set; }
+    /// <summary>The run's numerical health: steps whose loss or gradients were not finite (their updates skipped).</summary>
+    public RunHealth Health { get; } = new();
 
-    private int _nonFiniteInARow;
-
-    /// <summary>Stop after this many non-finite steps in a row.</summary>
-    public const int MaxNonFiniteInARow = 10;
-
-    // A NaN/Inf loss or gradient: the optimizers have already skipped the update; count it, report it,
-    // and stop the run when it keeps happening.
+    // A NaN/Inf loss or gradient: the optimizers have already skipped the update; count it and report it
+    // (Health stops the run when it keeps happening).
     private void GuardNumerics(long step, IReadOnlyDictionary<string, double> losses)
     {
-        var badLoss = losses.FirstOrDefault(kv => !double.IsFinite(kv.Value));
         string? skip = Model.Optimizers.Select(o => o.LastSkipReason).FirstOrDefault(r => r != null);
-        if (badLoss.Key == null && skip == null)
-        {
-            _nonFiniteInARow = 0;
-            return;
-        }
-        NonFiniteSteps++;
-        _nonFiniteInARow++;
-        string what = skip ?? $"loss '{badLoss.Key}' is {badLoss.Value}";
-        _observer.OnMessage($"step {step}: {what}; update skipped ({NonFiniteSteps} so far)");
-        if (_nonFiniteInARow >= MaxNonFiniteInARow)
-            throw new Autograd.NonFiniteException(
-                $"training stopped at step {step}: {MaxNonFiniteInARow} steps in a row were not finite (last: {what}). " +
-                "Try a smaller --lr; the last good checkpoint is in " + CheckpointDir);
+        if (Health.Record(step, losses, skip, LastSaved) is string what)
+            _observer.OnMessage($"step {step}: {what}; update skipped ({Health.Skipped} so far)");
     }
+
+    private string LastSaved() => File.Exists(Path.Combine(CheckpointDir, Checkpoint.ModelFile))
+        ? $"the last good checkpoint is in {CheckpointDir}" : "no checkpoint was saved";
 
     private void Warn(string warning)
     {
@@ -174,10 +181,17 @@ public sealed class TrainingRun
         {
             ["epoch"] = r.Epoch, ["step"] = r.Step, ["train"] = r.TrainLosses, ["test"] = r.TestLosses,
             ["images_per_second"] = Math.Round(r.ImagesPerSecond, 1), ["seconds"] = Math.Round(r.Seconds, 2),
-            ["non_finite_steps"] = NonFiniteSteps,
+            ["non_finite_steps"] = Health.Skipped,
             ["warnings"] = _epochWarnings.ToList(),
         }, MetricsJson);
         _epochWarnings.Clear();
-        File.AppendAllText(Path.Combine(_config.OutDir, "metrics.jsonl"), line + "\n");
+        // Rewritten whole, atomically (a few hundred bytes an epoch): a failed write leaves the lines before it intact.
+        string path = Path.Combine(_config.OutDir, "metrics.jsonl");
+        var before = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        AtomicFile.Write(path, s =>
+        {
+            s.Write(before);
+            s.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+        });
     }
 }

@@ -5,6 +5,7 @@ namespace Scratchgen.Tests.Checkpoints;
 
 public sealed class SafeTensorsReaderTests
 {
+    // Hostile() is also the table of malformed files the CLI tests hand to every command that reads a checkpoint.
     /// <summary>8-byte length (the real one unless <paramref name="claimed"/>), the header bytes, then data bytes.</summary>
     private static byte[] Raw(byte[] header, int dataBytes, ulong? claimed = null) =>
         [.. BitConverter.GetBytes(claimed ?? (ulong)header.Length), .. header, .. new byte[dataBytes]];
@@ -19,6 +20,7 @@ public sealed class SafeTensorsReaderTests
 
     public static TheoryData<string, byte[], string?, string> Hostile() => new()
     {
+        { "empty file", [], null, "the file has 0 bytes" },
         { "short file", [1, 2, 3], null, "8-byte header length" },
         { "header length 2^64-1", Raw("{}", 0, ulong.MaxValue), null, "over the limit" },
         { "header past end", Raw("{}", 0, 1000), null, "runs past the end" },

@@ -5,8 +5,10 @@ namespace Scratchgen.Tests.Cli;
 
 /// <summary>
 /// What only a fresh process shows, through the real `scratchgen` command: a run stopped after N steps
-/// and resumed in a new process equals the straight run bit for bit; SIGTERM saves and exits with 130;
-/// running out of memory gives exit code 5 and a message with the bytes asked for and a hint.
+/// and resumed in a new process (with `--resume DIR` alone) equals the straight run bit for bit; an
+/// option given on resume overrides the run's or, where the checkpoint depends on it, is refused by name;
+/// a run that diverges exits with 4; SIGTERM saves and exits with 130; running out of memory gives exit
+/// code 5 and a message with the bytes asked for and a hint.
 /// </summary>
 public sealed class CliProcessTests : IDisposable
 {
@@ -36,13 +38,54 @@ public sealed class CliProcessTests : IDisposable
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains("stopped at step 5", first.Output);
         string checkpoint = Path.Combine(_dir, "split", "checkpoint");
-        var second = CliProcess.Run(Train(model, "split", "--resume", checkpoint), Timeout);
+        // Resumed as the interrupt message says, with nothing else: the run's options, its --out included,
+        // come from the checkpoint (and nothing lands in the working folder).
+        string elsewhere = Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName;
+        var second = CliProcess.Run(["train", "--resume", checkpoint], Timeout, workingDirectory: elsewhere);
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("step 5", second.Output);
+        Assert.Contains("with the options the run was started with", CliProcess.Flat(second.Output));
+        Assert.Empty(Directory.GetFileSystemEntries(elsewhere));
 
         foreach (var file in new[] { "model.safetensors", "training-state.safetensors" })
             Assert.True(Sha256(Path.Combine(_dir, "straight", "checkpoint", file)) == Sha256(Path.Combine(checkpoint, file)),
                 $"{model}: {file} differs between the straight run and stop-at-5 + resume in a new process");
+    }
+
+    [Fact]
+    public void Resume_OverridesTheOptionsThatMayChange_AndRefusesThoseTheCheckpointDependsOn()
+    {
+        var first = CliProcess.Run(Train("vae", "run", "--max-steps", "3"), Timeout, CliProcess.QuickStart);
+        Assert.True(first.ExitCode == 0, first.Output);
+        string checkpoint = Path.Combine(_dir, "run", "checkpoint");
+        foreach (var (option, value, stored) in new[] { ("--latent-dim", "8", "4"), ("--seed", "6", "5"), ("--limit", "300", "240") })
+        {
+            var refused = CliProcess.Run(["train", "--resume", checkpoint, option, value], Timeout, CliProcess.QuickStart);
+            Assert.True(refused.ExitCode == 2, $"{option}: exit code {refused.ExitCode}; output:\n{refused.Output}");
+            Assert.Contains($"{option} {value} contradicts the checkpoint {checkpoint}, whose run has {option} {stored}", CliProcess.Flat(refused.Output));
+        }
+        var otherModel = CliProcess.Run(["train", "gan", "--resume", checkpoint], Timeout, CliProcess.QuickStart);
+        Assert.True(otherModel.ExitCode == 2, otherModel.Output);
+        Assert.Contains("model gan contradicts the checkpoint", CliProcess.Flat(otherModel.Output));
+
+        var longer = CliProcess.Run(["train", "--resume", checkpoint, "--epochs", "3", "--max-steps", "4"], Timeout, CliProcess.QuickStart);
+        Assert.True(longer.ExitCode == 0, longer.Output);
+        Assert.Contains("--epochs 3 overrides the run's --epochs 2", CliProcess.Flat(longer.Output));
+        var after = CliProcess.Run(["train", "--resume", checkpoint, "--max-steps", "5"], Timeout, CliProcess.QuickStart);
+        Assert.True(after.ExitCode == 0, after.Output);
+        Assert.Contains("0 of 3 epochs done, step 4", CliProcess.Flat(after.Output)); // the override is the run's from now on
+    }
+
+    [Fact]
+    public void DivergedRun_ExitsWith4_SayingWhereItWentWrong()
+    {
+        // 6 steps, every one of them with non-finite gradients: fewer than the 10 in a row that stop a run
+        // at once, so it is the run's end that must fail it.
+        using var r = CliProcess.Start(["train", "vae", "--lr", "1e30", "--epochs", "1", "--limit", "200", "--batch-size", "32", "--out", Path.Combine(_dir, "nan")]);
+        int code = r.WaitForExit(Timeout);
+        Assert.True(code == 4, $"exit code {code}; output:\n{r.Output}");
+        string error = Assert.Single(r.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^error: training failed: \d of its 6 steps \(\d+ %, more than 5 %\) were not finite and their updates skipped, the first at step \d: ", error);
     }
 
     [Fact]
@@ -59,14 +102,15 @@ public sealed class CliProcessTests : IDisposable
         var resumed = CliProcess.Run(["train", "dcgan", "--epochs", "50", "--batch-size", "8", "--limit", "4000", "--max-steps", "1",
             "--resume", checkpoint, "--out", Path.Combine(_dir, "term")], Timeout);
         Assert.True(resumed.ExitCode == 0, resumed.Output);
-        Assert.Contains("resuming from", resumed.Output);
+        Assert.Contains("resuming", resumed.Output);
     }
 
     [Fact]
     public void OutOfMemory_ExitsWith5AndSaysHowMuchAndWhatToDo()
     {
-        // A 200 MB heap limit and a GAN whose first layer alone needs 400000 x 256 floats (410 MB).
-        var r = CliProcess.Run(["train", "gan", "--latent-dim", "400000", "--limit", "100", "--out", Path.Combine(_dir, "oom")], Timeout,
+        // A 200 MB heap limit and a GAN step on 9,000 images at once: its activations (up to 9,000 x 1,024
+        // floats, 37 MB, each) do not fit beside the data.
+        var r = CliProcess.Run(["train", "gan", "--batch-size", "9000", "--epochs", "1", "--out", Path.Combine(_dir, "oom")], Timeout,
             new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0xC800000" });
         Assert.True(r.ExitCode == 5, $"exit code {r.ExitCode}; output:\n{r.Output}");
         Assert.Contains("out of memory", r.Output);

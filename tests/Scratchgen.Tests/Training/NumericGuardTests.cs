@@ -25,7 +25,7 @@ public sealed class NumericGuardTests : IDisposable
         Assert.Contains("in a row", ex.Message);
         Assert.Contains(run.CheckpointDir, ex.Message);
         Assert.Contains(messages, m => m.Contains("update skipped") && m.Contains("'encoder.0.weight'"));
-        Assert.True(run.NonFiniteSteps >= TrainingRun.MaxNonFiniteInARow);
+        Assert.True(run.Health.Skipped >= RunHealth.MaxInARow);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class ResumeTests : IDisposable
     {
         new TrainingRun(Config("vae", "vae", 1), Data()).Run();
         var other = new TrainingRun(Config("ae", "ae", 1), Data());
-        var ex = Assert.Throws<InvalidDataException>(() => other.ResumeFrom(Path.Combine(_dir, "vae", "checkpoint")));
+        var ex = Assert.Throws<Scratchgen.Checkpoints.CheckpointFormatException>(() => other.ResumeFrom(Path.Combine(_dir, "vae", "checkpoint")));
         Assert.Contains("vae", ex.Message);
     }
 }

@@ -49,10 +49,10 @@ public sealed class TransferTests : IDisposable
         var source = Run("latent4", latent: 4);
         source.Run();
         var other = Run("latent6", latent: 6);
-        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeightsInto(source.CheckpointDir, other.Model));
+        var ex = Assert.Throws<Scratchgen.Checkpoints.CheckpointFormatException>(() => Checkpoint.LoadWeightsInto(source.CheckpointDir, other.Model));
         Assert.Contains("'generator.0.weight'", ex.Message);
-        Assert.Contains("(6272, 4)", ex.Message);
-        Assert.Contains("(6272, 6)", ex.Message);
+        Assert.Contains("[6272, 4]", ex.Message);
+        Assert.Contains("[6272, 6]", ex.Message);
     }
 
     [Fact]
