@@ -44,6 +44,7 @@ public static class QualityTable
         ("colour.background", "background", "F3"),
         ("colour.background_real", "(real)", "F3"),
         ("collapse_warnings", "collapse warnings", "F0"),
+        ("diverged", "diverged", "F0"),
         ("seconds", "wall s", "F0"),
     ];
 
@@ -57,7 +58,13 @@ public static class QualityTable
             LatentDim: o.LatentDim, Seed: seed, Limit: o.Limit, Recipe: o.Recipe);
         var clock = Stopwatch.StartNew();
         var run = new TrainingRun(config, data, observer);
-        run.Run();
+        try { run.Run(); }
+        catch (Autograd.NonFiniteException diverged)
+        {
+            // A run that diverges is a result of the table, not the end of it.
+            return new QualityRow(model, seed, new Dictionary<string, double> { ["diverged"] = 1, ["seconds"] = clock.Elapsed.TotalSeconds },
+                [.. run.Warnings, diverged.Message]);
+        }
         double seconds = clock.Elapsed.TotalSeconds;
         var report = ModelEvaluation.Evaluate(run.Model, run.Train, run.Test, classifier,
             new EvaluationOptions(Samples: o.Samples, ImportanceSamples: 20, Seed: seed));
