@@ -44,7 +44,7 @@ public sealed class GanStepTests
     [Theory, InlineData("gan"), InlineData("dcgan")]
     public void FrozenDiscriminatorStep_IsBitIdenticalToTheTextbookStep_AndComputesNoDGradients(string kind)
     {
-        var options = new ModelOptions(LatentDim: 8, Seed: 7);
+        var options = new ModelOptions(LatentDim: 8, Seed: 7, Recipe: Recipe.PlainName);
         var ours = (GanBase)ModelFactory.Create(kind, options);
         var textbook = (GanBase)ModelFactory.Create(kind, options);
         var (images, labels) = Batch(6);
