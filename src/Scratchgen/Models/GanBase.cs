@@ -28,7 +28,23 @@ public abstract class GanBase : GenerativeModel
         new("lr_d", Format(lrD), Format(plainLr), "D's Adam learning rate (--lr sets both)"),
         new("ema", Format(ema), "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
         new("smooth", Format(smooth), "0", "one-sided label smoothing: D's target for real images is 1 - smooth"),
+        DecayKnob("none"),
     ];
+
+    /// <summary>How the learning rates change over the run.</summary>
+    protected static RecipeKnob DecayKnob(string value) =>
+        new("decay", value, "none", "[none|cosine] learning rates constant, or falling along a half cosine to 0 by the run's last step");
+
+    /// <summary>G steps in a run of <paramref name="totalSteps"/> batches (WGAN-GP steps G once every n critic steps).</summary>
+    protected virtual long GeneratorSteps(long totalSteps) => totalSteps;
+
+    /// <summary>With the recipe's cosine decay, both optimizers' rates fall to 0 over the run's steps.</summary>
+    public override void PlanSteps(long totalSteps)
+    {
+        if (!Recipe.Has("decay") || Recipe.Word("decay") != "cosine") return;
+        DiscriminatorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, totalSteps));
+        GeneratorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, Math.Max(1, GeneratorSteps(totalSteps))));
+    }
 
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -26,6 +26,7 @@ public sealed class WganGp : GanBase
         new("ema", "0.999", "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
         new("n_critic", "1", "5", "critic steps per generator step"),
         new("gp", "10", "10", "lambda, the weight of the gradient penalty"),
+        DecayKnob("none"),
     ];
 
     private readonly double _lambda;
@@ -53,6 +54,8 @@ public sealed class WganGp : GanBase
     }
 
     public override string Kind => "wgan-gp";
+
+    protected override long GeneratorSteps(long totalSteps) => totalSteps / _nCritic;
 
     protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => images;
 
