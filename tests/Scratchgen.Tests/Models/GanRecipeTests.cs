@@ -80,4 +80,20 @@ public sealed class GanRecipeTests
         m.DiscriminatorOptimizer.StepCount = 10;
         Assert.True(m.DiscriminatorOptimizer.CurrentLearningRate > 0.9e-4);
     }
+
+    [Fact]
+    public void HingeLoss_MatchesTheMarginsWorkedOutByHand()
+    {
+        var m = (GanBase)ModelFactory.Create("gan", new ModelOptions(LatentDim: 8, Recipe: "plain,loss=hinge"));
+        var real = Tensor.FromArray([0.5f, 2f], [2, 1]);
+        var fake = Tensor.FromArray([-2f, 0f], [2, 1]);
+        var ones = Tensor.Ones([2, 1]);
+        // D: mean(relu(1 - 0.5), relu(1 - 2)) + mean(relu(1 - 2), relu(1 + 0)) = 0.25 + 0.5
+        Assert.Equal(0.75, m.DiscriminatorLoss(real, fake, ones).Item(), 6);
+        Assert.Equal(1.0, m.GeneratorLoss(fake, ones).Item(), 6);   // -mean(-2, 0)
+        var bce = (GanBase)ModelFactory.Create("gan", new ModelOptions(LatentDim: 8, Recipe: "plain"));
+        // softplus(-0.5) + softplus(-2) over 2, plus softplus(-2) + softplus(0) over 2
+        double sp(double x) => Math.Log(1 + Math.Exp(x));
+        Assert.Equal((sp(-0.5) + sp(-2)) / 2 + (sp(-2) + sp(0)) / 2, bce.DiscriminatorLoss(real, fake, ones).Item(), 5);
+    }
 }
