@@ -34,8 +34,13 @@ internal sealed class TraverseCommand : Command<TraverseCommand.Settings>
         [DefaultValue(7)]
         public int Steps { get; init; }
 
+        [CommandOption("--scale <N>"), Description("Each pixel drawn as N x N.")]
+        [DefaultValue(2)]
+        public int Scale { get; init; }
+
         public override ValidationResult Validate() =>
-            TestCount < 2 ? ValidationResult.Error("--test-count must be at least 2")
+            Scale is < 1 or > 8 ? ValidationResult.Error("--scale must be from 1 to 8")
+            : TestCount < 2 ? ValidationResult.Error("--test-count must be at least 2")
             : Digits is < 1 or > 10 ? ValidationResult.Error("--digits must be from 1 to 10")
             : Steps is < 2 or > 21 ? ValidationResult.Error("--steps must be from 2 to 21")
             : ValidationResult.Success();
@@ -50,7 +55,7 @@ internal sealed class TraverseCommand : Command<TraverseCommand.Settings>
         int n = Math.Min(s.TestCount, data.Count);
         var test = data.Slice(data.Count - n, n);
         var summary = LatentTraversal.Summarise(vae, test);
-        var picture = LatentTraversal.Picture(vae, LatentTraversal.DistinctDigits(test, s.Digits), summary, s.Steps);
+        var picture = LatentTraversal.Picture(vae, LatentTraversal.DistinctDigits(test, s.Digits), summary, s.Steps, s.Scale);
 
         var ci = CultureInfo.InvariantCulture;
         var table = new Table().Title($"vae, beta {summary.Beta.ToString(ci)}: latent dimensions by KL on the last {n} images of {data.Name}")

@@ -102,7 +102,7 @@ public static class LatentTraversal
 
         const int pad = 2, gap = 8;
         var ci = CultureInfo.InvariantCulture;
-        string Label(int j) => string.Format(ci, "Z{0} KL {1:F2}", j, summary.Kl[j]);
+        string Label(int j) => string.Format(ci, "Z{0} KL {1:F3}", j, summary.Kl[j]);
         int labelWidth = summary.Order.Max(j => BitmapFont.Measure(Label(j))) + 2 * pad;
         int blockWidth = (steps + 1) * (w + pad) + gap;
         string title = string.Format(ci, "BETA {0}: Z SET FROM -3 TO 3, ONE DIMENSION A ROW, ROWS BY KL. {1} OF {2} ACTIVE (KL ABOVE {3})",
