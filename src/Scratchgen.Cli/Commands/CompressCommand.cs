@@ -56,7 +56,7 @@ internal sealed class CompressCommand : Command<CompressCommand.Settings>
     {
         var model = s.Load();
         if (!model.HasEncoder || model.IsConditional)
-            throw new ArgumentException($"compress works with ae, dae and vae checkpoints (a code and a decoder that needs nothing else); '{s.Checkpoint}' holds a {model.Kind}");
+            throw new ArgumentException($"compress works with ae, dae and vae checkpoints (a code and a decoder that needs nothing else); '{s.Checkpoint}' holds model {model.Kind}");
         var data = DataSource.Load(s.Data);
         int n = Math.Min(s.TestCount, data.Count - 2);
         if (n < 1) throw new ArgumentException($"--data '{data.Name}' has {data.Count} images: compress needs at least 3 (2 to fit PCA, 1 held out)");

@@ -50,7 +50,7 @@ internal sealed class TraverseCommand : Command<TraverseCommand.Settings>
     {
         var model = s.Load();
         if (model is not Vae vae || model.IsConditional)
-            throw new ArgumentException($"traverse works with vae checkpoints (a KL per latent dimension, a decoder that needs nothing but the code); '{s.Checkpoint}' holds a {model.Kind}");
+            throw new ArgumentException($"traverse works with vae checkpoints (a KL per latent dimension, a decoder that needs nothing but the code); '{s.Checkpoint}' holds model {model.Kind}");
         var data = DataSource.Load(s.Data);
         int n = Math.Min(s.TestCount, data.Count);
         var test = data.Slice(data.Count - n, n);

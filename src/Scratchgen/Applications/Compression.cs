@@ -41,9 +41,11 @@ public static class Compression
     public static CompressionResult Run(GenerativeModel model, Dataset train, Dataset test, CompressionOptions options, Action<string>? progress = null)
     {
         if (!model.HasEncoder || model.IsConditional)
-            throw new ArgumentException($"compress needs an unconditional model with an encoder (ae, dae, vae); this checkpoint holds a {model.Kind}");
+            throw new ArgumentException($"compress needs an unconditional model with an encoder (ae, dae, vae); this checkpoint holds model {model.Kind}");
         if (test.ImageShape.AsSpan().SequenceCompareTo(new[] { model.Options.Channels, model.Options.Height, model.Options.Width }) != 0)
             throw new ArgumentException($"the data's images are {string.Join("x", test.ImageShape)}, the {model.Kind} was trained on {model.Options.Channels}x{model.Options.Height}x{model.Options.Width}");
+        if (test.Height < Ssim.Window || test.Width < Ssim.Window)
+            throw new ArgumentException($"the data's images are {test.Height}x{test.Width}: SSIM, which compress reports, needs at least {Ssim.Window}x{Ssim.Window}");
         foreach (int b in options.Bits)
             if (b < 1 || b > UniformQuantiser.MaxBits) throw new ArgumentOutOfRangeException(nameof(options), b, $"bits per value must be from 1 to {UniformQuantiser.MaxBits}");
         var fit = train.Count > options.PcaTrainLimit ? train.Slice(0, options.PcaTrainLimit) : train;

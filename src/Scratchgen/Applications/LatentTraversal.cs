@@ -154,7 +154,7 @@ public static class LatentTraversal
 
     private static void Check(Vae vae)
     {
-        if (vae.IsConditional) throw new ArgumentException($"latent traversals take an unconditional vae; this checkpoint holds a {vae.Kind}, whose decoder also needs a label");
+        if (vae.IsConditional) throw new ArgumentException($"latent traversals take an unconditional vae; this checkpoint holds model {vae.Kind}, whose decoder also needs a label");
     }
 
     // Runs step(start, images) over the data in batches, in evaluation mode without recording.
