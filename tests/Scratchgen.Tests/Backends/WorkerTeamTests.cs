@@ -160,6 +160,7 @@ public class WorkerTeamTests
         const int count = 200;
         int parts = CpuParallel.ChunkCount(count, 1 << 10);
         int lastOfFirstShare = count / parts - 1;
+        int stolenNever = 0;
         for (int attempt = 0; attempt < 50; attempt++)
         {
             var thread = new int[count];
@@ -172,10 +173,12 @@ public class WorkerTeamTests
                 }
             }, grain: 1);
             if (thread.Distinct().Count() < 2) continue; // the team was busy (another test's job): it ran serially
+            // On a loaded host the other core may be descheduled for the whole 100 ms stall; try again then.
+            if (thread[0] == thread[lastOfFirstShare]) { stolenNever++; continue; }
             Assert.NotEqual(thread[0], thread[lastOfFirstShare]);
             return;
         }
-        Assert.Fail("the team was busy for 50 attempts");
+        Assert.Fail($"in 50 attempts the slow share's last item never ran on another core ({stolenNever} parallel runs where the stalled core finished it itself)");
     }
 
     private sealed class DelegateJob(Action<int> run) : IParallelJob
