@@ -21,7 +21,7 @@ public sealed class WganGp : GanBase
     /// <summary>The recipe's settings, with the paper's as the plain values.</summary>
     public static IReadOnlyList<RecipeKnob> Knobs { get; } =
     [
-        new("lr_g", "5e-4", "1e-4", "G's Adam learning rate (--lr sets both)"),
+        new("lr_g", "1e-3", "1e-4", "G's Adam learning rate (--lr sets both)"),
         new("lr_d", "1e-3", "1e-4", "the critic's Adam learning rate (--lr sets both)"),
         new("ema", "0.999", "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
         new("n_critic", "1", "5", "critic steps per generator step"),
