@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Scratchgen.Backends;
+namespace Scratchgen.Functors;
 
 /// <summary>8-lane float forms of exp, log1p, sigmoid, tanh and softplus for the activation and loss
 /// kernels. exp and log1p are our own polynomials (below), not the runtime's Vector256.Exp/Log, so that
