@@ -25,6 +25,8 @@ app.Configure(config =>
     config.AddCommand<InterpolateCommand>("interpolate").WithDescription("Decode straight lines between latent codes of a trained model.");
     config.AddCommand<ReconstructCommand>("reconstruct").WithDescription("Show held-out images above their reconstructions (ae, dae, vae, cvae).");
     config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: held-out losses; FID, Inception Score, class coverage and balance (generators); ELBO and importance-weighted NLL (VAEs); reconstruction error beside PCA (autoencoders). Writes eval.json.");
+    config.AddCommand<CompressCommand>("compress").WithDescription("Compress held-out digits with an ae or vae's code quantised to 2-8 bits, beside PCA, JPEG and PNG: bytes per image, PSNR, SSIM; compression.json and compression.png.");
+    config.AddCommand<TraverseCommand>("traverse").WithDescription("Vary one latent dimension of a vae at a time for a few held-out digits, active dimensions first: traversal.png, and per-dimension KL, active dimensions and the class MIG in traversal.json.");
     config.AddCommand<DenoiseCommand>("denoise").WithDescription("Noisy held-out digits in, a denoising autoencoder's output out, beside the originals; PSNR of both.");
     config.AddCommand<AugmentCommand>("augment").WithDescription("Train a small classifier on a few labels with and without samples from a cgan or cvae; held-out accuracy both ways.");
     config.AddBranch("classifier", classifier =>

@@ -11,7 +11,8 @@ using Spectre.Console.Cli;
 namespace Scratchgen.Cli.Commands;
 
 /// <summary>Options shared by the commands that load a trained model. Each writes one file: its --out,
-/// by default a file of the command's own name in the run folder (the checkpoint folder's parent).</summary>
+/// by default a file of the command's own name in the run folder (the checkpoint folder's parent); compress
+/// and traverse write two files of their own names into a folder: their --out, by default the run folder.</summary>
 internal abstract class CheckpointSettings : CommandSettings
 {
     [CommandArgument(0, "<CHECKPOINT>"), Description("A checkpoint folder written by train (e.g. runs/dcgan/checkpoint).")]

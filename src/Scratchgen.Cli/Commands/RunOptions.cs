@@ -34,7 +34,7 @@ internal static class RunOptions
         new("--train-count", false, s => Text(s.TrainCount), _ => ""),
         new("--arch", false, s => s.Architecture, _ => TrainDefaults.Architecture),
         new("--latent-dim", false, s => Text(s.LatentDim), m => Text(ModelFactory.DefaultLatentDim(m))),
-        new("--recipe", false, s => s.Recipe, m => Recipe.Parse(null, ModelFactory.Knobs(m), m).ToString()),
+        new("--recipe", false, s => s.Beta is double beta ? BetaRecipe(beta) : s.Recipe, m => Recipe.Parse(null, ModelFactory.Knobs(m), m).ToString()),
         new("--seed", false, s => s.Seed?.ToString(Ci), _ => TrainDefaults.Seed.ToString(Ci)),
         new("--freeze", false, s => s.Freeze, _ => ""),
         new("--epochs", true, s => Text(s.Epochs), m => Text(ModelFactory.DefaultEpochs(m))),
@@ -57,6 +57,9 @@ internal static class RunOptions
         string model = given.Model ?? stored.GetValueOrDefault(Model)
             ?? throw new ArgumentException($"MODEL is required: {checkpoint} does not say which model it holds (a checkpoint written before run options were stored)");
         if (!ModelFactory.Names.Contains(model)) throw Bad(Model, $"is '{model}': expected one of {string.Join(", ", ModelFactory.Names)}");
+
+        if (given.Beta != null && !HasBeta(model))
+            throw new ArgumentException($"--beta is the KL weight of vae and cvae; the run of {checkpoint} is a {model}, which has no KL term");
 
         var values = new Dictionary<string, string>();
         foreach (var option in Table)
@@ -92,6 +95,12 @@ internal static class RunOptions
         if (settings.Validate() is { Successful: false } invalid) throw new CheckpointFormatException(stateFile, null, $"its run options do not hold: {invalid.Message}");
         return (settings, values);
     }
+
+    /// <summary>--beta B is the recipe "beta=B": it is stored, compared on resume and shown as that recipe.</summary>
+    public static string BetaRecipe(double beta) => "beta=" + beta.ToString("R", Ci);
+
+    /// <summary>True when the model's recipe has a KL weight (vae, cvae).</summary>
+    public static bool HasBeta(string model) => ModelFactory.Knobs(model).Any(k => k.Name == "beta");
 
     // The recipe compares as the model resolves it ("ema=0,sn=1" and "sn=1,ema=0" are one recipe).
     private static string? Normal(string name, string? value, string model) =>

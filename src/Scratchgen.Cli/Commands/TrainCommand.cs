@@ -47,6 +47,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--recipe <SETTINGS>"), Description("The training recipe: 'plain' for the textbook one, or name=value settings over the model's defaults (e.g. ema=0,sn=1; 'plain,ema=0.999' over the textbook one). An unknown name lists the model's settings.")]
         public string? Recipe { get; init; }
 
+        [CommandOption("--beta <B>"), Description("vae, cvae: the weight of the KL term in the training loss (1, the default: the ELBO; above 1: a beta-VAE, fewer and more independent active latent dimensions). The same as --recipe beta=B, so not given beside --recipe.")]
+        public double? Beta { get; init; }
+
         [CommandOption("--backend <NAME>"), GeneratedDescription(nameof(OptionHelp.Backend))]
         [DefaultValue("cpu")]
         public string Backend { get; init; } = "cpu";
@@ -88,6 +91,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Model == null && Resume == null) return ValidationResult.Error($"MODEL is required (one of {string.Join(", ", ModelFactory.Names)}), unless --resume continues a run");
             if (Model != null && !ModelFactory.Names.Contains(Model))
                 return ValidationResult.Error($"unknown model '{Model}': expected one of {string.Join(", ", ModelFactory.Names)}");
+            if (Beta is double beta)
+            {
+                if (Recipe != null) return ValidationResult.Error($"--beta {beta.ToString(System.Globalization.CultureInfo.InvariantCulture)} is --recipe beta={beta.ToString(System.Globalization.CultureInfo.InvariantCulture)}: give one of them (put beta in the recipe, e.g. --recipe beta=4,...)");
+                if (!double.IsFinite(beta) || beta < 0) return ValidationResult.Error("--beta must be a finite number >= 0");
+                if (Model != null && !RunOptions.HasBeta(Model)) return ValidationResult.Error($"--beta is the KL weight of vae and cvae; {Model} has no KL term");
+            }
             if (Epochs is < 1) return ValidationResult.Error("--epochs must be at least 1");
             if (BatchSize is < 1) return ValidationResult.Error("--batch-size must be at least 1");
             if (LearningRate is not null and not > 0) return ValidationResult.Error("--lr must be positive");

@@ -87,14 +87,21 @@ public static partial class OpCatalog
         // Row lengths around the Cpu kernel's 8 lanes and ILGPU's 16-thread groups on the CPU accelerator.
         new("softmax_rows", xs => xs[0].Softmax(-1), Sets([[3, 8]], [[2, 9]], [[4, 15]], [[2, 16]], [[3, 17]]), [Normal], SecondOrder: true),
         new("log_softmax_rows", xs => xs[0].LogSoftmax(-1), Sets([[3, 8]], [[2, 9]], [[4, 15]], [[2, 16]], [[3, 17]]), [Normal], SecondOrder: true),
-        // Matrix products.
+        // Matrix products. The last sets put the Cpu GEMM's K across its K block (KC = 384): K = 383, 384, 385 and
+        // 769 in the forward product, 385 in b's gradient (a^T @ dy) and 390 in a's (dy @ b^T), with M and N off the
+        // 6- and 16-wide tiles, so a later K block is added onto edge tiles. They are small (ilgpu-cpu compares them too).
         new("matmul", xs => xs[0].MatMul(xs[1]),
             Sets([[1, 1], [1, 1]], [[7, 33], [33, 5]], [[3, 4], [4, 1]], [[2, 3, 4], [2, 4, 5]], [[2, 3, 4], [4, 5]], [[3, 4], [2, 4, 5]],
-                 [[4], [4, 3]], [[3, 4], [4]], [[130, 200], [200, 70]], [[64, 128], [128, 64]], [[4, 33, 17], [4, 17, 65]]),
+                 [[4], [4, 3]], [[3, 4], [4]], [[130, 200], [200, 70]], [[64, 128], [128, 64]], [[4, 33, 17], [4, 17, 65]],
+                 [[7, 383], [383, 17]], [[6, 384], [384, 16]], [[9, 385], [385, 33]], [[5, 769], [769, 3]], [[385, 4], [4, 3]], [[3, 4], [4, 390]]),
             [Normal], SecondOrder: true, SumsOfProducts: true),
         new("matmul_transposed", xs => xs[0].T().MatMul(xs[1].T()), Sets([[5, 3], [4, 5]], [[200, 130], [70, 200]]), [Normal], SecondOrder: true, SumsOfProducts: true),
+        // linear's GEMMs have K = I (forward), O (input gradient) and N (weight gradient, the form of matmul's
+        // a^T @ dy, whose set with K = 385 stands for it: here one costs ILGPU's 256-thread CPU accelerator 45 s):
+        // the last sets put I (383, 384, 385) and O (390) across KC (384).
         new("linear", xs => xs[0].Linear(xs[1], xs[2]),
-            Sets([[1, 1], [1, 1], [1]], [[7, 5], [3, 5], [3]], [[2, 3, 4], [5, 4], [5]], [[128, 784], [40, 784], [40]], [[33, 65], [17, 65], [17]]),
+            Sets([[1, 1], [1, 1], [1]], [[7, 5], [3, 5], [3]], [[2, 3, 4], [5, 4], [5]], [[128, 784], [40, 784], [40]], [[33, 65], [17, 65], [17]],
+                 [[7, 383], [17, 383], [17]], [[6, 384], [16, 384], [16]], [[5, 385], [33, 385], [33]], [[2, 5], [390, 5], [390]]),
             [Normal], SecondOrder: true, SumsOfProducts: true),
         new("linear_no_bias", xs => xs[0].Linear(xs[1]), Sets([[4, 3], [2, 3]], [[65, 33], [7, 33]]), [Normal], SecondOrder: true, SumsOfProducts: true),
         // Linear and activation fused (Nn.Sequential's Linear + activation pairs). W is scaled by 1/sqrt(I), as

@@ -47,8 +47,14 @@ public static class ParityCheck
         return (Combine(magnitudes.Output, terms.Output), magnitudes.Gradients.Zip(terms.Gradients, Combine).ToArray());
     }
 
-    private static double[] Combine(double[] magnitude, double[] terms) =>
-        magnitude.Zip(terms, (m, n) => Math.Sqrt(Math.Max(n, 1)) * UnitRoundoff * m).ToArray();
+    /// <summary>The rounding allowance of one float32 sum of <paramref name="terms"/> products whose magnitudes
+    /// add up to <paramref name="magnitude"/> (sum |a_k b_k|): sqrt(n) u sum |a_k b_k|.</summary>
+    public static double RoundingBound(double terms, double magnitude) => Math.Sqrt(Math.Max(terms, 1)) * UnitRoundoff * magnitude;
+
+    /// <summary>How far a float32 value may lie from the float64 <paramref name="expected"/>: Atol + Rtol |expected| + rounding.</summary>
+    public static double Allowed(double expected, double rounding) => Atol + Rtol * Math.Abs(expected) + rounding;
+
+    private static double[] Combine(double[] magnitude, double[] terms) => magnitude.Zip(terms, (m, n) => RoundingBound(n, m)).ToArray();
 
     private static Tensor Mapped(Tensor t, Func<double, double> f) =>
         Tensor.FromArray(t.ToDoubleArray().Select(f).ToArray(), t.Dims, DType.Float64, Backend.Reference);
@@ -75,7 +81,7 @@ public static class ParityCheck
         {
             double e = expected[i], a = actual[i];
             if (e == a || (double.IsNaN(e) && double.IsNaN(a))) continue;
-            double allowed = Atol + Rtol * Math.Abs(e) + (rounding?[i] ?? 0), ratio = Math.Abs(a - e) / allowed;
+            double allowed = Allowed(e, rounding?[i] ?? 0), ratio = Math.Abs(a - e) / allowed;
             if (ratio <= 1) continue;
             if (double.IsNaN(ratio)) ratio = double.PositiveInfinity;
             if (worst == null || ratio > worst.Ratio)

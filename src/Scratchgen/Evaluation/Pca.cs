@@ -68,12 +68,14 @@ public sealed class Pca
     }
 
     /// <summary>x_hat = m + W^T W (x - m) for N row-major vectors.</summary>
-    public float[] Reconstruct(ReadOnlySpan<float> rows, int count)
+    public float[] Reconstruct(ReadOnlySpan<float> rows, int count) => FromCodes(Project(rows, count), count);
+
+    /// <summary>The codes W (x - m) of N row-major vectors: N x L, row-major.</summary>
+    public float[] Project(ReadOnlySpan<float> rows, int count)
     {
         int dim = Dim, l = ComponentCount;
         if (rows.Length != (long)count * dim) throw new ArgumentException($"expected {count} vectors of {dim} values, got {rows.Length} values");
-        var result = new float[rows.Length];
-        var code = new double[l];
+        var codes = new float[count * l];
         for (int i = 0; i < count; i++)
         {
             var x = rows.Slice(i * dim, dim);
@@ -81,8 +83,21 @@ public sealed class Pca
             {
                 double s = 0;
                 for (int d = 0; d < dim; d++) s += Components[j * dim + d] * (x[d] - Mean[d]);
-                code[j] = s;
+                codes[i * l + j] = (float)s;
             }
+        }
+        return codes;
+    }
+
+    /// <summary>The vectors m + W^T c of N codes c (N x L, row-major).</summary>
+    public float[] FromCodes(ReadOnlySpan<float> codes, int count)
+    {
+        int dim = Dim, l = ComponentCount;
+        if (codes.Length != (long)count * l) throw new ArgumentException($"expected {count} codes of {l} values, got {codes.Length} values");
+        var result = new float[count * dim];
+        for (int i = 0; i < count; i++)
+        {
+            var code = codes.Slice(i * l, l);
             for (int d = 0; d < dim; d++)
             {
                 double v = Mean[d];

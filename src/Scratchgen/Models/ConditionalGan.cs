@@ -18,7 +18,7 @@ public sealed class ConditionalGan : GanBase
     public static IReadOnlyList<RecipeKnob> Knobs { get; } =
     [
         new("arch", "conv", "mlp", "[conv|mlp] DCGAN networks with a projection discriminator, or MLPs with the label appended to both inputs"),
-        .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
+        .. CommonKnobs(lrG: 1e-3, lrD: 1e-3, ema: 0.999, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
     ];
 

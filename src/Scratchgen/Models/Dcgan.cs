@@ -14,15 +14,20 @@ public sealed class Dcgan : GanBase
     /// <summary>The recipe's settings, with the textbook DCGAN's as the plain values.</summary>
     public static IReadOnlyList<RecipeKnob> Knobs { get; } =
     [
-        .. CommonKnobs(lrG: 2e-4, lrD: 2e-4, ema: 0, smooth: 0, plainLr: 2e-4),
+        .. CommonKnobs(lrG: 1e-3, lrD: 1e-3, ema: 0.999, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
         new("mbstd", "0", "0", "1: a minibatch standard deviation plane before D's head (the batch's spread as a feature)"),
+        new("width", "64", "64", "channels of G's last hidden stage and D's first; each stage towards the base doubles them (capped at 256)"),
     ];
 
     public Dcgan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "dcgan")) { }
 
     private Dcgan(ModelOptions o, Recipe r)
-        : base(o, r, () => DcganNetworks.Generator(o, o.LatentDim), DcganNetworks.Discriminator(o, new(SpectralNorm: r.Flag("sn"), MinibatchStd: r.Flag("mbstd")))) { }
+        : base(o, r, () => DcganNetworks.Generator(o, o.LatentDim, Width(r)),
+            DcganNetworks.Discriminator(o, new(SpectralNorm: r.Flag("sn"), MinibatchStd: r.Flag("mbstd"), Width: Width(r)))) { }
+
+    private static int Width(Recipe r) => (int)r.Number("width") is var w and >= 1 ? w
+        : throw new ArgumentException($"--recipe: dcgan's width must be at least 1, got {r.Word("width")}");
 
     public override string Kind => "dcgan";
 

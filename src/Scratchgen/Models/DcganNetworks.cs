@@ -22,9 +22,12 @@ internal static class DcganNetworks
     /// <summary>How D is built: batch norm after every convolution but the first (WGAN-GP's critic has none:
     /// its penalty is per image), spectral normalisation of every weight, a minibatch standard deviation
     /// plane (<see cref="MinibatchStd"/>) before the head.</summary>
-    public sealed record DiscriminatorStyle(bool BatchNorm = true, bool SpectralNorm = false, bool MinibatchStd = false);
+    public sealed record DiscriminatorStyle(bool BatchNorm = true, bool SpectralNorm = false, bool MinibatchStd = false, int Width = DefaultWidth);
 
-    private const int BaseWidth = 64, MaxWidth = 256;
+    /// <summary>Channels of G's last hidden stage and of D's first (each stage towards the base doubles them).</summary>
+    public const int DefaultWidth = 64;
+
+    private const int MaxWidth = 256;
 
     /// <summary>The number of stride-2 stages for an image side (at least one).</summary>
     public static int Stages(ModelOptions o)
@@ -41,25 +44,25 @@ internal static class DcganNetworks
         return stages;
     }
 
-    private static int Width(int fromTop, int stages) => Math.Min(MaxWidth, BaseWidth << (stages - 1 - fromTop));
+    private static int Width(int fromTop, int stages, int width) => Math.Min(MaxWidth, width << (stages - 1 - fromTop));
 
     /// <summary>G: (N, inputs) -> (N, C, H, W) in [-1, 1]. Seeds its own Rng from the model's seed, so a
     /// second build (the weight average's copy) starts identical.</summary>
-    public static Sequential Generator(ModelOptions o, int inputs)
+    public static Sequential Generator(ModelOptions o, int inputs, int width = DefaultWidth)
     {
         int stages = Stages(o);
         var rng = new Rng(o.Seed * 2 + 1);
         var b = o.ResolvedBackend;
-        int h = o.Height >> stages, w = o.Width >> stages, top = Width(0, stages);
+        int h = o.Height >> stages, w = o.Width >> stages, top = Width(0, stages, width);
         var layers = new List<Layer>
         {
             new Linear(inputs, top * h * w, rng, backend: b), new Unflatten(top, h, w), new BatchNorm(top, backend: b), new Relu(),
         };
         for (int i = 0; i < stages; i++)
         {
-            int from = Width(i, stages);
+            int from = Width(i, stages, width);
             bool last = i == stages - 1;
-            int to = last ? o.Channels : Width(i + 1, stages);
+            int to = last ? o.Channels : Width(i + 1, stages, width);
             layers.Add(new ConvTranspose2d(from, to, 4, rng, stride: 2, padding: 1, backend: b));
             if (last) layers.Add(new Tanh());
             else layers.AddRange([new BatchNorm(to, backend: b), new Relu()]);
@@ -77,7 +80,7 @@ internal static class DcganNetworks
         var layers = new List<Layer>();
         for (int i = 0; i < stages; i++)
         {
-            int from = i == 0 ? inputChannels : DWidth(i - 1), to = DWidth(i);
+            int from = i == 0 ? inputChannels : DWidth(i - 1, style.Width), to = DWidth(i, style.Width);
             var conv = new Conv2d(from, to, 4, rng, stride: 2, padding: 1, backend: b);
             layers.Add(style.SpectralNorm ? conv.WithSpectralNorm(rng) : conv);
             if (i > 0 && style.BatchNorm) layers.Add(new BatchNorm(to, backend: b));
@@ -88,14 +91,14 @@ internal static class DcganNetworks
         return new Sequential([.. layers]);
     }
 
-    private static int DWidth(int stage) => Math.Min(MaxWidth, BaseWidth << stage);
+    private static int DWidth(int stage, int width) => Math.Min(MaxWidth, width << stage);
 
     /// <summary>Length of D's feature vector: the last stage's channels (one more with the minibatch
     /// standard deviation plane) times its pixels.</summary>
     public static int FeatureCount(ModelOptions o, DiscriminatorStyle style)
     {
         int stages = Stages(o);
-        return (DWidth(stages - 1) + (style.MinibatchStd ? 1 : 0)) * (o.Height >> stages) * (o.Width >> stages);
+        return (DWidth(stages - 1, style.Width) + (style.MinibatchStd ? 1 : 0)) * (o.Height >> stages) * (o.Width >> stages);
     }
 
     /// <summary>The whole unconditional D: features, then a linear head to one logit.</summary>

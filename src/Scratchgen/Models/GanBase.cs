@@ -28,7 +28,24 @@ public abstract class GanBase : GenerativeModel
         new("lr_d", Format(lrD), Format(plainLr), "D's Adam learning rate (--lr sets both)"),
         new("ema", Format(ema), "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
         new("smooth", Format(smooth), "0", "one-sided label smoothing: D's target for real images is 1 - smooth"),
+        DecayKnob("none"),
+        new("loss", "bce", "bce", "[bce|hinge] the non-saturating cross-entropy, or the hinge loss (D: relu(1 - real) + relu(1 + fake); G: -D(fake))"),
     ];
+
+    /// <summary>How the learning rates change over the run.</summary>
+    protected static RecipeKnob DecayKnob(string value) =>
+        new("decay", value, "none", "[none|cosine] learning rates constant, or falling along a half cosine to 0 by the run's last step");
+
+    /// <summary>G steps in a run of <paramref name="totalSteps"/> batches (WGAN-GP steps G once every n critic steps).</summary>
+    protected virtual long GeneratorSteps(long totalSteps) => totalSteps;
+
+    /// <summary>With the recipe's cosine decay, both optimizers' rates fall to 0 over the run's steps.</summary>
+    public override void PlanSteps(long totalSteps)
+    {
+        if (!Recipe.Has("decay") || Recipe.Word("decay") != "cosine") return;
+        DiscriminatorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, totalSteps));
+        GeneratorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, Math.Max(1, GeneratorSteps(totalSteps))));
+    }
 
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -47,6 +64,7 @@ public abstract class GanBase : GenerativeModel
         GeneratorOptimizer = new Adam(g.Parameters(), lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(discriminator.Parameters(), lrD, beta1, beta2);
         RealTarget = 1 - recipe.Number("smooth", 0);
+        _hinge = recipe.Has("loss") && recipe.Word("loss") == "hinge";
         double decay = recipe.Number("ema", 0);
         if (decay > 0)
         {
@@ -62,6 +80,8 @@ public abstract class GanBase : GenerativeModel
 
     /// <summary>The moving average of G's weights that sampling uses, or null (recipe ema=0).</summary>
     public WeightAverage? GeneratorAverage { get; }
+
+    private readonly bool _hinge;
 
     /// <summary>D's target for real images: 1, or 1 - smooth with one-sided label smoothing.</summary>
     protected double RealTarget { get; }
@@ -99,8 +119,7 @@ public abstract class GanBase : GenerativeModel
         using (var dScope = MemoryScope.Begin())
         {
             var (realLogits, fakeLogits) = CriticOfBoth(images, fake.Detach(), labels);
-            var realTargets = RealTarget == 1 ? ones : Tensor.Full([n, 1], RealTarget, backend: images.Backend);
-            var lossD = Loss.BceWithLogits(realLogits, realTargets).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: images.Backend)));
+            var lossD = DiscriminatorLoss(realLogits, fakeLogits, ones);
             DiscriminatorOptimizer.ZeroGrad();
             lossD.Backward();
             DiscriminatorOptimizer.Step();
@@ -108,9 +127,24 @@ public abstract class GanBase : GenerativeModel
             dScope.End(keep: PersistentTensors());
         }
 
-        var lossG = GeneratorStep(() => Loss.BceWithLogits(Critic(fake, labels), ones));
+        var lossG = GeneratorStep(() => GeneratorLoss(Critic(fake, labels), ones));
         return Losses(("loss_d", lossDValue), ("loss_g", lossG.Item()), ("d_real", dReal), ("d_fake", dFake));
     }
+
+    /// <summary>D's loss on its logits for a real and a fake batch:
+    ///   bce:   BCE(real, 1 - s) + BCE(fake, 0)                         (s: the recipe's smoothing)
+    ///   hinge: mean relu(1 - real) + mean relu(1 + fake)              (Lim and Ye; Miyato et al.)</summary>
+    internal Tensor DiscriminatorLoss(Tensor realLogits, Tensor fakeLogits, Tensor ones)
+    {
+        if (_hinge) return realLogits.RSub(1).Relu().Mean().Add(fakeLogits.Add(1).Relu().Mean());
+        int n = realLogits.Dims[0];
+        var realTargets = RealTarget == 1 ? ones : Tensor.Full([n, 1], RealTarget, backend: realLogits.Backend);
+        return Loss.BceWithLogits(realLogits, realTargets).Add(Loss.BceWithLogits(fakeLogits, Tensor.Zeros([n, 1], backend: realLogits.Backend)));
+    }
+
+    /// <summary>G's loss on D's logits for its images: bce, the non-saturating BCE(fake, 1); hinge, -mean(fake).</summary>
+    internal Tensor GeneratorLoss(Tensor fakeLogits, Tensor ones) =>
+        _hinge ? fakeLogits.Mean().Neg() : Loss.BceWithLogits(fakeLogits, ones);
 
     /// <summary>D's logits for a real and a fake batch of the same size. When no layer of D mixes samples
     /// (Layer.MixesSamples: no batch norm), the two go through D as one batch of 2N: the same logits (up

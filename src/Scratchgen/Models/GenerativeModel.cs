@@ -71,6 +71,10 @@ public abstract class GenerativeModel : Module
             foreach (var (_, t) in o.State()) yield return t;
     }
 
+    /// <summary>Told before training how many steps the whole run takes (every epoch's batches), so a recipe
+    /// can shape its learning rates over the run; called again with the same count on resume. Default: nothing.</summary>
+    public virtual void PlanSteps(long totalSteps) { }
+
     /// <summary>One training update on a batch. images: (N, C, H, W) in <see cref="Range"/>; labels: (N).</summary>
     public abstract IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels);
 

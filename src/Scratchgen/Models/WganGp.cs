@@ -21,11 +21,12 @@ public sealed class WganGp : GanBase
     /// <summary>The recipe's settings, with the paper's as the plain values.</summary>
     public static IReadOnlyList<RecipeKnob> Knobs { get; } =
     [
-        new("lr_g", "1e-4", "1e-4", "G's Adam learning rate (--lr sets both)"),
-        new("lr_d", "1e-4", "1e-4", "the critic's Adam learning rate (--lr sets both)"),
-        new("ema", "0", "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
-        new("n_critic", "5", "5", "critic steps per generator step"),
+        new("lr_g", "5e-4", "1e-4", "G's Adam learning rate (--lr sets both)"),
+        new("lr_d", "1e-3", "1e-4", "the critic's Adam learning rate (--lr sets both)"),
+        new("ema", "0.999", "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
+        new("n_critic", "1", "5", "critic steps per generator step"),
         new("gp", "10", "10", "lambda, the weight of the gradient penalty"),
+        DecayKnob("none"),
     ];
 
     private readonly double _lambda;
@@ -53,6 +54,8 @@ public sealed class WganGp : GanBase
     }
 
     public override string Kind => "wgan-gp";
+
+    protected override long GeneratorSteps(long totalSteps) => totalSteps / _nCritic;
 
     protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => images;
 

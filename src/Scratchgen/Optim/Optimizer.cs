@@ -24,8 +24,9 @@ public abstract class Optimizer
 
     public double BaseLearningRate { get; }
 
-    /// <summary>Optional schedule; the rate at step t is Schedule.Rate(t, BaseLearningRate).</summary>
-    public ILrSchedule? Schedule { get; init; }
+    /// <summary>Optional schedule; the rate at step t is Schedule.Rate(t, BaseLearningRate). A model may set it
+    /// once it knows how long its run is (<see cref="Models.GenerativeModel.PlanSteps"/>).</summary>
+    public ILrSchedule? Schedule { get; set; }
 
     /// <summary>Number of Step calls so far.</summary>
     public int StepCount { get; set; }

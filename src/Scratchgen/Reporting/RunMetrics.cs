@@ -65,7 +65,8 @@ public sealed record RunMetrics(IReadOnlyList<string> Columns, IReadOnlyList<IRe
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
             ? d.ToString("0.####", CultureInfo.InvariantCulture) : value;
 
-    private static void Flatten(JsonElement e, string prefix, Dictionary<string, string> into)
+    /// <summary>Adds e's values to <paramref name="into"/> by dotted name (objects flattened, arrays kept as JSON text).</summary>
+    internal static void Flatten(JsonElement e, string prefix, Dictionary<string, string> into)
     {
         if (e.ValueKind == JsonValueKind.Object)
         {

@@ -12,8 +12,10 @@ namespace Scratchgen.Reporting;
 /// from metrics.jsonl, eval.json's values when the folder has one, and every PNG/GIF picture in the
 /// folder inlined as a data: URI (files over <see cref="MaxInlineBytes"/> are linked relatively), each
 /// with the provenance it carries. No script, no external resource.
-/// Other JSON objects in the folder (detection.json, anomaly.json) get a table each.
-/// Elements tests and readers can find: table#run, table#metrics, table#eval (or p#eval-missing), table#json-NAME, section#pictures.
+/// Other JSON objects in the folder (detection.json, anomaly.json, compression.json, traversal.json) get a table
+/// each, and each array of objects in them (compression.json's points, traversal.json's dimensions) a table of its own.
+/// Elements tests and readers can find: table#run, table#metrics, table#eval (or p#eval-missing), table#json-NAME,
+/// table#json-NAME-ARRAY, section#pictures.
 /// </summary>
 public static class RunReport
 {
@@ -118,7 +120,13 @@ public static class RunReport
         {
             string fileName = Path.GetFileName(file);
             if (fileName == EvalFile) continue;
-            try { ValuesTable(h, "json-" + Path.GetFileNameWithoutExtension(fileName), fileName, RunMetrics.ReadObject(file)!); }
+            try
+            {
+                var json = JsonTables.Read(file);
+                string id = "json-" + Path.GetFileNameWithoutExtension(fileName);
+                ValuesTable(h, id, fileName, json.Values);
+                foreach (var (table, columns, rows) in json.Tables) RowsTable(h, $"{id}-{table}", $"{fileName}: {table}", columns, rows);
+            }
             catch (InvalidDataException ex) { h.Append("<p>").Append(E($"{fileName} left out: {ex.Message}")).Append("</p>"); }
         }
     }
@@ -128,6 +136,21 @@ public static class RunReport
         h.Append("<h3>").Append(E(fileName)).Append("</h3><table id=\"").Append(E(id)).Append("\"><tr><th>metric</th><th>value</th></tr>");
         foreach (var (k, v) in values) Row(h, k, RunMetrics.Display(v));
         h.Append("</table>");
+    }
+
+    // An array of objects in a JSON file (compression.json's points): one row per object.
+    private static void RowsTable(StringBuilder h, string id, string caption, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    {
+        h.Append("<h3>").Append(E(caption)).Append("</h3><div class=\"wide\"><table id=\"").Append(E(id)).Append("\"><tr>");
+        foreach (var c in columns) h.Append("<th>").Append(E(c)).Append("</th>");
+        h.Append("</tr>");
+        foreach (var row in rows)
+        {
+            h.Append("<tr>");
+            foreach (var c in columns) h.Append("<td>").Append(E(row.TryGetValue(c, out var v) ? RunMetrics.Display(v) : "")).Append("</td>");
+            h.Append("</tr>");
+        }
+        h.Append("</table></div>");
     }
 
     private static void PicturesSection(StringBuilder h, IReadOnlyList<string> pictures, string pageDir)

@@ -90,6 +90,7 @@ public sealed class TrainingRun
         using var folderLock = RunFolderLock.Acquire(_config.OutDir, _observer.OnMessage);
         var results = new List<EpochResult>();
         IReadOnlyDictionary<string, double>? lastLosses = null;
+        Model.PlanSteps((long)_config.Epochs * Batches.BatchesPerEpoch);
         long step = Start.Step;
         bool Stop() => cancel.IsCancellationRequested || (StoppedAtMaxSteps = step >= _config.MaxSteps);
         for (int epoch = Start.Epoch; epoch < _config.Epochs && !Stop(); epoch++)

@@ -87,13 +87,14 @@ public sealed class AutogradTests
     [Fact]
     public void GradientsOf_LeavesGradUntouched_AndSupportsSecondDerivative()
     {
-        // y = x^3: dy/dx = 3x^2, d2y/dx2 = 6x
-        var x = Tensor.FromArray([2.0], [1], DType.Float64, Backend.Reference).RequireGrad();
+        // y = x^3: dy/dx = 3x^2, d2y/dx2 = 6x; at x = 3 they differ (27 and 18), so a second derivative
+        // that returned the first (or y) would fail.
+        var x = Tensor.FromArray([3.0], [1], DType.Float64, Backend.Reference).RequireGrad();
         var dy = Gradients.Of(x.Pow(3).Sum(), [x], createGraph: true)[0];
-        Assert.Equal(12.0, dy.Item(), 10);
+        Assert.Equal(27.0, dy.Item(), 10);
         Assert.Null(x.Grad);
         var d2y = Gradients.Of(dy.Sum(), [x])[0];
-        Assert.Equal(12.0, d2y.Item(), 10);
+        Assert.Equal(18.0, d2y.Item(), 10);
     }
 
     [Fact]

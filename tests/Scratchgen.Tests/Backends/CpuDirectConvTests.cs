@@ -10,13 +10,13 @@ namespace Scratchgen.Tests.Backends;
 /// on shapes with a short last pixel tile and a partial 16-channel block.</summary>
 public sealed class CpuDirectConvTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(2, 3, 5, 7, 4, 3, 3, 1, 1, 1)]
     [InlineData(3, 5, 14, 14, 19, 4, 4, 2, 1, 1)]
     [InlineData(2, 4, 11, 9, 33, 3, 2, 2, 2, 2)]
     public void Forward_MatchesReference(int n, int c, int h, int w, int k, int r, int s, int stride, int padding, int dilation)
     {
-        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Fma.IsSupported, "the direct convolution needs FMA, which this CPU lacks");
         var rng = new Rng(3);
         var x = Tensor.RandN([n, c, h, w], rng, backend: Backend.Cpu);
         var wt = Tensor.RandN([k, c, r, s], rng, backend: Backend.Cpu);

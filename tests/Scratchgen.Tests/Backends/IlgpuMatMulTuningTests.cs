@@ -25,15 +25,16 @@ public sealed class IlgpuMatMulTuningTests(WideCpuAccelerator wideCpu) : IClassF
     {
         var backend = wideCpu.Backend;
         var (a, b, c0) = Operands(backend, batch, m, n, k, transposeA, transposeB);
-        float[]? first = null;
-        foreach (var rung in MatMulKernels.SameSums)
+        float[] Bits(MatMulKernels.Variant rung)
         {
             var c = c0.Clone();
             backend.MatMul(a, b, c, accumulate, rung, splitK);
-            var bits = c.ToArray();
-            if (first == null) first = bits;
-            else Assert.True(first.AsSpan().SequenceEqual(bits), $"{rung} differs from {MatMulKernels.SameSums[0]} at ({batch}, {m}, {n}, {k})");
+            return c.ToArray();
         }
+        Assert.True(MatMulKernels.SameSums.Length >= 2, "fewer than two rungs give the same sums: nothing to compare");
+        float[] first = Bits(MatMulKernels.SameSums[0]);
+        foreach (var rung in MatMulKernels.SameSums.Skip(1))
+            Assert.True(first.AsSpan().SequenceEqual(Bits(rung)), $"{rung} differs from {MatMulKernels.SameSums[0]} at ({batch}, {m}, {n}, {k})");
     }
 
     /// <summary>The first product of a shape times the candidates (into scratch: c += a b still adds once)

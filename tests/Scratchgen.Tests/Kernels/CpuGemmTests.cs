@@ -3,18 +3,19 @@ using Scratchgen.Backends.Cpu.Gemm;
 
 namespace Scratchgen.Tests.Kernels;
 
-// Every CpuGemm variant against a double-precision triple-loop oracle written here:
+// Every CpuGemm variant against a double-precision triple-loop oracle (GemmProblem):
 //   C (m x n) (+)= op(A) (m x k) * op(B) (k x n), op = transpose or not, row-major with leading dims.
 // Views: lda/ldb/ldc are often larger than the minimum; the padding of A and B holds NaN (a kernel
 // that reads outside the view poisons its result) and the padding of C a sentinel that must survive.
-// Tolerance per element: 1e-5 + 2.5e-7 * k * sum_p |A[i,p] B[p,j]| (about 4 float ulps per term).
+// Tolerance per element: ParityCheck's sqrt(k) u sum_p |A[i,p] B[p,j]| rule (GemmTolerance), with a negative
+// control on every problem: a result missing one product must fail it.
+// The variants run the best micro-kernel this CPU has (GemmKernel.Auto); the same tests run each named kernel's
+// packed paths too, reported as skipped where the CPU lacks its instruction set (AVX-512 on an AVX2 machine).
 public sealed unsafe class CpuGemmTests
 {
-    private delegate void GemmFn(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB, float* c, int ldc, bool accumulate);
-
     private static readonly int[] Sizes = [1, 5, 6, 7, 15, 16, 17, 33, 64, 65, 100, 128];
 
-    private static readonly (string Name, GemmFn Fn)[] Variants =
+    private static readonly (string Name, GemmProblem.GemmFn Fn)[] AutoVariants =
     [
         ("V1Naive", CpuGemm.V1Naive),
         ("V2Simd", CpuGemm.V2Simd),
@@ -27,13 +28,11 @@ public sealed unsafe class CpuGemmTests
         ("IndexedNaive", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "ABC", naive: true)),
         ("PrepackedA", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 0)),
         ("PrepackedA-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)),
-        .. KernelVariants(GemmKernel.Avx2x6x16),
-        .. KernelVariants(GemmKernel.Avx512x16x16),
     ];
 
-    // The packed paths with a micro-kernel named (the ones above run the best this CPU has): every A packing
-    // (strided, indexed, prepacked) in that kernel's panel height. None where the CPU lacks the kernel's ISA.
-    private static (string Name, GemmFn Fn)[] KernelVariants(GemmKernel kernel) => !CpuGemm.Supports(kernel) ? [] :
+    // The packed paths with a micro-kernel named: every A packing (strided, indexed, prepacked) in that kernel's
+    // panel height.
+    private static (string Name, GemmProblem.GemmFn Fn)[] KernelVariants(GemmKernel kernel) =>
     [
         ($"V3Packed[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, kernel)),
         ($"V3Packed-1T[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, 1, kernel)),
@@ -41,6 +40,34 @@ public sealed unsafe class CpuGemmTests
         ($"IndexedAC-1T[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => Indexed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, "AC", maxThreads: 1, kernel: kernel)),
         ($"PrepackedA[{kernel}]", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => PrepackedA(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 0, kernel)),
     ];
+
+    // The variants a case named by `kernel` runs ("Auto": the default variants), after skipping, with the
+    // reason, a kernel this CPU cannot run.
+    private static (string Name, GemmProblem.GemmFn Fn)[] VariantsOn(string kernel)
+    {
+        var named = Supported(kernel);
+        return named == GemmKernel.Auto ? AutoVariants : KernelVariants(named);
+    }
+
+    // The kernel named, after skipping the case, with the reason, where this CPU cannot run it.
+    private static GemmKernel Supported(string kernel)
+    {
+        var named = Enum.Parse<GemmKernel>(kernel);
+        Skip.IfNot(CpuGemm.Supports(named), $"this CPU lacks the instruction set of the {named} micro-kernel (AVX-512F): it is tested where the CPU has it");
+        return named;
+    }
+
+    public static TheoryData<string> Kernels => new() { nameof(GemmKernel.Auto), nameof(GemmKernel.Avx2x6x16), nameof(GemmKernel.Avx512x16x16) };
+
+    public static TheoryData<string, bool, bool> KernelsAndTransposes()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (string kernel in Kernels)
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                    data.Add(kernel, transA, transB);
+        return data;
+    }
 
     // A packed whole first (CpuGemm.PackWholeA), then the indexed GEMM told so (GemmIndex.APacked): it must
     // find every block of A where PackWholeA put it, for every shape, transpose and block boundary.
@@ -82,9 +109,10 @@ public sealed unsafe class CpuGemmTests
     public static TheoryData<bool, bool> Transposes => new() { { false, false }, { false, true }, { true, false }, { true, true } };
 
     // 144 (m, n) pairs from Sizes x Sizes, k rotating through Sizes, padding and accumulate alternating.
-    [Theory, MemberData(nameof(Transposes))]
-    public void AllVariants_AwkwardAndRoundSizes_MatchOracle(bool transA, bool transB)
+    [SkippableTheory, MemberData(nameof(KernelsAndTransposes))]
+    public void AllVariants_AwkwardAndRoundSizes_MatchOracle(string kernel, bool transA, bool transB)
     {
+        var variants = VariantsOn(kernel);
         int index = 0;
         for (int im = 0; im < Sizes.Length; im++)
         {
@@ -92,16 +120,17 @@ public sealed unsafe class CpuGemmTests
             {
                 int k = Sizes[(im + 5 * jn) % Sizes.Length];
                 int pad = index % 3 == 0 ? 0 : 1 + index % 7;
-                CheckAllVariants(Sizes[im], Sizes[jn], k, transA, transB, pad, accumulate: index % 2 == 1, seed: index);
+                CheckVariants(variants, Sizes[im], Sizes[jn], k, transA, transB, pad, accumulate: index % 2 == 1, seed: index);
             }
         }
     }
 
     // Shapes that straddle the packed variant's blocks (KC, MC, NC) and both thread splits (m <= n
     // splits along n, m > n along m), in every transpose combination.
-    [Theory, MemberData(nameof(Transposes))]
-    public void V3Packed_BlockBoundaries_MatchOracle(bool transA, bool transB)
+    [SkippableTheory, MemberData(nameof(KernelsAndTransposes))]
+    public void V3Packed_BlockBoundaries_MatchOracle(string kernel, bool transA, bool transB)
     {
+        var variants = VariantsOn(kernel).Where(v => v.Name.Split('[')[0] is "V3Packed" or "IndexedB" or "IndexedAC" or "PrepackedA" or "IndexedABC").ToArray();
         (int M, int N, int K)[] shapes =
         [
             (13, 40, CpuGemm.KC - 1), (13, 40, CpuGemm.KC), (13, 40, CpuGemm.KC + 1), (7, 21, 2 * CpuGemm.KC + 3),
@@ -110,12 +139,8 @@ public sealed unsafe class CpuGemmTests
             (128, 400, 300), (301, 33, 129), (97, 333, 70),
         ];
         for (int s = 0; s < shapes.Length; s++)
-        {
-            (int m, int n, int k) = shapes[s];
             foreach (bool accumulate in new[] { false, true })
-                foreach (var variant in Variants.Where(v => v.Name.Split('[')[0] is "V3Packed" or "IndexedB" or "IndexedAC" or "PrepackedA" or "IndexedABC"))
-                    CheckVariant(variant, m, n, k, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
-        }
+                CheckVariants(variants, shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
     }
 
     // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
@@ -127,13 +152,13 @@ public sealed unsafe class CpuGemmTests
         (int M, int N, int K)[] shapes = [(128, 1, 6272), (1, 6272, 128), (128, 6272, 1), (3001, 1, 37), (1, 3001, 37), (33, 1, 1), (1, 1, 4099), (1, 7, 1)];
         for (int s = 0; s < shapes.Length; s++)
             foreach (bool accumulate in new[] { false, true })
-                CheckVariant(("Sgemm", CpuGemm.Sgemm), shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 3 : 0, accumulate, seed: 2000 + s);
+                CheckVariants([("Sgemm", CpuGemm.Sgemm)], shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 3 : 0, accumulate, seed: 2000 + s);
     }
 
-    [Fact]
-    public void AllVariants_KIsZero_ZeroesOrKeepsC()
+    [SkippableTheory, MemberData(nameof(Kernels))]
+    public void AllVariants_KIsZero_ZeroesOrKeepsC(string kernel)
     {
-        foreach ((string name, GemmFn fn) in Variants)
+        foreach ((string name, GemmProblem.GemmFn fn) in VariantsOn(kernel))
         {
             foreach (bool accumulate in new[] { false, true })
             {
@@ -154,12 +179,12 @@ public sealed unsafe class CpuGemmTests
     }
 
     // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]; with accumulate onto ones: +1.
-    [Fact]
-    public void AllVariants_2x3By3x2_KnownAnswer()
+    [SkippableTheory, MemberData(nameof(Kernels))]
+    public void AllVariants_2x3By3x2_KnownAnswer(string kernel)
     {
         float[] a = [1, 2, 3, 4, 5, 6];
         float[] b = [7, 8, 9, 10, 11, 12];
-        foreach ((string name, GemmFn fn) in Variants)
+        foreach ((string name, GemmProblem.GemmFn fn) in VariantsOn(kernel))
         {
             float[] c = [1, 1, 1, 1];
             fixed (float* pa = a, pb = b, pc = c)
@@ -178,20 +203,37 @@ public sealed unsafe class CpuGemmTests
     [Theory, InlineData(300, 200, 500, false, false), InlineData(128, 784, 400, false, true), InlineData(784, 400, 128, true, false)]
     public void V3Packed_RepeatedAndSingleThreaded_BitIdentical(int m, int n, int k, bool transA, bool transB)
     {
-        using var p = new Problem(m, n, k, transA, transB, pad: 0, seed: 7);
-        float[] first = p.Run(CpuGemm.V3Packed, accumulate: false);
-        float[] second = p.Run(CpuGemm.V3Packed, accumulate: false);
+        using var p = new GemmProblem(m, n, k, transA, transB, pad: 0, accumulate: false, seed: 7);
+        float[] first = p.Run(CpuGemm.V3Packed);
+        float[] second = p.Run(CpuGemm.V3Packed);
         float[] single = p.Run((m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
-            CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1), accumulate: false);
+            CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1));
+        p.Check("V3Packed", first);
         Assert.True(first.AsSpan().SequenceEqual(second), "two runs differ");
         Assert.True(first.AsSpan().SequenceEqual(single), "one thread and all threads differ");
-        // Both micro-kernels run each element's chain of FMAs in the same order (where this CPU has both).
-        foreach (var kernel in new[] { GemmKernel.Avx2x6x16, GemmKernel.Avx512x16x16 }.Where(CpuGemm.Supports))
-        {
-            float[] withKernel = p.Run((m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
-                CpuGemm.V3Packed(m2, n2, k2, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, kernel), accumulate: false);
-            Assert.True(first.AsSpan().SequenceEqual(withKernel), $"the {kernel} kernel differs from the default ({CpuGemm.BestKernel})");
-        }
+    }
+
+    // Both micro-kernels run each element's chain of FMAs in the same order, so a named kernel gives the
+    // default's bits.
+    [SkippableTheory, InlineData("Avx2x6x16"), InlineData("Avx512x16x16")]
+    public void NamedKernel_IsBitIdenticalToTheDefault(string kernel)
+    {
+        var named = Supported(kernel);
+        using var p = new GemmProblem(300, 200, 500, transA: false, transB: true, pad: 0, accumulate: false, seed: 7);
+        float[] withDefault = p.Run(CpuGemm.V3Packed);
+        float[] withKernel = p.Run((m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
+            CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, Environment.ProcessorCount, named));
+        p.Check($"V3Packed[{kernel}]", withKernel);
+        Assert.True(withDefault.AsSpan().SequenceEqual(withKernel), $"the {kernel} kernel differs from the default ({CpuGemm.BestKernel})");
+    }
+
+    public static TheoryData<string, int, int, int> NamedKernelsAndShapesOfA()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (string kernel in new[] { "Avx2x6x16", "Avx512x16x16" })
+            foreach ((int m, int n, int threads) in new[] { (37, 19, 1), (16, 40, 2), (128, 33, 2) })
+                data.Add(kernel, m, n, threads);
+        return data;
     }
 
     // A given by offset tables as the convolutions give dY to the weight gradient: an NCHW tensor (N, M, P)
@@ -199,9 +241,10 @@ public sealed unsafe class CpuGemmTests
     // so that some groups of 8 consecutive columns are one run and others cross an image boundary (the 16x16
     // kernel packs the first kind with 8x8 transposes, the second one column at a time). Every float of the
     // buffer that no table names is NaN. Each kernel against a float64 oracle.
-    [Theory, InlineData(37, 19, 1), InlineData(16, 40, 2), InlineData(128, 33, 2)]
-    public void IndexedA_RunsBrokenAtImageBoundaries_MatchOracle(int m, int n, int threads)
+    [SkippableTheory, MemberData(nameof(NamedKernelsAndShapesOfA))]
+    public void IndexedA_RunsBrokenAtImageBoundaries_MatchOracle(string kernel, int m, int n, int threads)
     {
+        var named = Supported(kernel);
         const int images = 7, positions = 13, k = images * positions;
         var rng = new Random(9);
         int gap = 3; // NaN floats between images
@@ -214,25 +257,15 @@ public sealed unsafe class CpuGemmTests
             foreach (int col in aCols)
                 a[row + col] = (float)(rng.NextDouble() - 0.5);
         var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
-        foreach (var kernel in new[] { GemmKernel.Avx2x6x16, GemmKernel.Avx512x16x16 }.Where(CpuGemm.Supports))
-        {
-            var c = new float[m * n];
-            fixed (float* pa = a, pb = b, pc = c)
-            fixed (int* ar = aRows, ac = aCols)
-                CpuGemm.SgemmIndexed(m, n, k, pa, 0, false, pb, n, false, pc, n, false, new GemmIndex(aRows: ar, aCols: ac), threads, kernel);
-            for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++)
-                {
-                    double want = 0, scale = 0;
-                    for (int p = 0; p < k; p++)
-                    {
-                        double term = (double)a[aRows[i] + aCols[p]] * b[p * n + j];
-                        want += term;
-                        scale += Math.Abs(term);
-                    }
-                    Assert.True(Math.Abs(c[i * n + j] - want) <= 1e-5 + 1e-6 * k * scale, $"{kernel}: C[{i},{j}] = {c[i * n + j]}, want {want}");
-                }
-        }
+        var c = new float[m * n];
+        fixed (float* pa = a, pb = b, pc = c)
+        fixed (int* ar = aRows, ac = aCols)
+            CpuGemm.SgemmIndexed(m, n, k, pa, 0, false, pb, n, false, pc, n, false, new GemmIndex(aRows: ar, aCols: ac), threads, named);
+        double[] Terms(int i, int j) => Enumerable.Range(0, k).Select(p => (double)a[aRows[i] + aCols[p]] * b[p * n + j]).ToArray();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                GemmTolerance.AssertElement(c[i * n + j], Terms(i, j), $"{kernel}: C[{i},{j}]");
+        GemmTolerance.AssertSeesADroppedProduct(Terms(m - 1, n - 1), $"{kernel}: C[{m - 1},{n - 1}]");
     }
 
     // The indexed B packing reads a half panel (8 columns) whose offsets all lie within 16 floats by two
@@ -279,129 +312,19 @@ public sealed unsafe class CpuGemmTests
                 NativeMemory.Free(pb);
             }
         }
+        double[] Terms(int i, int j) => Enumerable.Range(0, k).Select(p => (double)aValues[i * k + p] * b[bRows[p] + cols[j]]).ToArray();
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
-            {
-                double want = 0, scale = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double term = (double)aValues[i * k + p] * b[bRows[p] + cols[j]];
-                    want += term;
-                    scale += Math.Abs(term);
-                }
-                Assert.True(Math.Abs(c[i * n + j] - want) <= 1e-5 + 1e-6 * k * scale, $"C[{i},{j}] = {c[i * n + j]}, want {want} (column offset {cols[j]})");
-            }
+                GemmTolerance.AssertElement(c[i * n + j], Terms(i, j), $"C[{i},{j}] (column offset {cols[j]})");
+        GemmTolerance.AssertSeesADroppedProduct(Terms(m - 1, n - 1), $"C[{m - 1},{n - 1}]");
     }
 
-    private static void CheckAllVariants(int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
+    // Every variant on one problem, after the check's own controls on it (GemmProblem.CheckSeesADroppedProduct).
+    private static void CheckVariants((string Name, GemmProblem.GemmFn Fn)[] variants, int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
     {
-        using var p = new Problem(m, n, k, transA, transB, pad, seed);
-        (double[] expected, double[] tolerance) = p.Oracle(accumulate);
-        foreach ((string Name, GemmFn Fn) variant in Variants)
-            p.Check(variant.Name, p.Run(variant.Fn, accumulate), expected, tolerance, accumulate);
-    }
-
-    private static void CheckVariant((string Name, GemmFn Fn) variant, int m, int n, int k, bool transA, bool transB, int pad, bool accumulate, int seed)
-    {
-        using var p = new Problem(m, n, k, transA, transB, pad, seed);
-        (double[] expected, double[] tolerance) = p.Oracle(accumulate);
-        p.Check(variant.Name, p.Run(variant.Fn, accumulate), expected, tolerance, accumulate);
-    }
-
-    // One test problem in native memory: A and B views with NaN padding, a C start value, the oracle.
-    private sealed class Problem : IDisposable
-    {
-        private const float Sentinel = 12345f;
-        private readonly int _m, _n, _k, _lda, _ldb, _ldc;
-        private readonly bool _transA, _transB;
-        private readonly float* _a, _b, _c0, _c;
-        private readonly long _aLen, _bLen, _cLen;
-
-        internal Problem(int m, int n, int k, bool transA, bool transB, int pad, int seed)
-        {
-            (_m, _n, _k, _transA, _transB) = (m, n, k, transA, transB);
-            _lda = (transA ? m : k) + pad;
-            _ldb = (transB ? k : n) + pad;
-            _ldc = n + pad;
-            _aLen = (long)(transA ? k : m) * _lda;
-            _bLen = (long)(transB ? n : k) * _ldb;
-            _cLen = (long)m * _ldc;
-            var rng = new Random(seed);
-            _a = Fill(_aLen, _lda, transA ? m : k, rng, float.NaN);
-            _b = Fill(_bLen, _ldb, transB ? k : n, rng, float.NaN);
-            _c0 = Fill(_cLen, _ldc, n, rng, Sentinel);
-            _c = (float*)NativeMemory.Alloc((nuint)Math.Max(1, _cLen), sizeof(float));
-        }
-
-        private float A(int i, int p) => _transA ? _a[(long)p * _lda + i] : _a[(long)i * _lda + p];
-        private float B(int p, int j) => _transB ? _b[(long)j * _ldb + p] : _b[(long)p * _ldb + j];
-
-        internal (double[] Expected, double[] Tolerance) Oracle(bool accumulate)
-        {
-            var expected = new double[_m * _n];
-            var tolerance = new double[_m * _n];
-            for (int i = 0; i < _m; i++)
-            {
-                for (int j = 0; j < _n; j++)
-                {
-                    double sum = 0, abs = 0;
-                    for (int p = 0; p < _k; p++)
-                    {
-                        double t = (double)A(i, p) * B(p, j);
-                        sum += t;
-                        abs += Math.Abs(t);
-                    }
-                    double c0 = accumulate ? _c0[(long)i * _ldc + j] : 0;
-                    expected[i * _n + j] = c0 + sum;
-                    tolerance[i * _n + j] = 1e-5 + 2.5e-7 * Math.Max(_k, 1) * (abs + Math.Abs(c0));
-                }
-            }
-            return (expected, tolerance);
-        }
-
-        internal float[] Run(GemmFn fn, bool accumulate)
-        {
-            Buffer.MemoryCopy(_c0, _c, _cLen * sizeof(float), _cLen * sizeof(float));
-            fn(_m, _n, _k, _a, _lda, _transA, _b, _ldb, _transB, _c, _ldc, accumulate);
-            return new ReadOnlySpan<float>(_c, (int)_cLen).ToArray();
-        }
-
-        internal void Check(string variant, float[] got, double[] expected, double[] tolerance, bool accumulate)
-        {
-            string where = $"{variant} m={_m} n={_n} k={_k} transA={_transA} transB={_transB} lda={_lda} ldb={_ldb} ldc={_ldc} accumulate={accumulate}";
-            for (int i = 0; i < _m; i++)
-            {
-                for (int j = 0; j < _ldc; j++)
-                {
-                    float g = got[(long)i * _ldc + j];
-                    if (j >= _n)
-                    {
-                        if (g != Sentinel)
-                            Assert.Fail($"{where}: wrote into C padding at ({i},{j}): {g}");
-                        continue;
-                    }
-                    double e = expected[i * _n + j];
-                    if (!(Math.Abs(g - e) <= tolerance[i * _n + j]))
-                        Assert.Fail($"{where}: first mismatch at ({i},{j}): got {g}, expected {e} (tolerance {tolerance[i * _n + j]:G3})");
-                }
-            }
-        }
-
-        // rows x ld floats; the first `cols` of each row uniform in [-1, 1], the rest `padValue`.
-        private static float* Fill(long length, int ld, int cols, Random rng, float padValue)
-        {
-            float* p = (float*)NativeMemory.Alloc((nuint)Math.Max(1, length), sizeof(float));
-            for (long x = 0; x < length; x++)
-                p[x] = x % ld < cols ? (float)(rng.NextDouble() * 2 - 1) : padValue;
-            return p;
-        }
-
-        public void Dispose()
-        {
-            NativeMemory.Free(_a);
-            NativeMemory.Free(_b);
-            NativeMemory.Free(_c0);
-            NativeMemory.Free(_c);
-        }
+        using var p = new GemmProblem(m, n, k, transA, transB, pad, accumulate, seed);
+        p.CheckSeesADroppedProduct();
+        foreach (var (name, fn) in variants)
+            p.Check(name, p.Run(fn));
     }
 }

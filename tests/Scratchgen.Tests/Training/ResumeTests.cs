@@ -1,5 +1,6 @@
 using Scratchgen.Data;
 using Scratchgen.Training;
+using Scratchgen.Tests.Support;
 
 namespace Scratchgen.Tests.Training;
 
@@ -32,10 +33,7 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(1, second.Start.Epoch);
         second.Run();
 
-        var a = straight.Model.StateDict();
-        var b = second.Model.StateDict();
-        for (int i = 0; i < a.Count; i++)
-            Assert.True(a[i].Tensor.ToArray().SequenceEqual(b[i].Tensor.ToArray()), $"{model}: {a[i].Name} differs after resume");
+        StateAssert.BitIdentical(straight.Model.StateDict(), second.Model.StateDict(), $"{model} after resume");
     }
 
     [Theory, InlineData("vae"), InlineData("dcgan")]
