@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Scratchgen.Functors;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Scratchgen.Backends;
 using Scratchgen.Backends.Cpu;
+using Scratchgen.Functors;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -44,8 +45,8 @@ public class BatchNormBench
     [Benchmark(Baseline = true)]
     public void CompositeForward()
     {
-        BatchNormLowering.Stats(_cpu, _x, _mean, _var);
-        BatchNormLowering.Forward(_cpu, _x, _mean, _invStd, _gamma, _beta, _y);
+        BatchNormLowering.ComposedStats(_cpu, _x, _mean, _var);
+        BatchNormLowering.ComposedForward(_cpu, _x, _mean, _invStd, _gamma, _beta, _y);
     }
 
     [Benchmark]
@@ -56,7 +57,7 @@ public class BatchNormBench
     }
 
     [Benchmark]
-    public void CompositeBackward() => BatchNormLowering.Backward(_cpu, _x, _dy, _mean, _invStd, _gamma, _dx, _dg, _db);
+    public void CompositeBackward() => BatchNormLowering.ComposedBackward(_cpu, _x, _dy, _mean, _invStd, _gamma, _dx, _dg, _db);
 
     [Benchmark]
     public void FusedBackward() => _cpu.BatchNormBackward(_x, _dy, _mean, _invStd, _gamma, _dx, _dg, _db);
@@ -121,13 +122,13 @@ public class SoftmaxBench
     }
 
     [Benchmark(Baseline = true)]
-    public void CompositeForward() => SoftmaxLowering.Forward(_cpu, _x, _y, log: false);
+    public void CompositeForward() => SoftmaxLowering.ComposedSoftmax(_cpu, _x, _y, log: false);
 
     [Benchmark]
     public void FusedForward() => _cpu.Softmax(_x, _y, log: false);
 
     [Benchmark]
-    public void CompositeBackward() => SoftmaxLowering.Backward(_cpu, _y, _dy, _dx, log: false);
+    public void CompositeBackward() => SoftmaxLowering.ComposedSoftmaxBackward(_cpu, _y, _dy, _dx, log: false);
 
     [Benchmark]
     public void FusedBackward() => _cpu.SoftmaxBackward(_y, _dy, _dx, log: false);

@@ -1,4 +1,6 @@
 using Scratchgen.Backends;
+using Scratchgen.Functors;
+using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Optim;
@@ -33,7 +35,7 @@ public class Adam : Optimizer
         p.Backend.AdamStep(p, grad, m, v, StepParams(lr));
     }
 
-    // Every parameter with a gradient in one call per backend (IBackend.AdamSteps: on a GPU, a launch per 8
+    // Every parameter with a gradient in one call per backend (ITensorLists.AdamSteps: on a GPU, a launch per 8
     // parameters instead of one each); the same update, element for element, as Update.
     protected override void UpdateAll(IReadOnlyList<int> indices, double lr)
     {

@@ -1,5 +1,6 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Optim;
 
@@ -10,13 +10,17 @@ namespace Scratchgen.Optim;
 // y = a + alpha b                    (a parameter step, weight decay added to a gradient)
 public readonly struct AxpyFn(double alpha) : IBinaryFn
 {
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => a + T.CreateTruncating(alpha) * b;
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b * (float)alpha;
+    private readonly Constant _alpha = new(alpha);
+
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> => a + T.Of(_alpha) * b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b * _alpha.Single;
 }
 
 // y = mu a + b                       (SGD momentum buffer)
 public readonly struct MomentumFn(double mu) : IBinaryFn
 {
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(mu) * a + b;
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * (float)mu + b;
+    private readonly Constant _mu = new(mu);
+
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> => T.Of(_mu) * a + b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * _mu.Single + b;
 }

@@ -47,20 +47,20 @@ public sealed class CpuConvGemmTests
             var y = yStart.Clone();
             var yWant = R(yStart);
             cpu.Im2ColMatMul(wm, x, y, g, accumulate);
-            reference.Im2ColMatMul(R(wm), R(x), yWant, g, accumulate);
+            ConvGemmLowering.ChunkedIm2ColMatMul(reference, R(wm), R(x), yWant, g, accumulate, bias: null);
             Close.Assert(yWant.ToDoubleArray(), y.ToDoubleArray(), 1e-4, 1e-4, $"im2col_matmul {g} accumulate={accumulate}");
 
             var dw = dwStart.Clone();
             var dwWant = R(dwStart);
             cpu.MatMulIm2ColT(dy, x, dw, g, accumulate);
-            reference.MatMulIm2ColT(R(dy), R(x), dwWant, g, accumulate);
+            ConvGemmLowering.ChunkedMatMulIm2ColT(reference, R(dy), R(x), dwWant, g, accumulate);
             Close.Assert(dwWant.ToDoubleArray(), dw.ToDoubleArray(), 1e-4, 1e-4, $"matmul_im2col_t {g} accumulate={accumulate}");
         }
 
         var dx = dxStart.Clone();
         var dxWant = R(dxStart);
         cpu.Col2ImMatMul(wm, dy, dx, g);
-        reference.Col2ImMatMul(R(wm), R(dy), dxWant, g);
+        ConvGemmLowering.ChunkedCol2ImMatMul(reference, R(wm), R(dy), dxWant, g, reference.Col2Im);
         Close.Assert(dxWant.ToDoubleArray(), dx.ToDoubleArray(), 1e-4, 1e-4, $"col2im_matmul {g}");
     }
 

@@ -26,14 +26,14 @@ public sealed class IlgpuConvBiasTests
         var weights = Tensor.RandN([k, c * r * r], rng, backend: backend);
         var bias = Tensor.RandN([k], rng, backend: backend);
         var (fused, composite) = (Tensor.Zeros([n, k, g.OH, g.OW], backend: backend), Tensor.Zeros([n, k, g.OH, g.OW], backend: backend));
-        int chunks = (int)Math.Ceiling(n / (double)Math.Max(1, backend.ConvScratchFloats / (g.PatchSize * g.Positions)));
+        int chunks = (int)Math.Ceiling(n / (double)ConvGemmLowering.ChunkImages(g, backend.ConvScratchFloats));
 
         long before = backend.KernelLaunches;
         backend.Im2ColMatMulBias(weights, x, bias, fused, g);
         Assert.Equal(3 * chunks, backend.KernelLaunches - before);
         before = backend.KernelLaunches;
         backend.Copy(ConvLowering.BiasPlanes(bias, composite.Dims), composite);
-        ((IBackend)backend).Im2ColMatMul(weights, x, composite, g, accumulate: true);
+        ConvGemmLowering.ChunkedIm2ColMatMul(backend, weights, x, composite, g, accumulate: true, bias: null);
         Assert.Equal(1 + 4 * chunks, backend.KernelLaunches - before);
         Assert.Equal(composite.ToArray(), fused.ToArray());
 
@@ -58,16 +58,15 @@ public sealed class IlgpuConvBiasTests
         var bias = withBias ? Tensor.RandN([c], rng, backend: backend) : null;
         // The pool's buffers hold NaN: a value the kernel failed to write would show.
         var (fused, composite) = (Tensor.Full([n, c, h, w], double.NaN, backend: backend), Tensor.Full([n, c, h, w], double.NaN, backend: backend));
-        int chunks = (int)Math.Ceiling(n / (double)Math.Max(1, backend.ConvScratchFloats / (g.PatchSize * g.Positions)));
+        int chunks = (int)Math.Ceiling(n / (double)ConvGemmLowering.ChunkImages(g, backend.ConvScratchFloats));
 
         long before = backend.KernelLaunches;
         backend.Col2ImMatMulInto(weights, x, bias, fused, g);
         Assert.Equal(3 * chunks, backend.KernelLaunches - before);
         before = backend.KernelLaunches;
-        var asBackend = (IBackend)backend;
         if (bias != null) backend.Copy(ConvLowering.BiasPlanes(bias, composite.Dims), composite);
         else backend.Fill(composite, 0);
-        asBackend.Col2ImMatMul(weights, x, composite, g);
+        ConvGemmLowering.ChunkedCol2ImMatMul(backend, weights, x, composite, g, backend.Col2Im);
         Assert.Equal(1 + 3 * chunks, backend.KernelLaunches - before);
         Assert.Equal(composite.ToArray(), fused.ToArray());
 

@@ -1,17 +1,15 @@
 using System.Reflection;
 using Scratchgen.Backends;
 using Scratchgen.Backends.Ilgpu;
-using Scratchgen.Backends.Ilgpu.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
-using Scratchgen.Ops;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 using Scratchgen.Tests.Support;
 
 namespace Scratchgen.Tests.Backends;
 
-/// <summary>Checks that need no device: every kernel compiles to PTX for SM_90, every op functor has a
-/// GPU twin that computes the same values, and the matmul ladder matches the Reference on the CPU
-/// accelerator at awkward sizes.</summary>
+/// <summary>Checks that need no device: every kernel, once per op functor, compiles to PTX for SM_90 and
+/// generates OpenCL C.</summary>
 public sealed class IlgpuKernelTests
 {
     public static TheoryData<string> Kernels()
@@ -29,7 +27,7 @@ public sealed class IlgpuKernelTests
         string ptx = PtxCompiler.Compile(kernel);
         Assert.Contains(".entry", ptx);
         Assert.Contains(".target sm_", ptx);
-        // System.Math routed through software routines balloons a kernel (tens of KB); the twins use XMath.
+        // System.Math routed through software routines balloons a kernel (tens of KB); GpuReal uses XMath.
         // The matmul rungs from V7 on write out their K step (512 multiply-adds, ~30 KB of PTX) and get a larger budget.
         bool writtenOutK = name is "MatMulKernels.V7Unrolled" or "MatMulKernels.V8WideLoads";
         int budget = writtenOutK ? 100_000 : 40_000;
@@ -76,81 +74,18 @@ public sealed class IlgpuKernelTests
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, "clang")).FirstOrDefault(File.Exists));
 
+    /// <summary>The catalog finds the op functors and instantiates the generic kernels with each: a functor that ILGPU
+    /// cannot compile fails the PTX test above (the ops' values on ilgpu-cpu are the parity tests').</summary>
     [Fact]
-    public void EveryOpFunctor_HasAGpuTwin()
+    public void Catalog_InstantiatesEveryOpFunctor()
     {
-        var functors = typeof(IUnaryFn).Assembly.GetTypes()
-            .Where(t => !t.IsNestedPrivate) // a backend's private adapters (the Cpu reduction's Partials) never reach a GPU
-            .Where(t => t.IsValueType && (typeof(IUnaryFn).IsAssignableFrom(t) || typeof(IBinaryFn).IsAssignableFrom(t) || typeof(IReduceFn).IsAssignableFrom(t)))
-            .ToList();
-        var missing = functors.Where(t => !FunctorTwins.All.ContainsKey(t)).Select(t => t.FullName).ToList();
-        Assert.True(missing.Count == 0, "functors without a GPU twin in Backends/Ilgpu/Functors/FunctorTwins.cs: " + string.Join(", ", missing));
+        var functors = KernelCatalog.Functors();
         Assert.True(functors.Count >= 25, $"found only {functors.Count} functors");
-    }
-
-    // No sample sits on a clamp or range boundary: there float and double parameters may round apart.
-    private static readonly float[] Samples = [-3.5f, -1f, -0.6f, -0.35f, -1e-3f, 0f, 2e-3f, 0.25f, 0.4f, 0.65f, 1f, 2.5f, 7f];
-
-    public static TheoryData<string> UnaryFunctors()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in UnaryCases.Keys) data.Add(name);
-        return data;
-    }
-
-    // Every unary op functor with representative parameters, evaluated as op functor (double) and as twin (float).
-    private static readonly Dictionary<string, Func<float, (double Y, double Dy, float GpuY, float GpuDy)>> UnaryCases = new()
-    {
-        ["exp"] = x => Both(default(ExpFn), x), ["log"] = x => Both(default(LogFn), Math.Abs(x) + 0.5f),
-        ["sqrt"] = x => Both(default(SqrtFn), Math.Abs(x) + 0.5f), ["abs"] = x => Both(default(AbsFn), x),
-        ["pow3"] = x => Both(new PowFn(3), x), ["pow-1.5"] = x => Both(new PowFn(-1.5), Math.Abs(x) + 0.5f),
-        ["pow2"] = x => Both(new PowFn(2), x), ["clamp"] = x => Both(new ClampFn(-0.55, 0.45), x),
-        ["step"] = x => Both(default(StepFn), x), ["sign"] = x => Both(default(SignFn), x),
-        ["in_range"] = x => Both(new InRangeFn(-0.3, 0.7), x), ["leaky_slope"] = x => Both(new LeakySlopeFn(0.2), x),
-        ["add_scalar"] = x => Both(new AddScalarFn(0.75), x), ["mul_scalar"] = x => Both(new MulScalarFn(-2.5), x),
-        ["relu"] = x => Both(default(ReluFn), x), ["leaky_relu"] = x => Both(new LeakyReluFn(0.2), x),
-        ["elu"] = x => Both(new EluFn(1.3), x), ["sigmoid"] = x => Both(default(SigmoidFn), x),
-        ["tanh"] = x => Both(default(TanhFn), x), ["softplus"] = x => Both(default(SoftplusFn), x),
-    };
-
-    private static (double, double, float, float) Both<TFn>(TFn fn, float x) where TFn : struct, IUnaryFn
-    {
-        var dispatch = (dynamic)FunctorTwins.All[typeof(TFn)].Dispatch;
-        dynamic twin = dispatch.Convert(fn);
-        double y = fn.Apply((double)x);
-        float gy = twin.Apply(x);
-        return (y, fn.Derivative((double)x, y), gy, twin.Derivative(x, gy));
-    }
-
-    [Fact]
-    public void GpuBinaryTwins_MatchOpFunctors_OnSamples()
-    {
-        static void Check<TFn>(TFn fn) where TFn : struct, IBinaryFn
-        {
-            dynamic twin = ((dynamic)FunctorTwins.All[typeof(TFn)].Dispatch).Convert(fn);
-            foreach (float a in Samples)
-                foreach (float b in Samples.Select(v => Math.Abs(v) + 0.1f))
-                {
-                    double y = fn.Apply((double)a, (double)b);
-                    float g = twin.Apply(a, b);
-                    Assert.True(Math.Abs(y - g) <= 1e-5 + 1e-5 * Math.Abs(y), $"{typeof(TFn).Name}({a}, {b}): op functor {y}, twin {g}");
-                }
-        }
-        Check(default(AddFn)); Check(default(SubFn)); Check(default(MulFn)); Check(default(DivFn)); Check(default(EqualFn));
-        Check(new Scratchgen.Optim.AxpyFn(-0.01)); Check(new Scratchgen.Optim.MomentumFn(0.9));
-        Check(new LinearCombinationFn(0.9, 0.15)); Check(default(BceWithLogitsFn)); Check(new SigmoidMinusFn(0.5));
-    }
-
-    [Theory]
-    [MemberData(nameof(UnaryFunctors))]
-    public void GpuTwin_MatchesOpFunctor_OnSamples(string name)
-    {
-        Assert.Equal(UnaryCases.Count, typeof(IUnaryFn).Assembly.GetTypes().Count(t => t.IsValueType && typeof(IUnaryFn).IsAssignableFrom(t)) + 2);
-        foreach (float x in Samples)
-        {
-            var (y, dy, gy, gdy) = UnaryCases[name](x);
-            Assert.True(Math.Abs(y - gy) <= 1e-5 + 1e-5 * Math.Abs(y), $"{name}({x}): op functor {y}, twin {gy}");
-            Assert.True(Math.Abs(dy - gdy) <= 1e-5 + 1e-5 * Math.Abs(dy), $"{name}'({x}): op functor {dy}, twin {gdy}");
-        }
+        var names = KernelCatalog.All().Select(k => k.Name).ToList();
+        var missing = functors.Where(f => !names.Any(n => n.Contains($"<{f.Name}>", StringComparison.Ordinal))).Select(f => f.Name).ToList();
+        Assert.True(missing.Count == 0, "functors no kernel is instantiated with: " + string.Join(", ", missing));
+        Assert.Contains("ElementwiseKernels.Map<TanhFn>", names);
+        Assert.Contains("ReduceKernels.SumOf<FirstOf<SigmoidFn>>", names);
+        Assert.Contains("ReduceKernels.Reduce<PartialsOf<SumSquaresFn>>", names);
     }
 }

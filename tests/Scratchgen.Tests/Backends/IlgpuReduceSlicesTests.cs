@@ -1,6 +1,6 @@
 using Scratchgen.Backends;
 using Scratchgen.Backends.Ilgpu;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 using Scratchgen.Tests.Support;
 
@@ -23,7 +23,7 @@ public sealed class IlgpuReduceSlicesTests
     {
         var backend = (IlgpuBackend)IlgpuDevices.Get("ilgpu-cpu");
         var values = Tensor.RandN(shape, new Rng(7), backend: Backend.Reference).ToArray();
-        void Check<TGpu>(TGpu fn, Func<double, double> load, Func<double, double, double> combine, double identity) where TGpu : struct, IGpuReduce
+        void Check<TFn>(TFn fn, Func<double, double> load, Func<double, double, double> combine, double identity) where TFn : struct, IReduceFn
         {
             var x = Tensor.FromArray(values, shape, backend);
             var y = Tensor.Zeros(outShape, backend: backend);
@@ -39,11 +39,11 @@ public sealed class IlgpuReduceSlicesTests
                 for (int d = 0; d < shape.Length; d++) o = o * outShape[d] + (outShape[d] == 1 ? 0 : index[d]);
                 expected[o] = combine(expected[o], load(values[i]));
             }
-            Close.Assert(expected.Select(v => (float)v).ToArray(), y.ToArray(), 1e-4, 1e-5, $"{typeof(TGpu).Name} over {Shapes.Format(shape)} in {slices} slices");
+            Close.Assert(expected.Select(v => (float)v).ToArray(), y.ToArray(), 1e-4, 1e-5, $"{typeof(TFn).Name} over {Shapes.Format(shape)} in {slices} slices");
         }
-        Check(default(GpuSum), v => v, (a, b) => a + b, 0);
-        Check(default(GpuMax), v => v, Math.Max, double.NegativeInfinity);
-        Check(default(GpuSumSquares), v => v * v, (a, b) => a + b, 0);
+        Check(default(SumFn), v => v, (a, b) => a + b, 0);
+        Check(default(MaxFn), v => v, Math.Max, double.NegativeInfinity);
+        Check(default(SumSquaresFn), v => v * v, (a, b) => a + b, 0);
     }
 
     [Theory]

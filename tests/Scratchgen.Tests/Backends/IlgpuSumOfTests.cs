@@ -6,7 +6,7 @@ using Scratchgen.Tests.Support;
 
 namespace Scratchgen.Tests.Backends;
 
-/// <summary>IBackend.ZipSum and MapSum on ILGPU (ReduceKernels.SumOf: a mean loss in one launch) against the default
+/// <summary>SumLowering.ZipSum and MapSum on ILGPU (IFusedSums (ReduceKernels.SumOf: a mean loss in one launch) against the default
 /// Zip or Map, Reduce and MulScalar Map on the same backend, bit for bit, and against the formula in float64; on a
 /// private CPU-accelerator backend (launches are counted; groups of 16 threads, so the one-group kernel takes up
 /// to 1,023 values and longer inputs fall back to the default, whose Reduce then takes two stages).</summary>
@@ -31,7 +31,7 @@ public sealed class IlgpuSumOfTests
         long before = backend.KernelLaunches;
         backend.ZipSum(logits, targets, fused, default(BceWithLogitsFn), scale);
         Assert.Equal(rows * cols < 64 * 16 ? 1 : 4, backend.KernelLaunches - before);
-        SumLowering.ZipSum(backend, logits, targets, composite, default(BceWithLogitsFn), scale);
+        SumLowering.ComposedZipSum(backend, logits, targets, composite, default(BceWithLogitsFn), scale);
         Assert.Equal(composite.ToArray(), fused.ToArray());
 
         var (x, t) = (logits.ToArray(), targets.ToArray());
@@ -53,7 +53,7 @@ public sealed class IlgpuSumOfTests
         long before = backend.KernelLaunches;
         backend.MapSum(x, fused, default(SigmoidFn), 1.0 / n);
         Assert.Equal(n < 64 * 16 ? 1 : 4, backend.KernelLaunches - before);
-        SumLowering.MapSum(backend, x, composite, default(SigmoidFn), 1.0 / n);
+        SumLowering.ComposedMapSum(backend, x, composite, default(SigmoidFn), 1.0 / n);
         Assert.Equal(composite.ToArray(), fused.ToArray());
         Assert.Equal(x.ToArray().Average(v => 1 / (1 + Math.Exp(-v))), x.MeanOf(default(SigmoidFn)), 1e-6);
     }

@@ -1,6 +1,7 @@
 using Scratchgen.Backends;
 using Scratchgen.Backends.Ilgpu;
 using Scratchgen.Backends.Ilgpu.Kernels;
+using Scratchgen.Functors;
 using Scratchgen.Ops;
 using Scratchgen.Optim;
 using Scratchgen.Tensors;

@@ -1,4 +1,5 @@
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -28,7 +29,7 @@ public class CpuZipSegmentsTests
         var fn = default(BceWithLogitsFn);
         for (int i = 0; i < av.Length; i++)
         {
-            double want = fn.Apply<double>(av[i], bv[i]);
+            double want = fn.Apply<HostReal<double>>(av[i], bv[i]).Value;
             Assert.True(Math.Abs(yv[i] - want) <= 1e-6 * Math.Max(1, Math.Abs(want)), $"bce element {i}: {yv[i]} vs {want}");
             Assert.Equal(av[i] + biasv[i % length], sv[i]);
         }

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Tests.Kernels;
 

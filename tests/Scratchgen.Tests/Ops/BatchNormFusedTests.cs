@@ -38,27 +38,27 @@ public abstract class BatchNormFusedTests
         Tensor New(int[] s) => Tensor.Zeros(s, backend: backend);
         var (mean, variance, meanRef, varianceRef) = (New([c]), New([c]), New([c]), New([c]));
         backend.BatchNormStats(x, mean, variance);
-        BatchNormLowering.Stats(backend, x, meanRef, varianceRef);
+        BatchNormLowering.ComposedStats(backend, x, meanRef, varianceRef);
         Close.Assert(meanRef.ToArray(), mean.ToArray(), 1e-5, 1e-5, "mean");
         Close.Assert(varianceRef.ToArray(), variance.ToArray(), 1e-5, 1e-4, "variance");
 
         var invStd = variance.Add(1e-5).Pow(-0.5);
         var (y, yRef) = (New(shape), New(shape));
         backend.BatchNormForward(x, mean, invStd, gamma, beta, y);
-        BatchNormLowering.Forward(backend, x, mean, invStd, gamma, beta, yRef);
+        BatchNormLowering.ComposedForward(backend, x, mean, invStd, gamma, beta, yRef);
         Close.Assert(yRef.ToArray(), y.ToArray(), 1e-5, 1e-4, "y");
 
         var (dx, dxRef) = (New(shape), New(shape));
         var (dg, dgRef, db, dbRef) = (New([c]), New([c]), New([c]), New([c]));
         backend.BatchNormBackward(x, dy, mean, invStd, gamma, dx, dg, db);
-        BatchNormLowering.Backward(backend, x, dy, mean, invStd, gamma, dxRef, dgRef, dbRef);
+        BatchNormLowering.ComposedBackward(backend, x, dy, mean, invStd, gamma, dxRef, dgRef, dbRef);
         Close.Assert(dxRef.ToArray(), dx.ToArray(), 1e-4, 1e-3, "dx");
         Close.Assert(dgRef.ToArray(), dg.ToArray(), 1e-4, 1e-4, "dgamma");
         Close.Assert(dbRef.ToArray(), db.ToArray(), 1e-4, 1e-4, "dbeta");
     }
 }
 
-/// <summary>IBackend.BatchNormTrainingStats against its formulas in float64: invStd = (var + eps)^-1/2 and the
+/// <summary>BatchNormLowering.BatchNormTrainingStats against its formulas in float64: invStd = (var + eps)^-1/2 and the
 /// running statistics (1 - momentum) r + momentum stat, the variance's unbiased (m / (m - 1)); either one absent.</summary>
 public abstract class BatchNormTrainingStatsTests
 {
@@ -124,7 +124,7 @@ public sealed class IlgpuCpuBatchNormTrainingStatsTests : BatchNormTrainingStats
         long before = backend.KernelLaunches;
         backend.BatchNormTrainingStats(x, fused.Mean, fused.Variance, fused.InvStd, 1e-3, fused.Running);
         Assert.Equal(1, backend.KernelLaunches - before);
-        BatchNormLowering.TrainingStats(backend, x, composite.Mean, composite.Variance, composite.InvStd, 1e-3, composite.Running);
+        BatchNormLowering.ComposedTrainingStats(backend, x, composite.Mean, composite.Variance, composite.InvStd, 1e-3, composite.Running);
         Assert.Equal(composite.Mean.ToArray(), fused.Mean.ToArray());
         Assert.Equal(composite.Variance.ToArray(), fused.Variance.ToArray());
         Assert.Equal(composite.InvStd.ToArray(), fused.InvStd.ToArray());
@@ -168,9 +168,9 @@ public sealed class IlgpuCpuBatchNormFusedTests : BatchNormFusedTests
         Assert.Equal(1, Launches(() => backend.BatchNormStats(x, mean, variance)));
         Assert.Equal(1, Launches(() => backend.BatchNormForward(x, mean, invStd, gamma, beta, y)));
         Assert.Equal(1, Launches(() => backend.BatchNormBackward(x, dy, mean, invStd, gamma, dx, dg, db)));
-        long composite = Launches(() => BatchNormLowering.Stats(backend, x, mean, variance))
-            + Launches(() => BatchNormLowering.Forward(backend, x, mean, invStd, gamma, beta, y))
-            + Launches(() => BatchNormLowering.Backward(backend, x, dy, mean, invStd, gamma, dx, dg, db));
+        long composite = Launches(() => BatchNormLowering.ComposedStats(backend, x, mean, variance))
+            + Launches(() => BatchNormLowering.ComposedForward(backend, x, mean, invStd, gamma, beta, y))
+            + Launches(() => BatchNormLowering.ComposedBackward(backend, x, dy, mean, invStd, gamma, dx, dg, db));
         Assert.True(composite >= 10, $"the composite form launched {composite} kernels");
     }
 }

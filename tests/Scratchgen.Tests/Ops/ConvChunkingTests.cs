@@ -47,10 +47,10 @@ public sealed class ConvChunkingTests
     {
         // The DCGAN's 64->128 layer at batch 128: 1,024 x 49 columns per image.
         var g = new ConvGeometry(N: 128, C: 64, H: 14, W: 14, K: 128, R: 4, S: 4, Stride: 2, Padding: 1);
-        Assert.Equal(10, ConvGemmLowering.ChunkImages(g, Backend.Reference.ConvScratchFloats)); // 2 MB: 10 images
+        Assert.Equal(10, ConvGemmLowering.ChunkImages(g, ConvGemmLowering.ScratchFloats(Backend.Reference))); // 2 MB: 10 images
         Assert.Equal(128, ConvGemmLowering.ChunkImages(g, 1 << 24));                            // 64 MB: the whole batch
         Assert.Equal(1, ConvGemmLowering.ChunkImages(g, 1));                                    // never less than an image
         using var ilgpuCpu = Scratchgen.Backends.Ilgpu.IlgpuDevices.CreateCpu(threadsPerGroup: 16);
-        Assert.Equal(ConvGemmLowering.ScratchFloats, ((IBackend)ilgpuCpu).ConvScratchFloats);   // CI keeps walking chunks
+        Assert.Equal(IConvChunks.DefaultScratchFloats, ConvGemmLowering.ScratchFloats(ilgpuCpu));   // CI keeps walking chunks
     }
 }

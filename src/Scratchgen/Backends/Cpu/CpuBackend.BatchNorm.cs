@@ -15,16 +15,12 @@ namespace Scratchgen.Backends.Cpu;
 //             dx = A dy + B x + C0 with A = gamma invStd, B = -A invStd^2 sdx / m,
 //             C0 = -A sdy / m - B mean                                 (one pass)
 // About 5 passes over x for forward and backward, against about 15 for the composite form
-// (kernels-docs/batchnorm.md). Non-contiguous operands take the composite BatchNormLowering.
+// (kernels-docs/batchnorm.md). Non-contiguous operands are declined (the op composes them).
 public sealed partial class CpuBackend
 {
-    public void BatchNormStats(Tensor x, Tensor mean, Tensor variance)
+    private bool TryStats(Tensor x, Tensor mean, Tensor variance)
     {
-        if (!x.IsContiguous || !mean.IsContiguous || !variance.IsContiguous)
-        {
-            BatchNormLowering.Stats(this, x, mean, variance);
-            return;
-        }
+        if (!x.IsContiguous || !mean.IsContiguous || !variance.IsContiguous) return false;
         var (n, c, hw) = Layout(x);
         float[] xs = Data(x), ms = Data(mean), vs = Data(variance);
         int xo = x.Offset;
@@ -32,7 +28,7 @@ public sealed partial class CpuBackend
         if (hw == 1)
         {
             RowStats(xs, xo, n, c, ms, mean.Offset, vs, variance.Offset);
-            return;
+            return true;
         }
         CpuParallel.For(c, 2L * n * hw, (c0, c1) =>
         {
@@ -47,15 +43,12 @@ public sealed partial class CpuBackend
                 vs[variance.Offset + ch] = (float)(squares / count);
             }
         });
+        return true;
     }
 
-    public void BatchNormForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y)
+    private bool TryPlainForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y)
     {
-        if (!AllContiguous(x, mean, invStd, gamma, beta, y))
-        {
-            BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);
-            return;
-        }
+        if (!AllContiguous(x, mean, invStd, gamma, beta, y)) return false;
         var (n, c, hw) = Layout(x);
         float[] xs = Data(x), ys = Data(y);
         // Per channel: y = x a + b.
@@ -67,7 +60,7 @@ public sealed partial class CpuBackend
             {
                 for (int i = r0; i < r1; i++) AffineRow(xs.AsSpan(x.Offset + i * c, c), ys.AsSpan(y.Offset + i * c, c), a, b);
             });
-            return;
+            return true;
         }
         CpuParallel.For(c, (long)n * hw, (c0, c1) =>
         {
@@ -78,15 +71,12 @@ public sealed partial class CpuBackend
                     Affine(xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw), a[ch], b[ch]);
                 }
         });
+        return true;
     }
 
-    public void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
+    private bool TryPlainBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
     {
-        if (!AllContiguous(x, dy, mean, invStd, gamma, dx, dGamma, dBeta))
-        {
-            BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
-            return;
-        }
+        if (!AllContiguous(x, dy, mean, invStd, gamma, dx, dGamma, dBeta)) return false;
         var (n, c, hw) = Layout(x);
         float[] xs = Data(x), dys = Data(dy), dxs = Data(dx), ms = Data(mean);
         double count = (double)n * hw;
@@ -117,7 +107,7 @@ public sealed partial class CpuBackend
                 for (int i = r0; i < r1; i++)
                     BackwardRow(dys.AsSpan(dy.Offset + i * c, c), xs.AsSpan(x.Offset + i * c, c), dxs.AsSpan(dx.Offset + i * c, c), ca, cb, cc);
             });
-            return;
+            return true;
         }
         CpuParallel.For(c, (long)n * hw, (c0, c1) =>
         {
@@ -129,6 +119,7 @@ public sealed partial class CpuBackend
                         ca[ch], cb[ch], cc[ch]);
                 }
         });
+        return true;
     }
 
     // Per channel: a = invStd gamma, b = beta - mean a (gamma 1 and beta 0 when absent), as BatchNormForward.

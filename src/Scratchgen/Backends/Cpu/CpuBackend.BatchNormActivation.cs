@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
 
-// Batch norm and an activation f fused (IBackend.BatchNormActivation), per channel over its N runs of HW
-// contiguous floats, as in CpuBackend.BatchNorm.cs:
+// Batch norm's capability (IFusedBatchNorm): plain batch norm (f the identity) is CpuBackend.BatchNorm.cs; with an
+// activation f, batch norm and f fused, per channel over its N runs of HW contiguous floats:
 //   forward:  y = f(x a + b),  a = invStd gamma,  b = beta - mean a                 (one pass)
 //   backward: z = x a + b recomputed, dz = dy f'(z, y);
 //             sdy = sum dz, sdx = sum dz (x - mean)                                  (one pass)
@@ -14,16 +15,17 @@ namespace Scratchgen.Backends.Cpu;
 // Every value is computed with the same operations, in the same order, as the unfused path (the
 // batch-norm kernels, then Map or MapBackward, which only ever use f's 8-lane form: run tails are masked
 // 8-lane loads, and lanes are independent), so fused and unfused results are equal bit for bit. (N, C) inputs and
-// non-contiguous operands take the composite path.
-public sealed partial class CpuBackend
+// non-contiguous operands are declined (the op runs plain batch norm, then Map or MapBackward). The statistics with
+// invStd and the running statistics are declined too: the op composes them from TryStatistics' plain statistics.
+public sealed partial class CpuBackend : IFusedBatchNorm
 {
-    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    public bool TryStatistics(Tensor x, Tensor mean, Tensor variance, Tensor? invStd, double eps, BatchNormRunning running) =>
+        invStd == null && running.Mean == null && running.Variance == null && TryStats(x, mean, variance);
+
+    public bool TryForward<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
-        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, mean, invStd, gamma, beta, y))
-        {
-            ((IBackend)this).BatchNormActivationComposite(x, mean, invStd, gamma, beta, y, fn);
-            return;
-        }
+        if (typeof(TFn) == typeof(IdentityFn)) return TryPlainForward(x, mean, invStd, gamma, beta, y);
+        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, mean, invStd, gamma, beta, y)) return false;
         var (n, c, hw) = Layout(x);
         var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
         float[] xs = Data(x), ys = Data(y);
@@ -36,16 +38,14 @@ public sealed partial class CpuBackend
                     AffineThen(xs.AsSpan(x.Offset + start, hw), ys.AsSpan(y.Offset + start, hw), a[ch], b[ch], fn);
                 }
         });
+        return true;
     }
 
-    public void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+    public bool TryBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
         Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
     {
-        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
-        {
-            ((IBackend)this).BatchNormActivationBackwardComposite(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
-            return;
-        }
+        if (typeof(TFn) == typeof(IdentityFn)) return TryPlainBackward(x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
+        if (x.Rank != 4 || !Avx.IsSupported || !AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta)) return false;
         var (n, c, hw) = Layout(x);
         var (a, b) = AffineCoefficients(c, mean, invStd, gamma, beta);
         float[] xs = Data(x), ys = Data(y), dys = Data(dy), dxs = Data(dx), ms = Data(mean);
@@ -79,6 +79,7 @@ public sealed partial class CpuBackend
                         dxs.AsSpan(dx.Offset + start, hw), a[ch], b[ch], ca[ch], cb[ch], cc[ch], fn);
                 }
         });
+        return true;
     }
 
     // Lane masks for a run's last count (1..7) values: all bits set in the first count lanes.

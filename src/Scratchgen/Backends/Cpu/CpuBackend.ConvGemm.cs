@@ -24,14 +24,14 @@ namespace Scratchgen.Backends.Cpu;
 // Without padding (and without a phase split) xp is x itself. The padded copy is rented from the shared
 // array pool and every element of it is written (interior copied, border zeroed), so no zero-fill pass
 // precedes it. kernels-docs/conv2d.md has the variants and their measurements (V5-V7).
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : IConvGemm
 {
     public void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
         Im2ColMatMul(w, x, y, g, accumulate, splitPhases: g.Stride > 1 && g.PatchSize >= SplitPhasesMinPatch);
 
     // The phase split pays where packing B is a real part of the GEMM: a deep patch (the DCGAN's 64->128,
-    // C R S = 1024: forward 15.4 -> 11.0 ms at batch 128). With a shallow one (1->64, C R S = 16) the GEMM is
-    // bound by writing its output and the split copy did not pay (670 -> 816 us; ConvLayoutBench).
+    // C R S = 1024). With a shallow one (1->64, C R S = 16) the GEMM is bound by writing its output and the
+    // split copy costs more than it saves (ConvLayoutBench compares the two layouts).
     private const int SplitPhasesMinPatch = 64;
 
     // splitPhases: false reads the strided taps from the plain padded image, by AVX2 gathers (the layout
@@ -262,7 +262,6 @@ public sealed partial class CpuBackend
         // zmm (W <= 16, Wq <= 16; the DCGAN's 14-wide planes): phase row (a, b, i) is x's row h = i S + a - pad
         // (zeros where h falls outside), its lane j the float w = j S + b - pad of that row (zero outside):
         // one masked load, one permute, one masked store per phase row, instead of one gather per 8 floats.
-        // D 64->128 forward at batch 64, in one process: 4.93-5.05 -> 4.69-4.80 ms.
         private static bool PermutePlaneFits(ConvGeometry g, int wq) => Avx512F.IsSupported && g.W <= 16 && wq <= 16;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
@@ -7,7 +8,7 @@ namespace Scratchgen.Backends.Cpu;
 // Each runs 8 lanes at a time (Vector256); the last partial vector is padded into a stack buffer and
 // computed by the same vector code, so every element gets exactly the same formula. Large tensors
 // are cut into one contiguous chunk per core.
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : IFusedBias
 {
     private const int Lanes = 8;
 
@@ -84,15 +85,11 @@ public sealed partial class CpuBackend
         });
     }
 
-    // z += bias; y = f(z), one pass (IBackend.BiasMap): rows of y's shape as in Zip, bias with row
+    // z += bias; y = f(z), one pass (IFusedBias): rows of y's shape as in Zip, bias with row
     // stride 1 (a linear layer's bias along the row) or 0 (a conv bias, constant along a plane's row).
-    public unsafe void BiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn
+    public unsafe bool TryBiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
-        if (!z.IsContiguous || !y.IsContiguous || !Shapes.Equal(z.Dims, y.Dims) || !Shapes.Equal(bias.Dims, y.Dims))
-        {
-            ((IBackend)this).BiasMapComposite(z, bias, y, fn);
-            return;
-        }
+        if (!z.IsContiguous || !y.IsContiguous || !Shapes.Equal(z.Dims, y.Dims) || !Shapes.Equal(bias.Dims, y.Dims)) return false;
         float[] zs = Data(z), bs = Data(bias), ys = Data(y);
         var rows = new StridedRows(y, z, bias);
         int n = rows.RowLength, sb = rows.RowStride(2);
@@ -109,6 +106,7 @@ public sealed partial class CpuBackend
                 }
             }
         });
+        return true;
     }
 
     // One row: v = z + b (b with element stride sb), z = v, y = f(v). The same additions and the same
@@ -151,7 +149,7 @@ public sealed partial class CpuBackend
     {
         if ((sa != 0 && sa != 1) || (sb != 0 && sb != 1))
         {
-            for (int j = 0; j < n; j++) y[j] = fn.Apply(a[j * sa], b[j * sb]);
+            for (int j = 0; j < n; j++) y[j] = fn.Apply(new HostReal<float>(a[j * sa]), new HostReal<float>(b[j * sb])).Value;
             return;
         }
         var va = Vector256.Create(*a);

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
@@ -29,7 +30,7 @@ public sealed partial class CpuBackend
             int dstOffset = final ? y.Offset : 0;
             // Load (x^2 for a sum of squares) applies to input elements only: later passes fold partials.
             if (first) ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, fn);
-            else ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, new Partials<TFn>(fn));
+            else ReduceOri(data, offset, outer, reduced, inner, dst, dstOffset, new PartialsOf<TFn>(fn));
             first = false;
             if (final) return;
             (data, offset) = (dst, 0);
@@ -38,18 +39,7 @@ public sealed partial class CpuBackend
         }
         // Nothing to reduce (every reduced axis had size 1): y = Load(x).
         var ys = Data(y);
-        for (int i = 0; i < x.Numel; i++) ys[y.Offset + i] = fn.Load(data[offset + i]);
-    }
-
-    // The same reduction over partial results: Load must not be applied twice.
-    private readonly struct Partials<TFn>(TFn fn) : IReduceFn where TFn : struct, IReduceFn
-    {
-        public T Identity<T>() where T : struct, System.Numerics.IFloatingPointIeee754<T> => fn.Identity<T>();
-        public T Load<T>(T x) where T : struct, System.Numerics.IFloatingPointIeee754<T> => x;
-        public Vector256<float> Load(Vector256<float> x) => x;
-        public T Combine<T>(T a, T b) where T : struct, System.Numerics.IFloatingPointIeee754<T> => fn.Combine(a, b);
-        public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => fn.Combine(a, b);
-        public float Horizontal(Vector256<float> v) => fn.Horizontal(v);
+        for (int i = 0; i < x.Numel; i++) ys[y.Offset + i] = fn.Load<HostReal<float>>(data[offset + i]).Value;
     }
 
     private readonly record struct Run(int Size, bool Reduced);
@@ -131,16 +121,16 @@ public sealed partial class CpuBackend
         }, minWork: 1);
         for (int o = 0; o < outer; o++)
         {
-            float acc = fn.Identity<float>();
-            for (int s = 0; s < slices; s++) acc = fn.Combine(acc, partial[o * slices + s]);
-            y[yo + o] = acc;
+            var acc = fn.Identity<HostReal<float>>();
+            for (int s = 0; s < slices; s++) acc = fn.Combine<HostReal<float>>(acc, partial[o * slices + s]);
+            y[yo + o] = acc.Value;
         }
     }
 
     // combine of n contiguous values: four independent vector accumulators, then lanes, then the tail.
     private static unsafe float ReduceRow<TFn>(float* x, int n, TFn fn) where TFn : struct, IReduceFn
     {
-        var id = Vector256.Create(fn.Identity<float>());
+        var id = Vector256.Create(fn.Identity<HostReal<float>>().Value);
         Vector256<float> a0 = id, a1 = id, a2 = id, a3 = id;
         int i = 0;
         for (; i <= n - 4 * Lanes; i += 4 * Lanes)
@@ -151,22 +141,22 @@ public sealed partial class CpuBackend
             a3 = fn.Combine(a3, fn.Load(Vector256.Load(x + i + 3 * Lanes)));
         }
         for (; i <= n - Lanes; i += Lanes) a0 = fn.Combine(a0, fn.Load(Vector256.Load(x + i)));
-        float acc = fn.Horizontal(fn.Combine(fn.Combine(a0, a1), fn.Combine(a2, a3)));
-        for (; i < n; i++) acc = fn.Combine(acc, fn.Load(x[i]));
-        return acc;
+        HostReal<float> acc = fn.Horizontal(fn.Combine(fn.Combine(a0, a1), fn.Combine(a2, a3)));
+        for (; i < n; i++) acc = fn.Combine(acc, fn.Load<HostReal<float>>(x[i]));
+        return acc.Value;
     }
 
     // y[i] = combine_r x[r * stride + i] for i in [0, n): whole rows combined lane by lane.
     private static unsafe void ReduceColumns<TFn>(float* x, int reduced, int stride, float* y, int n, TFn fn) where TFn : struct, IReduceFn
     {
-        float identity = fn.Identity<float>();
+        float identity = fn.Identity<HostReal<float>>().Value;
         for (int i = 0; i < n; i++) y[i] = identity;
         for (int r = 0; r < reduced; r++)
         {
             float* row = x + (long)r * stride;
             int i = 0;
             for (; i <= n - Lanes; i += Lanes) fn.Combine(Vector256.Load(y + i), fn.Load(Vector256.Load(row + i))).Store(y + i);
-            for (; i < n; i++) y[i] = fn.Combine(y[i], fn.Load(row[i]));
+            for (; i < n; i++) y[i] = fn.Combine<HostReal<float>>(y[i], fn.Load<HostReal<float>>(row[i])).Value;
         }
     }
 }

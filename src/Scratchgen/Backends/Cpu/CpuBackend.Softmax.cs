@@ -1,23 +1,20 @@
 using System.Runtime.Intrinsics;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Cpu;
 
-// Softmax and log-softmax row by row (IBackend.Softmax): rows split over the cores, each row in 8-lane
+// Softmax and log-softmax row by row (IFusedSoftmax): rows split over the cores, each row in 8-lane
 // passes with the lane sums combined in a fixed order (results do not depend on the thread count):
 //   m = max x, then softmax: y = exp(x - m) and s = sum y, then y *= 1 / s    (three passes)
 //                 log:     s = sum exp(x - m), then y = x - (m + log s)       (three passes)
 // Backward from y: g = sum(dy y) (softmax) or sum(dy) (log), then dx = y (dy - g) or dy - exp(y) g.
 // exp is SimdMath's (x - m <= 0, clamped at -80: exp(-80) = 1.8e-35 stands in for smaller values).
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : IFusedSoftmax
 {
-    public void Softmax(Tensor x, Tensor y, bool log)
+    public bool TrySoftmax(Tensor x, Tensor y, bool log)
     {
-        if (!x.IsContiguous || !y.IsContiguous || x.Rank != 2 || !Shapes.Equal(x.Dims, y.Dims))
-        {
-            SoftmaxLowering.Forward(this, x, y, log);
-            return;
-        }
+        if (!x.IsContiguous || !y.IsContiguous || x.Rank != 2 || !Shapes.Equal(x.Dims, y.Dims)) return false;
         int rows = x.Dims[0], n = x.Dims[1];
         float[] xs = Data(x), ys = Data(y);
         int xo = x.Offset, yo = y.Offset;
@@ -25,15 +22,13 @@ public sealed partial class CpuBackend
         {
             for (int r = r0; r < r1; r++) SoftmaxRow(xs.AsSpan(xo + r * n, n), ys.AsSpan(yo + r * n, n), log);
         });
+        return true;
     }
 
-    public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, bool log)
+    public bool TrySoftmaxBackward(Tensor y, Tensor dy, Tensor dx, bool log)
     {
         if (!y.IsContiguous || !dy.IsContiguous || !dx.IsContiguous || y.Rank != 2 || !Shapes.Equal(y.Dims, dy.Dims) || !Shapes.Equal(y.Dims, dx.Dims))
-        {
-            SoftmaxLowering.Backward(this, y, dy, dx, log);
-            return;
-        }
+            return false;
         int rows = y.Dims[0], n = y.Dims[1];
         float[] ys = Data(y), gs = Data(dy), ds = Data(dx);
         int yo = y.Offset, go = dy.Offset, dxo = dx.Offset;
@@ -42,6 +37,7 @@ public sealed partial class CpuBackend
             for (int r = r0; r < r1; r++)
                 SoftmaxBackwardRow(ys.AsSpan(yo + r * n, n), gs.AsSpan(go + r * n, n), ds.AsSpan(dxo + r * n, n), log);
         });
+        return true;
     }
 
     private static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y, bool log)

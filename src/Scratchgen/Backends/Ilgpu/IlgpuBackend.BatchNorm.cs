@@ -1,37 +1,23 @@
 using ILGPU;
 using ILGPU.Runtime;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Ilgpu;
 
-// Batch norm's three primitives as fused kernels (Kernels/BatchNormKernels.cs): stats and backward one
-// group per channel, forward one thread per element; plain forward and backward are the fused batch norm +
-// activation kernels with the identity (GpuIdentity). Operands that are not contiguous take the
-// composite BatchNormLowering, as on the Cpu backend.
-public sealed partial class IlgpuBackend
+// Batch norm's capability (IFusedBatchNorm) as fused kernels (Kernels/BatchNormKernels.cs): statistics and backward one
+// group per channel, forward one thread per element; plain batch norm is the fused batch norm + activation kernels
+// with the identity (IdentityFn). Operands that are not contiguous are declined (the op composes them).
+public sealed partial class IlgpuBackend : IFusedBatchNorm
 {
-    public void BatchNormStats(Tensor x, Tensor mean, Tensor variance)
+    /// <summary>Statistics and, where asked, invStd and the running statistics in one launch (BatchNormKernels.TrainingStats),
+    /// the same bits as the composition's five launches.</summary>
+    public bool TryStatistics(Tensor x, Tensor mean, Tensor variance, Tensor? invStd, double eps, BatchNormRunning running)
     {
-        if (!AllContiguous(x, mean, variance))
-        {
-            BatchNormLowering.Stats(this, x, mean, variance);
-            return;
-        }
-        StatsGpu("batch norm stats", x, mean, variance, null, default, BatchNormRunning.None);
-    }
-
-    /// <summary>Statistics, invStd and the running statistics in one launch (BatchNormKernels.TrainingStats), the same
-    /// bits as the default's five launches.</summary>
-    public void BatchNormTrainingStats(Tensor x, Tensor mean, Tensor variance, Tensor invStd, double eps, BatchNormRunning running)
-    {
-        if (!AllContiguous(x, mean, variance, invStd, running.Mean, running.Variance))
-        {
-            BatchNormLowering.TrainingStats(this, x, mean, variance, invStd, eps, running);
-            return;
-        }
-        StatsGpu("batch norm training stats", x, mean, variance, invStd, eps, running);
+        if (!AllContiguous(x, mean, variance, invStd, running.Mean, running.Variance)) return false;
+        StatsGpu(invStd == null ? "batch norm stats" : "batch norm training stats", x, mean, variance, invStd, eps, running);
+        return true;
     }
 
     private void StatsGpu(string op, Tensor x, Tensor mean, Tensor variance, Tensor? invStd, double eps, BatchNormRunning running)
@@ -52,51 +38,23 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    public void BatchNormForward(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y)
+    public bool TryForward<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
-        if (!AllContiguous(x, mean, invStd, gamma, beta, y))
-        {
-            BatchNormLowering.Forward(this, x, mean, invStd, gamma, beta, y);
-            return;
-        }
-        ForwardThen("batch norm", x, mean, invStd, gamma, beta, y, default(GpuIdentity));
+        if (!AllContiguous(x, mean, invStd, gamma, beta, y)) return false;
+        ForwardThen("batch norm", x, mean, invStd, gamma, beta, y, fn);
+        return true;
     }
 
-    public void BatchNormBackward(Tensor x, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor dx, Tensor? dGamma, Tensor? dBeta)
-    {
-        if (!AllContiguous(x, dy, mean, invStd, gamma, dx, dGamma, dBeta))
-        {
-            BatchNormLowering.Backward(this, x, dy, mean, invStd, gamma, dx, dGamma, dBeta);
-            return;
-        }
-        BackwardThen("batch norm backward", x, y: dy, dy, mean, invStd, gamma, beta: null, dx, dGamma, dBeta, default(GpuIdentity));
-    }
-
-    public void BatchNormActivation<TFn>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
-    {
-        if (AllContiguous(x, mean, invStd, gamma, beta, y)) FunctorTwins.Unary<TFn>().BatchNormActivation(this, x, mean, invStd, gamma, beta, y, fn);
-        else ((IBackend)this).BatchNormActivationComposite(x, mean, invStd, gamma, beta, y, fn);
-    }
-
-    public void BatchNormActivationBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+    public bool TryBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
         Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
     {
-        if (AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta))
-            FunctorTwins.Unary<TFn>().BatchNormActivationBackward(this, x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
-        else ((IBackend)this).BatchNormActivationBackwardComposite(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+        if (!AllContiguous(x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta)) return false;
+        BackwardThen("batch norm backward", x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
+        return true;
     }
 
-    // y = f(x a + b) in one launch (Kernels/BatchNormKernels.ForwardThen); operands contiguous.
-    internal void BatchNormActivationGpu<TGpu>(Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary =>
-        ForwardThen("batch norm + activation", x, mean, invStd, gamma, beta, y, fn);
-
-    // dz = dy f'(z, y) and batch norm's backward in one launch (Kernels/BatchNormKernels.BackwardThen); operands contiguous.
-    internal void BatchNormActivationBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
-        Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary =>
-        BackwardThen("batch norm + activation backward", x, y, dy, mean, invStd, gamma, beta, dx, dGamma, dBeta, fn);
-
-    // Plain batch norm is the identity's case (GpuIdentity): the same kernel and formulas, f' = 1.
-    private void ForwardThen<TGpu>(string op, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    // Plain batch norm is the identity's case (IdentityFn): the same kernel and formulas, f' = 1.
+    private void ForwardThen<TFn>(string op, Tensor x, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
         lock (_gate)
         {
@@ -105,15 +63,15 @@ public sealed partial class IlgpuBackend
             Check(op, y);
             if (x.Numel == 0) return;
             int flags = Flags(gamma, beta);
-            Kernel("bn-forward-then", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(BatchNormKernels.ForwardThen))(
+            Kernel("bn-forward-then", typeof(TFn), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TFn>(BatchNormKernels.ForwardThen))(
                 x.Numel, Contiguous(x), Contiguous(mean), Contiguous(invStd), Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(y), s, flags, fn);
         }
     }
 
-    // With GpuIdentity, y is never read (f' = 1): plain batch norm passes dy in its place.
-    private void BackwardThen<TGpu>(string op, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
-        Tensor dx, Tensor? dGamma, Tensor? dBeta, TGpu fn) where TGpu : struct, IGpuUnary
+    // With IdentityFn, y is never read (f' = 1): plain batch norm passes dy in its place.
+    private void BackwardThen<TFn>(string op, Tensor x, Tensor y, Tensor dy, Tensor mean, Tensor invStd, Tensor? gamma, Tensor? beta,
+        Tensor dx, Tensor? dGamma, Tensor? dBeta, TFn fn) where TFn : struct, IUnaryFn
     {
         lock (_gate)
         {
@@ -122,8 +80,8 @@ public sealed partial class IlgpuBackend
             Check(op, y); Check(op, dy); Check(op, dx);
             if (s.C == 0 || s.M == 0) return;
             int flags = Flags(gamma, beta, dGamma, dBeta);
-            Kernel("bn-backward-then", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TGpu>(
+            Kernel("bn-backward-then", typeof(TFn), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int, TFn>(
                 BatchNormKernels.BackwardThen))(
                 new KernelConfig(Math.Min(s.C, 65535), GroupSize), Contiguous(x), Contiguous(y), Contiguous(dy), Contiguous(mean), Contiguous(invStd),
                 Contiguous(gamma ?? mean), Contiguous(beta ?? mean), Contiguous(dx), Contiguous(dGamma ?? mean), Contiguous(dBeta ?? mean), s, flags, fn);

@@ -7,13 +7,8 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // Convolution lowering (im2col, col2im) and max pooling's argmax (Kernels/ConvKernels.cs).
 // Operands must be contiguous, as IBackend documents; the geometry is checked against their sizes.
-public sealed partial class IlgpuBackend
+public sealed partial class IlgpuBackend : IConvChunks
 {
-    /// <summary>The convolution with its bias added in the lowering's last reorder (ConvGemmLowering.Im2ColMatMulBias):
-    /// two launches fewer than the default's bias copy and accumulating GEMM, the same bits.</summary>
-    public void Im2ColMatMulBias(Tensor w, Tensor x, Tensor b, Tensor y, ConvGeometry g) =>
-        ConvGemmLowering.Im2ColMatMulBias(this, w, x, b, y, g);
-
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
     {
         lock (_gate)
@@ -28,12 +23,10 @@ public sealed partial class IlgpuBackend
 
     public void Col2Im(Tensor cols, Tensor x, ConvGeometry g) => Col2Im(cols, x, g, ConvKernels.Col2ImAdd, null);
 
-    /// <summary>The input gradient or transposed convolution written in full, y = col2im(W^T @ X^T) + b (b optional): the
-    /// lowering's last step writes y (ConvKernels.Col2ImWrite, Col2ImWriteBias), so y needs no zero fill or bias copy
-    /// first; the same bits as the default's.</summary>
-    public void Col2ImMatMulInto(Tensor w, Tensor x, Tensor? b, Tensor y, ConvGeometry g) =>
-        ConvGemmLowering.Col2ImMatMul(this, w, x, y, g, (cols, images, chunk) =>
-            Col2Im(cols, images, chunk, b != null ? ConvKernels.Col2ImWriteBias : ConvKernels.Col2ImWrite, b));
+    /// <summary>col2im written in full, x = col2im(cols) + b (b optional; ConvKernels.Col2ImWrite, Col2ImWriteBias), so the
+    /// transposed convolution's output needs no zero fill or bias copy first; the same bits as adding onto them.</summary>
+    public void Col2ImInto(Tensor cols, Tensor x, Tensor? bias, ConvGeometry g) =>
+        Col2Im(cols, x, g, bias != null ? ConvKernels.Col2ImWriteBias : ConvKernels.Col2ImWrite, bias);
 
     private void Col2Im(Tensor cols, Tensor x, ConvGeometry g, int mode, Tensor? bias)
     {

@@ -1,28 +1,16 @@
 using ILGPU;
 using ILGPU.Runtime;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Ilgpu;
 
-// Elementwise entry points: the op functor is mapped to its GPU twin (FunctorTwins), then one
-// generic kernel per shape of work (ElementwiseKernels) runs with the operands' strides.
-public sealed partial class IlgpuBackend
+// Elementwise entry points: one generic kernel per shape of work (ElementwiseKernels), specialised by ILGPU
+// for each op functor, runs with the operands' strides.
+public sealed partial class IlgpuBackend : IFusedBias
 {
-    public void Map<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
-        FunctorTwins.Unary<TFn>().Map(this, x, y, fn);
-
-    public void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn =>
-        FunctorTwins.Unary<TFn>().MapBackward(this, x, y, dy, dx, fn);
-
-    public void BiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn =>
-        FunctorTwins.Unary<TFn>().BiasMap(this, z, bias, y, fn);
-
-    public void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn =>
-        FunctorTwins.Binary<TFn>().Zip(this, a, b, y, fn);
-
-    internal void MapGpu<TGpu>(Tensor x, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    public void Map<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
         lock (_gate)
         {
@@ -30,12 +18,12 @@ public sealed partial class IlgpuBackend
             Check("map", x); Check("map", y);
             if (y.Numel == 0) return;
             var (shape, s) = ViewPlanner.Plan("map", y.Dims, x, y);
-            Kernel("map", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, TGpu>(
+            Kernel("map", typeof(TFn), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, TFn>(
                 ElementwiseKernels.Map))(y.Numel, ViewOf(x), ViewOf(y), shape, s[0], s[1], fn);
         }
     }
 
-    internal void MapBackwardGpu<TGpu>(Tensor x, Tensor y, Tensor dy, Tensor dx, TGpu fn) where TGpu : struct, IGpuUnary
+    public void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn
     {
         lock (_gate)
         {
@@ -43,27 +31,28 @@ public sealed partial class IlgpuBackend
             Check("map backward", x); Check("map backward", y); Check("map backward", dy); Check("map backward", dx);
             if (dx.Numel == 0) return;
             var (shape, s) = ViewPlanner.Plan("map backward", dx.Dims, x, y, dy, dx);
-            Kernel("map-backward", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ViewShape, ViewStrides, ViewStrides, ViewStrides, ViewStrides, TGpu>(ElementwiseKernels.MapBackward))(
+            Kernel("map-backward", typeof(TFn), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ViewShape, ViewStrides, ViewStrides, ViewStrides, ViewStrides, TFn>(ElementwiseKernels.MapBackward))(
                 dx.Numel, ViewOf(x), ViewOf(y), ViewOf(dy), ViewOf(dx), shape, s[0], s[1], s[2], s[3], fn);
         }
     }
 
-    internal void BiasMapGpu<TGpu>(Tensor z, Tensor bias, Tensor y, TGpu fn) where TGpu : struct, IGpuUnary
+    public bool TryBiasMap<TFn>(Tensor z, Tensor bias, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {
         lock (_gate)
         {
             SameShape("bias map", y, z, bias);
             Check("bias map", z); Check("bias map", bias); Check("bias map", y);
-            if (y.Numel == 0) return;
+            if (y.Numel == 0) return true;
             var (shape, s) = ViewPlanner.Plan("bias map", y.Dims, z, bias, y);
-            Kernel("bias-map", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ViewShape, ViewStrides, ViewStrides, ViewStrides, TGpu>(ElementwiseKernels.BiasMap))(
+            Kernel("bias-map", typeof(TFn), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ViewShape, ViewStrides, ViewStrides, ViewStrides, TFn>(ElementwiseKernels.BiasMap))(
                 y.Numel, ViewOf(z), ViewOf(bias), ViewOf(y), shape, s[0], s[1], s[2], fn);
         }
+        return true;
     }
 
-    internal void ZipGpu<TGpu>(Tensor a, Tensor b, Tensor y, TGpu fn) where TGpu : struct, IGpuBinary
+    public void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn
     {
         lock (_gate)
         {
@@ -71,8 +60,8 @@ public sealed partial class IlgpuBackend
             Check("zip", a); Check("zip", b); Check("zip", y);
             if (y.Numel == 0) return;
             var (shape, s) = ViewPlanner.Plan("zip", y.Dims, a, b, y);
-            Kernel("zip", typeof(TGpu), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ViewShape, ViewStrides, ViewStrides, ViewStrides, TGpu>(ElementwiseKernels.Zip))(
+            Kernel("zip", typeof(TFn), acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ViewShape, ViewStrides, ViewStrides, ViewStrides, TFn>(ElementwiseKernels.Zip))(
                 y.Numel, ViewOf(a), ViewOf(b), ViewOf(y), shape, s[0], s[1], s[2], fn);
         }
     }

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using Scratchgen.Backends.Ilgpu.Kernels;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Backends.Ilgpu;
@@ -91,7 +92,7 @@ public sealed partial class IlgpuBackend
         }
         using var sum = Temporary(m * n, [1, m, n]);
         SumParts(partial, sum.Storage.View, 0, m * n, parts);
-        if (accumulate) Zip(c, sum.Tensor, c, default(Ops.AddFn));
+        if (accumulate) Zip(c, sum.Tensor, c, default(Functors.AddFn));
         else Copy(sum.Tensor, c);
     }
 

@@ -1,6 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
 
@@ -9,29 +9,25 @@ namespace Scratchgen.Backends.Ilgpu;
 // Reductions: x is split on the host into kept axes (outer, where y's size equals x's) and
 // reduced axes (inner, where y has size 1), each coalesced; ReduceKernels folds inner per output
 // with a fixed-order group tree.
-public sealed partial class IlgpuBackend
+public sealed partial class IlgpuBackend : IFusedSums
 {
-    public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn =>
-        FunctorTwins.Reduce<TFn>().Reduce(this, x, y);
+    public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn => ReduceGpu(x, y, fn);
 
     /// <summary>y = scale * sum_i f(a_i, b_i) in one launch (ReduceKernels.SumOf) where Reduce would fold the n values in
-    /// one group; longer inputs take the default (Zip, Reduce, Map), whose sums are split in slices.</summary>
-    public void ZipSum<TFn>(Tensor a, Tensor b, Tensor y, TFn fn, double scale) where TFn : struct, IBinaryFn
+    /// one group; longer inputs are declined (the op runs Zip, Reduce, Map, whose sums are split in slices).</summary>
+    public bool TryZipSum<TFn>(Tensor a, Tensor b, Tensor y, TFn fn, double scale) where TFn : struct, IBinaryFn
     {
-        if (OneGroupSum(a)) FunctorTwins.Binary<TFn>().ZipSum(this, a, b, y, fn, scale);
-        else SumLowering.ZipSum(this, a, b, y, fn, scale);
+        if (!OneGroupSum(a)) return false;
+        SumOfGpu(a, b, y, fn, scale);
+        return true;
     }
 
-    /// <summary>y = scale * sum_i f(x_i), as <see cref="ZipSum"/>.</summary>
-    public void MapSum<TFn>(Tensor x, Tensor y, TFn fn, double scale) where TFn : struct, IUnaryFn
-    {
-        if (OneGroupSum(x)) FunctorTwins.Unary<TFn>().MapSum(this, x, y, fn, scale);
-        else SumLowering.MapSum(this, x, y, fn, scale);
-    }
+    /// <summary>y = scale * sum_i f(x_i), as <see cref="TryZipSum"/>.</summary>
+    public bool TryMapSum<TFn>(Tensor x, Tensor y, TFn fn, double scale) where TFn : struct, IUnaryFn => TryZipSum(x, x, y, new FirstOf<TFn>(fn), scale);
 
     private bool OneGroupSum(Tensor x) => x.Numel > 0 && AutoSlices(1, x.Numel, GroupSize, _accelerator.NumMultiprocessors) == 1;
 
-    internal void SumOfGpu<TGpu>(Tensor a, Tensor b, Tensor y, TGpu fn, double scale) where TGpu : struct, IGpuBinary
+    internal void SumOfGpu<TFn>(Tensor a, Tensor b, Tensor y, TFn fn, double scale) where TFn : struct, IBinaryFn
     {
         lock (_gate)
         {
@@ -39,8 +35,8 @@ public sealed partial class IlgpuBackend
             if (y.Numel != 1) throw new ShapeException("sum of", $"output {y.Describe()} must have one element");
             Check("sum of", a); Check("sum of", b); Check("sum of", y);
             var (shape, s) = ViewPlanner.Plan("sum of", a.Dims, a, b);
-            Kernel("sum-of", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides,
-                int, float, TGpu>(ReduceKernels.SumOf))(
+            Kernel("sum-of", typeof(TFn), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides,
+                int, float, TFn>(ReduceKernels.SumOf))(
                 new KernelConfig(1, GroupSize), ViewOf(a), ViewOf(b), ViewOf(y).SubView(y.Offset, 1), shape, s[0], s[1], a.Numel, (float)scale, fn);
         }
     }
@@ -55,7 +51,7 @@ public sealed partial class IlgpuBackend
         return (int)Math.Clamp(Math.Min(want, byLength), 1, 4096);
     }
 
-    internal void ReduceGpu<TGpu>(Tensor x, Tensor y, TGpu fn, int slices = 0) where TGpu : struct, IGpuReduce
+    internal void ReduceGpu<TFn>(Tensor x, Tensor y, TFn fn, int slices = 0) where TFn : struct, IReduceFn
     {
         lock (_gate)
         {
@@ -81,30 +77,30 @@ public sealed partial class IlgpuBackend
                 return;
             }
             int groups = Math.Min(y.Numel, 65535);
-            Kernel("reduce", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
-                int, int, TGpu>(ReduceKernels.Reduce))(
+            Kernel("reduce", typeof(TFn), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
+                int, int, TFn>(ReduceKernels.Reduce))(
                 new KernelConfig(groups, GroupSize), ViewOf(x), ViewOf(y), outer, so[0], so[1], inner, si[0], y.Numel, innerCount, fn);
         }
     }
 
     // Two stages: partials (outputs, slices) by ReduceSlices, then Reduce of each partials row into y.
-    private void ReduceInSlices<TGpu>(Tensor x, Tensor y, TGpu fn, ViewShape outer, ViewStrides[] so, ViewShape inner, ViewStrides[] si,
-        int innerCount, int slices) where TGpu : struct, IGpuReduce
+    private void ReduceInSlices<TFn>(Tensor x, Tensor y, TFn fn, ViewShape outer, ViewStrides[] so, ViewShape inner, ViewStrides[] si,
+        int innerCount, int slices) where TFn : struct, IReduceFn
     {
         int outerCount = y.Numel, chunk = (innerCount + slices - 1) / slices;
         slices = (innerCount + chunk - 1) / chunk; // every slice non-empty
         using var partials = Temporary(outerCount * slices, [outerCount * slices]);
-        Kernel("reduce-slices", typeof(TGpu), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewShape, ViewStrides,
-            int, int, int, int, TGpu>(ReduceKernels.ReduceSlices))(
+        Kernel("reduce-slices", typeof(TFn), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewShape, ViewStrides,
+            int, int, int, int, TFn>(ReduceKernels.ReduceSlices))(
             new KernelConfig(Math.Min(outerCount * slices, 65535), GroupSize), ViewOf(x), partials.Storage.View, outer, so[0], inner, si[0],
             outerCount, innerCount, slices, chunk, fn);
         // Output o's partials are the row o of (outerCount, slices), o numbered as in the planned outer shape.
         var rowStrides = RowMajorStrides(outer, slices);
         var row = ViewShape.Of([slices]);
-        Kernel("reduce", typeof(GpuPartials<TGpu>), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
-            int, int, GpuPartials<TGpu>>(ReduceKernels.Reduce))(
+        Kernel("reduce", typeof(PartialsOf<TFn>), acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ViewShape, ViewStrides, ViewStrides, ViewShape, ViewStrides,
+            int, int, PartialsOf<TFn>>(ReduceKernels.Reduce))(
             new KernelConfig(Math.Min(outerCount, 65535), GroupSize), partials.Storage.View, ViewOf(y), outer, rowStrides, so[1], row,
-            ViewStrides.Of(0, [1]), outerCount, slices, default(GpuPartials<TGpu>));
+            ViewStrides.Of(0, [1]), outerCount, slices, new PartialsOf<TFn>(fn));
     }
 
     // Strides (times `scale`) that number a ViewShape's elements in row-major order.

@@ -1,6 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 using Scratchgen.Backends.Ilgpu.Kernels;
 using Scratchgen.Tensors;
 
@@ -9,9 +9,9 @@ namespace Scratchgen.Backends.Ilgpu;
 // Multi-tensor apply: an optimizer step's work over all its parameters in a launch per 8 tensors
 // (TensorList8) instead of one or two per tensor. At DCGAN sizes a GPU step is bound by launches:
 // its 18 parameters took 18 Adam launches and about 23 for the finiteness check's sum of squares.
-public sealed partial class IlgpuBackend
+public sealed partial class IlgpuBackend : ITensorLists
 {
-    /// <summary>Slice length of <see cref="SumOfSquares"/>: fixed, so the order of its sums does not depend on the device.</summary>
+    /// <summary>Slice length of <see cref="TrySumOfSquares"/>: fixed, so the order of its sums does not depend on the device.</summary>
     internal const int ListSliceLength = 4096;
 
     /// <summary>Adam over up to 8 parameters per launch (ElementwiseKernels.AdamStepList), the same bits as one
@@ -24,7 +24,7 @@ public sealed partial class IlgpuBackend
             foreach (var t in new[] { p, g, m, v }) Check("adam", t);
         }
         static bool Contiguous(AdamTensors t) => t.P.IsContiguous && t.G.IsContiguous && t.M.IsContiguous && t.V.IsContiguous;
-        TensorListDefaults.AdamSteps(this, parameters.Where(t => !Contiguous(t)), h);
+        foreach (var (p, g, m, v) in parameters.Where(t => !Contiguous(t))) AdamStep(p, g, m, v, h);
         var listed = parameters.Where(t => Contiguous(t) && t.P.Numel > 0).ToList();
         lock (_gate)
             foreach (var chunk in Chunks(listed, t => t.P.Numel))
@@ -37,20 +37,16 @@ public sealed partial class IlgpuBackend
 
     /// <summary>sum_i sum(x_i^2) into total (1): each tensor cut into slices of <see cref="ListSliceLength"/>,
     /// up to 8 tensors per launch of ReduceKernels.ReduceSlicesList writing one partial per slice, then one
-    /// Reduce of all partials in order. Deterministic. Strided tensors take the default, a reduction each.</summary>
-    public void SumOfSquares(IReadOnlyList<Tensor> tensors, Tensor total)
+    /// Reduce of all partials in order. Deterministic. Strided tensors are declined (the op runs a reduction each).</summary>
+    public bool TrySumOfSquares(IReadOnlyList<Tensor> tensors, Tensor total)
     {
-        if (tensors.Any(t => !t.IsContiguous))
-        {
-            TensorListDefaults.SumOfSquares(this, tensors, total);
-            return;
-        }
+        if (tensors.Any(t => !t.IsContiguous)) return false;
         foreach (var t in tensors) Check("sum of squares", t);
         var listed = tensors.Where(t => t.Numel > 0).ToList();
         if (listed.Count == 0)
         {
             Fill(total, 0);
-            return;
+            return true;
         }
         int slices = listed.Sum(t => SlicesOf(t.Numel));
         ScratchTensor partials;
@@ -62,13 +58,14 @@ public sealed partial class IlgpuBackend
             {
                 var x = ListOf(chunk, t => t);
                 var sliceEnds = Ends8.Of(chunk.Select(t => SlicesOf(t.Numel)).ToArray());
-                Kernel("reduce-slices-list", typeof(GpuSumSquares), acc => acc.LoadStreamKernel<TensorList8, Ends8, ArrayView<float>, int, GpuSumSquares>(
+                Kernel("reduce-slices-list", typeof(SumSquaresFn), acc => acc.LoadStreamKernel<TensorList8, Ends8, ArrayView<float>, int, SumSquaresFn>(
                     ReduceKernels.ReduceSlicesList))(new KernelConfig(Math.Min(sliceEnds.Total, 65535), GroupSize),
-                    x, sliceEnds, partials.Storage.View.SubView(written, sliceEnds.Total), ListSliceLength, default(GpuSumSquares));
+                    x, sliceEnds, partials.Storage.View.SubView(written, sliceEnds.Total), ListSliceLength, default(SumSquaresFn));
                 written += sliceEnds.Total;
             }
         }
-        using (partials) ReduceGpu(partials.Tensor, total, default(GpuPartials<GpuSumSquares>), slices: 1);
+        using (partials) ReduceGpu(partials.Tensor, total, default(PartialsOf<SumSquaresFn>), slices: 1);
+        return true;
     }
 
     private static int SlicesOf(int length) => (length + ListSliceLength - 1) / ListSliceLength;

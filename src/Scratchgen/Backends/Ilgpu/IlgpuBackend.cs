@@ -41,7 +41,7 @@ public sealed partial class IlgpuBackend : IBackend, IDisposable
     /// reorders per epoch of kernels-docs/ilgpu.md). Not yet timed on a GPU; correctness on CUDA is
     /// covered by the large shape sets of the parity tests. ILGPU's CPU accelerator keeps the host's
     /// 2 MB, so CI still walks several chunks.</summary>
-    public int ConvScratchFloats => _accelerator.AcceleratorType == AcceleratorType.CPU ? ConvGemmLowering.ScratchFloats : 1 << 24;
+    public int ConvScratchFloats => _accelerator.AcceleratorType == AcceleratorType.CPU ? IConvChunks.DefaultScratchFloats : 1 << 24;
 
     /// <summary>What the accelerator says it is, for messages and the devices command.</summary>
     public string DeviceName => _accelerator.Name;

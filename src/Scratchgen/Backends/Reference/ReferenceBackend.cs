@@ -1,4 +1,5 @@
 using System.Numerics;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 using static Scratchgen.Backends.HostLayout;
 
@@ -79,7 +80,7 @@ public sealed partial class ReferenceBackend : IBackend
     private static void Map<T, TFn>(Tensor x, Tensor y, TFn fn) where T : struct, IFloatingPointIeee754<T> where TFn : struct, IUnaryFn
     {
         T[] xs = Array<T>(x), ys = Array<T>(y);
-        for (int i = 0; i < y.Numel; i++) ys[OffsetOf(y, i)] = fn.Apply(xs[OffsetOf(x, i)]);
+        for (int i = 0; i < y.Numel; i++) ys[OffsetOf(y, i)] = fn.Apply(new HostReal<T>(xs[OffsetOf(x, i)])).Value;
     }
 
     public void MapBackward<TFn>(Tensor x, Tensor y, Tensor dy, Tensor dx, TFn fn) where TFn : struct, IUnaryFn
@@ -93,7 +94,7 @@ public sealed partial class ReferenceBackend : IBackend
     {
         T[] xs = Array<T>(x), ys = Array<T>(y), dys = Array<T>(dy), dxs = Array<T>(dx);
         for (int i = 0; i < dx.Numel; i++)
-            dxs[OffsetOf(dx, i)] = dys[OffsetOf(dy, i)] * fn.Derivative(xs[OffsetOf(x, i)], ys[OffsetOf(y, i)]);
+            dxs[OffsetOf(dx, i)] = dys[OffsetOf(dy, i)] * fn.Derivative(new HostReal<T>(xs[OffsetOf(x, i)]), new HostReal<T>(ys[OffsetOf(y, i)])).Value;
     }
 
     public void Zip<TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where TFn : struct, IBinaryFn
@@ -105,7 +106,7 @@ public sealed partial class ReferenceBackend : IBackend
     private static void Zip<T, TFn>(Tensor a, Tensor b, Tensor y, TFn fn) where T : struct, IFloatingPointIeee754<T> where TFn : struct, IBinaryFn
     {
         T[] @as = Array<T>(a), bs = Array<T>(b), ys = Array<T>(y);
-        for (int i = 0; i < y.Numel; i++) ys[OffsetOf(y, i)] = fn.Apply(@as[OffsetOf(a, i)], bs[OffsetOf(b, i)]);
+        for (int i = 0; i < y.Numel; i++) ys[OffsetOf(y, i)] = fn.Apply(new HostReal<T>(@as[OffsetOf(a, i)]), new HostReal<T>(bs[OffsetOf(b, i)])).Value;
     }
 
     public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn
@@ -117,14 +118,14 @@ public sealed partial class ReferenceBackend : IBackend
     private static void Reduce<T, TFn>(Tensor x, Tensor y, TFn fn) where T : struct, IFloatingPointIeee754<T> where TFn : struct, IReduceFn
     {
         T[] xs = Array<T>(x), ys = Array<T>(y);
-        for (int j = 0; j < y.Numel; j++) ys[OffsetOf(y, j)] = fn.Identity<T>();
+        for (int j = 0; j < y.Numel; j++) ys[OffsetOf(y, j)] = fn.Identity<HostReal<T>>().Value;
         Span<int> index = stackalloc int[x.Rank];
         for (int i = 0; i < x.Numel; i++)
         {
             Unravel(x.Dims, i, index);
             for (int d = 0; d < index.Length; d++) if (y.Dims[d] == 1) index[d] = 0;
             int yo = OffsetOf(y, index);
-            ys[yo] = fn.Combine(ys[yo], fn.Load(xs[OffsetOf(x, i)]));
+            ys[yo] = fn.Combine<HostReal<T>>(ys[yo], fn.Load<HostReal<T>>(xs[OffsetOf(x, i)])).Value;
         }
     }
 

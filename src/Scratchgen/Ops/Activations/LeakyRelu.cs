@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,11 +8,13 @@ namespace Scratchgen.Ops;
 // y = x > 0 ? x : slope * x        dx = dy * (x > 0 ? 1 : slope)
 public readonly struct LeakyReluFn(double slope) : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? x : x * T.CreateTruncating(slope);
+    private readonly Constant _slope = new(slope);
+
+    public T Apply<T>(T x) where T : struct, IReal<T> => x > T.Zero ? x : x * T.Of(_slope);
     public Vector256<float> Apply(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * (float)slope);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => new LeakySlopeFn(slope).Apply(x);
-    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => new LeakySlopeFn(slope).Apply(x);
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * _slope.Single);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => new LeakySlopeFn(_slope).Apply(x);
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => new LeakySlopeFn(_slope).Apply(x);
 }
 
 internal sealed class LeakyReluOp(Tensor x, double slope) : UnaryOp<LeakyReluFn>(x, new LeakyReluFn(slope))

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,9 +8,9 @@ namespace Scratchgen.Ops;
 // y = max(x, 0)        dx = dy * [x > 0]
 public readonly struct ReluFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
+    public T Apply<T>(T x) where T : struct, IReal<T> => x > T.Zero ? x : T.Zero;
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => x > T.Zero ? T.One : T.Zero;
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => default(StepFn).Apply(x);
 }
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -9,10 +9,10 @@ namespace Scratchgen.Ops;
 // y = 1 / (1 + exp(-x))        dx = dy * y (1 - y)
 public readonly struct SigmoidFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.One / (T.One + T.Exp(-x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> x) => SimdMath.Sigmoid(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => y * (T.One - y);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => y * (T.One - y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => y * (Vector256<float>.One - y);
 }

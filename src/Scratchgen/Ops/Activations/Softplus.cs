@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -10,10 +10,10 @@ namespace Scratchgen.Ops;
 // dx = dy * sigmoid(x)
 public readonly struct SoftplusFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> x) => SimdMath.Softplus(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => default(SigmoidFn).Apply(x);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => default(SigmoidFn).Apply(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => SimdMath.Sigmoid(x);
 }

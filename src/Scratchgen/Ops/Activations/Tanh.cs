@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -9,10 +9,10 @@ namespace Scratchgen.Ops;
 // y = tanh(x)        dx = dy * (1 - y^2)
 public readonly struct TanhFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Tanh(x);
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.Tanh(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> x) => SimdMath.Tanh(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.One - y * y;
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.One - y * y;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.One - y * y;
 }

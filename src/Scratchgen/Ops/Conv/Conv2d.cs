@@ -6,10 +6,10 @@ namespace Scratchgen.Ops;
 
 // y[n, k, oh, ow] = b[k] + sum_{c, r, s} w[k, c, r, s] x[n, c, oh Stride - Padding + r Dilation, ow Stride - Padding + s Dilation]
 //   x: (N, C, H, W), w: (K, C, R, S), b: (K) or none -> y: (N, K, OH, OW)   (taps in the padding read 0)
-// Lowered to GEMMs over the whole batch (the batch is the GEMM's column dimension N OH OW), which are
-// backend primitives: IBackend.Im2ColMatMul (this forward), MatMulIm2ColT (dw) and Col2ImMatMul (dx,
-// through conv_transpose2d). Their default builds im2col in chunks of images and reorders between
-// (N, K, P) and (K, N P); the Cpu backend reads and writes the NCHW tensors and the image directly.
+// Lowered to GEMMs over the whole batch (the batch is the GEMM's column dimension N OH OW), in
+// ConvGemmLowering: Im2ColMatMul (this forward), MatMulIm2ColT (dw) and Col2ImMatMul (dx, through
+// conv_transpose2d). A backend with IConvGemm (Cpu) reads and writes the NCHW tensors and the image
+// directly; the others build im2col in chunks of images and reorder between (N, K, P) and (K, N P).
 // dx = conv_transpose2d(dy, w)      the adjoint of this op in x: col2im(W^T @ dY^T)
 // dw = conv2d_weight_grad(x, dy)    = dY^T (K, N OH OW) @ im2col(x)^T
 // db = sum of dy over n, oh, ow

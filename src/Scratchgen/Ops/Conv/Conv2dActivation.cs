@@ -1,5 +1,6 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -7,7 +8,7 @@ namespace Scratchgen.Ops;
 // y = f(conv2d(x, w) + b): a convolution with a bias and the activation after it as one op.
 //   x: (N, C, H, W), w: (K, C, R, S), b: (K) -> y: (N, K, OH, OW)
 //   forward:  z = conv2d(x, w) (the conv GEMM, accumulate: false),  z += b and y = f(z) in one pass
-//             (IBackend.BiasMap with b broadcast over the planes; z kept)
+//             (BiasLowering.BiasMap: IFusedBias, with b broadcast over the planes; z kept)
 //   backward: dz = dy * f'(z, y) (one MapBackward pass), then conv2d's own gradients with dz:
 //             dx = conv_transpose2d(dz, w), dw = conv2d_weight_grad(x, dz), db = sum(dz)
 // Against Conv2dOp then the activation op: no bias copy before the GEMM (and on the default lowering no

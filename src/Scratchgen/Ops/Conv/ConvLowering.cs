@@ -4,9 +4,8 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 /// <summary>
-/// Views the convolution ops hand to the backend's conv GEMM primitives (IBackend.Im2ColMatMul,
-/// MatMulIm2ColT, Col2ImMatMul; their chunked default is ConvGemmLowering). None of these record on the
-/// tape: the ops call them on raw values.
+/// Views the convolution ops hand to the conv GEMMs (ConvGemmLowering.Im2ColMatMul, MatMulIm2ColT,
+/// Col2ImMatMul). None of these record on the tape: the ops call them on raw values.
 /// </summary>
 internal static class ConvLowering
 {

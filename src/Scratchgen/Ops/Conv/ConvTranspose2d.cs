@@ -10,7 +10,7 @@ namespace Scratchgen.Ops;
 //   x: (N, K, OH, OW), w: (K, C, R, S) (PyTorch's (Cin, Cout, kH, kW)), b: (C) or none -> y: (N, C, H, W)
 // Lowered to the conv input-gradient path, never a scatter loop over x:
 //   cols (C R S, N OH OW) = W^T (C R S, K) @ X^T (K, N OH OW),  y = b + col2im(cols)
-//   the backend primitive IBackend.Col2ImMatMul (chunks of images, so the columns stay a small, cached scratch).
+//   ConvGemmLowering.Col2ImMatMul (chunks of images, so the columns stay a small, cached scratch).
 // dx = conv2d(dy, w)                 (this op's adjoint is the convolution)
 // dw = conv2d_weight_grad(dy, x)     = X^T (K, N OH OW) @ im2col(dy)^T
 // db = sum of dy over n, ih, iw

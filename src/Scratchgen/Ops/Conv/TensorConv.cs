@@ -1,4 +1,5 @@
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;

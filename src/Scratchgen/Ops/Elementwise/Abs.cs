@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,9 +8,9 @@ namespace Scratchgen.Ops;
 // y = |x|           dx = dy * sign(x)   (sign(0) = 0, as in PyTorch)
 public readonly struct AbsFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Abs(x);
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.Abs(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Abs(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => default(SignFn).Apply(x);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => default(SignFn).Apply(x);
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => default(SignFn).Apply(x);
 }
 

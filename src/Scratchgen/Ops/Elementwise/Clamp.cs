@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,15 +8,17 @@ namespace Scratchgen.Ops;
 // y = min(max(x, lo), hi)      dx = dy * [lo <= x <= hi]
 public readonly struct ClampFn(double lo, double hi) : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> =>
-        T.Min(T.Max(x, T.CreateTruncating(lo)), T.CreateTruncating(hi));
+    private readonly Constant _lo = new(lo), _hi = new(hi);
+
+    public T Apply<T>(T x) where T : struct, IReal<T> =>
+        T.Min(T.Max(x, T.Of(_lo)), T.Of(_hi));
 
     public Vector256<float> Apply(Vector256<float> x) =>
-        Vector256.Min(Vector256.Max(x, Vector256.Create((float)lo)), Vector256.Create((float)hi));
+        Vector256.Min(Vector256.Max(x, Vector256.Create(_lo.Single)), Vector256.Create(_hi.Single));
 
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => new InRangeFn(lo, hi).Apply(x);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => new InRangeFn(_lo, _hi).Apply(x);
 
-    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => new InRangeFn(lo, hi).Apply(x);
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => new InRangeFn(_lo, _hi).Apply(x);
 }
 
 internal sealed class ClampOp(Tensor x, double lo, double hi) : UnaryOp<ClampFn>(x, new ClampFn(lo, hi))

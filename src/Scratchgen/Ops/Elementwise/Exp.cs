@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,9 +8,9 @@ namespace Scratchgen.Ops;
 // y = exp(x)        dx = dy * y
 public readonly struct ExpFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Exp(x);
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.Exp(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Exp(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => y;
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => y;
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => y;
 }
 

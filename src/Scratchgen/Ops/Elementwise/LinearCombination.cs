@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Ops;
 
@@ -9,9 +9,8 @@ namespace Scratchgen.Ops;
 // would be four kernels. Not an op on the tape: used off the tape only, so it has no backward.
 public readonly struct LinearCombinationFn(double alpha, double beta) : IBinaryFn
 {
-    public double Alpha => alpha;
-    public double Beta => beta;
+    private readonly Constant _alpha = new(alpha), _beta = new(beta);
 
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(alpha) * a + T.CreateTruncating(beta) * b;
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * (float)alpha + b * (float)beta;
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> => T.Of(_alpha) * a + T.Of(_beta) * b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * _alpha.Single + b * _beta.Single;
 }

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,9 +8,9 @@ namespace Scratchgen.Ops;
 // y = ln(x)         dx = dy / x
 public readonly struct LogFn : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => T.Log(x);
+    public T Apply<T>(T x) where T : struct, IReal<T> => T.Log(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Log(x);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.One / x;
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.One / x;
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.One / x;
 }
 

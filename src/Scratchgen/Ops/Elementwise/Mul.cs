@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,7 +8,7 @@ namespace Scratchgen.Ops;
 // y = a * b         da = dy * b, db = dy * a
 public readonly struct MulFn : IBinaryFn
 {
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => a * b;
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> => a * b;
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * b;
 }
 

@@ -1,36 +1,49 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
 // y = x^p (p a constant)      dx = dy * p * x^(p-1)
-// The vector form is exact for the common exponents (2, 1, 0.5, -1) and falls back to per-lane pow.
+// Integer exponents by repeated multiplication: exact, and right for negative x, where pow gives NaN;
+// other exponents through pow (x > 0 in their domain). The vector form is exact for the common
+// exponents (2, 1, 0.5, -1) and falls back to per-lane pow.
 public readonly struct PowFn(double p) : IUnaryFn
 {
-    public double P => p;
+    private readonly Constant _p = new(p), _pMinus1 = new(p - 1);
 
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> =>
-        p == 2 ? x * x : T.Pow(x, T.CreateTruncating(p));
+    public T Apply<T>(T x) where T : struct, IReal<T> => Power(x, _p);
 
-    public Vector256<float> Apply(Vector256<float> x) => p switch
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => _p.Single == 2 ? x + x : T.Of(_p) * Power(x, _pMinus1);
+
+    private static T Power<T>(T x, Constant p) where T : struct, IReal<T>
     {
-        2 => x * x,
-        1 => x,
-        0.5 => Vector256.Sqrt(x),
-        -1 => Vector256<float>.One / x,
-        _ => PerLane(x, (float)p),
-    };
+        float e = p.Single;
+        if (e == 2) return x * x;
+        if (e != MathF.Floor(e) || MathF.Abs(e) > 64) return T.Pow(x, T.Of(p));
+        int n = (int)MathF.Abs(e);
+        T r = T.One;
+        for (int i = 0; i < n; i++) r *= x;
+        return e < 0 ? T.One / r : r;
+    }
 
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> =>
-        p == 2 ? x + x : T.CreateTruncating(p) * T.Pow(x, T.CreateTruncating(p - 1));
+    public Vector256<float> Apply(Vector256<float> x) => PowerLanes(x, _p.Single);
 
-    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => p switch
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => _p.Single switch
     {
         2 => x + x,
         1 => Vector256<float>.One,
-        _ => new PowFn(p - 1).Apply(x) * (float)p,
+        _ => PowerLanes(x, _pMinus1.Single) * _p.Single,
+    };
+
+    private static Vector256<float> PowerLanes(Vector256<float> x, float p) => p switch
+    {
+        2 => x * x,
+        1 => x,
+        0.5f => Vector256.Sqrt(x),
+        -1 => Vector256<float>.One / x,
+        _ => PerLane(x, p),
     };
 
     private static Vector256<float> PerLane(Vector256<float> x, float p)

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,19 +8,23 @@ namespace Scratchgen.Ops;
 // y = x + s         dx = dy
 public readonly struct AddScalarFn(double s) : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x + T.CreateTruncating(s);
-    public Vector256<float> Apply(Vector256<float> x) => x + Vector256.Create((float)s);
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.One;
+    private readonly Constant _s = new(s);
+
+    public T Apply<T>(T x) where T : struct, IReal<T> => x + T.Of(_s);
+    public Vector256<float> Apply(Vector256<float> x) => x + Vector256.Create(_s.Single);
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.One;
     public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256<float>.One;
 }
 
 // y = x * s         dx = dy * s
 public readonly struct MulScalarFn(double s) : IUnaryFn
 {
-    public T Apply<T>(T x) where T : struct, IFloatingPointIeee754<T> => x * T.CreateTruncating(s);
-    public Vector256<float> Apply(Vector256<float> x) => x * (float)s;
-    public T Derivative<T>(T x, T y) where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(s);
-    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.Create((float)s);
+    private readonly Constant _s = new(s);
+
+    public T Apply<T>(T x) where T : struct, IReal<T> => x * T.Of(_s);
+    public Vector256<float> Apply(Vector256<float> x) => x * _s.Single;
+    public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.Of(_s);
+    public Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.Create(_s.Single);
 }
 
 internal sealed class AddScalarOp(Tensor x, double s) : UnaryOp<AddScalarFn>(x, new AddScalarFn(s))

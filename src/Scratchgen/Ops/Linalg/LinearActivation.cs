@@ -1,12 +1,13 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
 // y = f(x @ W^T + b): a linear layer and its activation as one op, with the bias and f in one kernel.
 //   x: (N, I) (or (..., I)), W: (O, I), b: (O), f elementwise (TFn) -> y: (N, O)
-//   forward:  z = x @ W^T (GEMM),  z += b and y = f(z) in one pass (IBackend.BiasMap; z kept)
+//   forward:  z = x @ W^T (GEMM),  z += b and y = f(z) in one pass (BiasLowering.BiasMap: IFusedBias; z kept)
 //   backward: dz = dy * f'(z, y) (one MapBackward pass),  then dx = dz @ W, dW = dz^T @ x, db = sum_rows(dz)
 // Against Linear then the activation op: one kernel launch and one pass over the output fewer in each
 // direction. Nn.Sequential uses it for a Linear followed by an activation layer. When the backward is

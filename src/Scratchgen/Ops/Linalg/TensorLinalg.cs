@@ -1,3 +1,4 @@
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -22,6 +23,6 @@ public static class TensorLinalg
     /// activation run as one kernel. <paramref name="fn"/> is the activation's functor,
     /// <paramref name="activation"/> the same activation as a tensor op (for recorded backwards).</summary>
     internal static Tensor LinearThen<TFn>(this Tensor x, Tensor weight, Tensor bias, TFn fn, string name, Func<Tensor, Tensor> activation)
-        where TFn : struct, Backends.IUnaryFn =>
+        where TFn : struct, IUnaryFn =>
         new LinearActivationOp<TFn>(x, weight, bias, fn, name, activation).Run();
 }

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
-// Binary cross-entropy on logits, fused: one elementwise pass and sum forward (IBackend.ZipSum), one pass backward.
+// Binary cross-entropy on logits, fused: one elementwise pass and sum forward (SumLowering.ZipSum), one pass backward.
 //   l_i = max(x_i, 0) - x_i t_i + log(1 + exp(-|x_i|))        L = scale * sum_i l_i   (scale = 1/n for a mean)
 //   dL/dx_i = scale * (sigmoid(x_i) - t_i) * dL          dL/dt_i = -scale * x_i * dL
 // x: logits, t: targets, same shape. Saves x and t. The composite form in Loss.cs's history took 8 ops
@@ -21,7 +21,7 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
     protected override Tensor Forward()
     {
         var y = NewOverwrittenOutput([]);
-        Backend.ZipSum(x, t, y, default(BceWithLogitsFn), scale); // one launch on a GPU (IBackend.ZipSum)
+        Backend.ZipSum(x, t, y, default(BceWithLogitsFn), scale); // one launch on a GPU (SumLowering.ZipSum)
         return y;
     }
 
@@ -47,7 +47,7 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
 // max(a, 0) - a b + log(1 + exp(-|a|)): the per-element BCE of logit a against target b
 public readonly struct BceWithLogitsFn : IBinaryFn
 {
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> =>
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> =>
         T.Max(a, T.Zero) - a * b + T.LogP1(T.Exp(-T.Abs(a)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => SimdMath.Softplus(a) - a * b;
@@ -56,9 +56,10 @@ public readonly struct BceWithLogitsFn : IBinaryFn
 // scale (sigmoid(a) - b): the gradient of BCE with logits before multiplying by dL
 public readonly struct SigmoidMinusFn(double scale) : IBinaryFn
 {
-    public double Scale => scale;
-    public T Apply<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(scale) * (T.One / (T.One + T.Exp(-a)) - b);
+    private readonly Constant _scale = new(scale);
+
+    public T Apply<T>(T a, T b) where T : struct, IReal<T> =>
+        T.Of(_scale) * (T.One / (T.One + T.Exp(-a)) - b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => (SimdMath.Sigmoid(a) - b) * (float)scale;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => (SimdMath.Sigmoid(a) - b) * _scale.Single;
 }

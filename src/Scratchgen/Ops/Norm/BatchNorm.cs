@@ -1,5 +1,6 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -12,7 +13,7 @@ namespace Scratchgen.Ops;
 //   gamma, beta, running_mean, running_var: (C)
 // Training mode is one op, BatchNormTrainOp (fused kernels, its backward beside it); evaluation mode is
 // written with differentiable ops (sub, pow, mul, add), so its backward comes from the tape. The running
-// statistics are updated in place off the tape by the training op's forward (IBackend.BatchNormTrainingStats,
+// statistics are updated in place off the tape by the training op's forward (BatchNormLowering.BatchNormTrainingStats,
 // BatchNormRunning); they are never part of the graph in training mode.
 internal static class BatchNormFunction
 {
@@ -39,7 +40,7 @@ internal static class BatchNormFunction
     /// <summary>activation(batch_norm(x)): in training one fused op (<see cref="BatchNormActivationOp{TFn}"/>) and the
     /// same running-statistics update as <see cref="Apply"/>; in evaluation the two one after the other.</summary>
     public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training,
-        double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, Backends.IUnaryFn
+        double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn
     {
         if (!training) return activation(Apply(x, gamma, beta, runningMean, runningVar, training, momentum, eps));
         Check(x, gamma, beta, runningMean, runningVar, training);
@@ -59,7 +60,7 @@ internal static class BatchNormFunction
         return count;
     }
 
-    // The running statistics the training forward updates in place, off the tape (IBackend.BatchNormTrainingStats).
+    // The running statistics the training forward updates in place, off the tape (BatchNormLowering.BatchNormTrainingStats).
     private static BatchNormRunning Running(Tensor? runningMean, Tensor? runningVar, double momentum)
     {
         foreach (var running in new[] { runningMean, runningVar })

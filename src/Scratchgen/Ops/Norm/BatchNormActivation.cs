@@ -1,5 +1,6 @@
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -8,9 +9,9 @@ namespace Scratchgen.Ops;
 /// Batch norm in training mode followed by an activation f, as one op (Nn.Sequential's BatchNorm +
 /// activation pairs), per channel c over the m = Numel / C values of x (N, C) or (N, C, H, W):
 ///   forward:  mean, var = batch statistics, invStd = (var + eps)^-1/2, running statistics updated,
-///             y = f(z), z = (x - mean) invStd gamma + beta          (IBackend.BatchNormActivation: one pass)
+///             y = f(z), z = (x - mean) invStd gamma + beta          (BatchNormLowering.BatchNormForward with f: one pass)
 ///   backward: z recomputed from x, dz = dy f'(z, y), then batch norm's backward with dz
-///             (IBackend.BatchNormActivationBackward: the same passes as batch norm's own backward)
+///             (BatchNormLowering.BatchNormBackward with f: the same passes as batch norm's own backward)
 /// Against BatchNormTrainOp followed by the activation op: one pass over the tensor fewer each way, no z
 /// kept, two launches fewer on a GPU. When the backward is recorded (gradients of gradients), it is
 /// written with differentiable ops: the statistics and z recomputed from x, dz from the activation op's
@@ -39,7 +40,7 @@ internal sealed class BatchNormActivationOp<TFn>(Tensor x, Tensor? gamma, Tensor
         _invStd = NewOverwrittenOutput([c]);
         Backend.BatchNormTrainingStats(x, _mean, Variance, _invStd, eps, running);
         _y = NewOverwrittenOutput((int[])x.Dims.Clone());
-        Backend.BatchNormActivation(x, _mean, _invStd, gamma?.Detach(), beta?.Detach(), _y, fn);
+        Backend.BatchNormForward(x, _mean, _invStd, gamma?.Detach(), beta?.Detach(), _y, fn);
         return _y;
     }
 
@@ -51,7 +52,7 @@ internal sealed class BatchNormActivationOp<TFn>(Tensor x, Tensor? gamma, Tensor
         var dx = NewOverwrittenOutput((int[])x.Dims.Clone());
         var dGamma = gamma != null && gamma.RequiresGrad ? NewOverwrittenOutput([c]) : null;
         var dBeta = beta != null && beta.RequiresGrad ? NewOverwrittenOutput([c]) : null;
-        Backend.BatchNormActivationBackward(x.Detach(), _y!.Detach(), dOut, _mean!, _invStd!, gamma?.Detach(), beta?.Detach(), dx, dGamma, dBeta, fn);
+        Backend.BatchNormBackward(x.Detach(), _y!.Detach(), dOut, _mean!, _invStd!, gamma?.Detach(), beta?.Detach(), dx, dGamma, dBeta, fn);
         return Gradients(x.RequiresGrad ? dx : null, dGamma, dBeta);
     }
 

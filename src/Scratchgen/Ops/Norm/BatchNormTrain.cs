@@ -8,9 +8,9 @@ namespace Scratchgen.Ops;
 /// Batch norm in training mode as one op, per channel c over the m = Numel / C values of x (N, C) or
 /// (N, C, H, W):
 ///   forward:  mean, var = batch statistics (biased var), invStd = (var + eps)^-1/2, running statistics updated
-///             y = (x - mean) invStd gamma + beta                   (IBackend.BatchNormTrainingStats, BatchNormForward)
+///             y = (x - mean) invStd gamma + beta                   (BatchNormLowering.BatchNormTrainingStats, BatchNormForward)
 ///   backward: xhat = (x - mean) invStd,  dBeta = sum dy,  dGamma = sum dy xhat,
-///             dx = gamma invStd (dy - sum dy / m - xhat sum(dy xhat) / m)   (IBackend.BatchNormBackward)
+///             dx = gamma invStd (dy - sum dy / m - xhat sum(dy xhat) / m)   (BatchNormLowering.BatchNormBackward)
 /// The terms through mean and var are in dx's last two terms. Backends fuse these (the Cpu backend: about
 /// 5 passes over x for both directions) or compose them (BatchNormLowering). When the backward is itself
 /// recorded (gradients of gradients), it is written with differentiable ops that recompute mean and

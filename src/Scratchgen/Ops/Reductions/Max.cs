@@ -1,7 +1,7 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -9,21 +9,6 @@ namespace Scratchgen.Ops;
 // y = max of x over the given axes
 // dx = dy * [x == y] / (number of positions equal to the max)   (ties share the gradient evenly)
 // Saves y; the tie mask is rebuilt from x and y in backward, and is a constant to autograd.
-public readonly struct MaxFn : IReduceFn
-{
-    public T Identity<T>() where T : struct, IFloatingPointIeee754<T> => T.NegativeInfinity;
-    public T Load<T>(T x) where T : struct, IFloatingPointIeee754<T> => x;
-    public Vector256<float> Load(Vector256<float> x) => x;
-    public T Combine<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => T.IsNaN(b) || b > a ? b : a;
-    public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
-    public float Horizontal(Vector256<float> v)
-    {
-        float m = v[0];
-        for (int i = 1; i < 8; i++) m = Math.Max(m, v[i]);
-        return m;
-    }
-}
-
 internal sealed class MaxOp(Tensor x, int[] axes, bool keepdim) : Op(x)
 {
     private Tensor _yKept = null!;

@@ -3,8 +3,8 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
-// Softmax and log-softmax over the last axis as one op, one row kernel each way (IBackend.Softmax,
-// IBackend.SoftmaxBackward):
+// Softmax and log-softmax over the last axis as one op, one row kernel each way (SoftmaxLowering: IFusedSoftmax,
+// or composed):
 //   x: (..., L) -> y: (..., L); per row m = max x, s = sum exp(x - m)
 //   softmax:     y = exp(x - m) / s          dx = y (dy - sum(dy y))
 //   log-softmax: y = x - m - log s           dx = dy - exp(y) sum(dy)

@@ -1,35 +1,13 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
 
 // y = sum of x over the given axes (kept as size 1 when keepdim)
 // dx = dy broadcast back over the summed axes
-public readonly struct SumFn : IReduceFn
-{
-    public T Identity<T>() where T : struct, IFloatingPointIeee754<T> => T.Zero;
-    public T Load<T>(T x) where T : struct, IFloatingPointIeee754<T> => x;
-    public Vector256<float> Load(Vector256<float> x) => x;
-    public T Combine<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => a + b;
-    public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => a + b;
-    public float Horizontal(Vector256<float> v) => Vector256.Sum(v);
-}
-
-// y = sum of x^2 (a squared L2 norm): gradient norms and finiteness checks without a temporary x^2 tensor.
-// Not an op on the tape: optimizers and clipping call the backend's Reduce with it directly.
-public readonly struct SumSquaresFn : IReduceFn
-{
-    public T Identity<T>() where T : struct, IFloatingPointIeee754<T> => T.Zero;
-    public T Load<T>(T x) where T : struct, IFloatingPointIeee754<T> => x * x;
-    public Vector256<float> Load(Vector256<float> x) => x * x;
-    public T Combine<T>(T a, T b) where T : struct, IFloatingPointIeee754<T> => a + b;
-    public Vector256<float> Combine(Vector256<float> a, Vector256<float> b) => a + b;
-    public float Horizontal(Vector256<float> v) => Vector256.Sum(v);
-}
-
 internal sealed class SumOp(Tensor x, int[] axes, bool keepdim) : Op(x)
 {
     public override string Name => "sum";

@@ -1,4 +1,5 @@
 using Scratchgen.Autograd;
+using Scratchgen.Functors;
 using Scratchgen.Tensors;
 
 namespace Scratchgen.Ops;
@@ -12,7 +13,7 @@ internal static class TensorChecks
 
     /// <summary>sum over all tensors of sum(x^2), combined on the tensors' backend and read back once:
     /// one device-to-host copy for a whole model's gradients instead of one per parameter (each copy
-    /// waits for the device). IBackend.SumOfSquares: P + 1 reductions for P tensors by default, fewer
+    /// waits for the device). TensorListLowering.SumOfSquares: P + 1 reductions for P tensors by default, fewer
     /// launches on a GPU (several tensors per launch). Not recorded.</summary>
     public static double SumOfSquares(IEnumerable<Tensor> tensors)
     {
@@ -27,8 +28,8 @@ internal static class TensorChecks
     }
 
     /// <summary>mean_i f(x_i) over every element, read back to the host; not recorded (a GAN's mean D(x) for its
-    /// report). IBackend.MapSum: one launch on a GPU, where Map, Sum and Mul were three.</summary>
-    public static double MeanOf<TFn>(this Tensor x, TFn fn) where TFn : struct, Backends.IUnaryFn
+    /// report). SumLowering.MapSum: one launch on a GPU, where Map, Sum and Mul were three.</summary>
+    public static double MeanOf<TFn>(this Tensor x, TFn fn) where TFn : struct, IUnaryFn
     {
         if (x.Numel == 0) throw new ShapeException("mean", $"cannot average over zero elements of {x.Describe()}");
         var y = x.NewUninitialized([]);

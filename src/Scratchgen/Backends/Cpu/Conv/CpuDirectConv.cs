@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Scratchgen.Functors;
 using System.Runtime.Intrinsics.X86;
 
 namespace Scratchgen.Backends.Cpu.Conv;

@@ -127,8 +127,8 @@ internal static partial class CpuGemm
         internal void RunColumnChunks(int t, int count, float* aWhole, SpinBarrier barrier, ChunkCounter next)
         {
             // Thread t packs its share of the MR-row panels of every block of A, so the work splits evenly
-            // whatever k is (dealing out whole KC blocks left one thread idle where k <= KC: MLP GAN step
-            // 1.02-1.03x faster this way).
+            // whatever k is (dealing out whole KC blocks leaves one thread idle where k <= KC, as in the
+            // MLP GAN's layers).
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);

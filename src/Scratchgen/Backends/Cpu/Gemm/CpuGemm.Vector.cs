@@ -9,16 +9,15 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // one use:
 //   n = 1   c[i]    (+)= sum_p op(A)[i,p] v[p]      matrix-vector (a linear layer with one output)
 //   m = 1   c[j]    (+)= sum_p u[p] op(B)[p,j]      vector-matrix (its weight gradient)
-// (k = 1, an outer product, stays with V3Packed, which measured faster at writing its big C than a
-// row-by-row loop: 38-58 against 58-71 us for 128 x 6272.)
+// (k = 1, an outer product, stays with V3Packed, which writes its big C faster than a row-by-row loop:
+// its micro-tiles keep C's rows in registers.)
 // Each is one pass over the big operand, 8 lanes at a time, split over the cores (CpuParallel).
 // A dot product runs along a contiguous row when there is one (row of A for n = 1, row of B^T for m = 1);
 // otherwise the sum is built as scaled rows added into C (axpy), so every load is contiguous. The vector
 // operand, possibly strided, is copied once into a contiguous buffer. Sums run in a fixed order per
 // element whatever the thread count, so results are the same for 1 or 2 threads.
-// The DCGAN's 6272 -> 1 linear layer at batch 128, against V3Packed interleaved in one process: forward
-// (n = 1) 234-326 -> 58-72 us, weight gradient (m = 1) 84-106 -> 31-49 us; the MLP GAN's 256 -> 1: 15-20 -> 2-3 us
-// and 6-8 -> 2-4 us.
+// The shapes that come here are the discriminators' last layers (the DCGAN's 6272 -> 1, the MLP GAN's 256 -> 1)
+// and their weight gradients, where the padded micro-tile would be mostly zeros.
 internal static partial class CpuGemm
 {
     // Whether C is one column or one row: Sgemm sends these here.

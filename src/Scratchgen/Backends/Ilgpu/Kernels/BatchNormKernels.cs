@@ -1,5 +1,6 @@
 using ILGPU;
-using Scratchgen.Backends.Ilgpu.Functors;
+using ILGPU.Algorithms;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -23,9 +24,10 @@ internal static class BatchNormKernels
     // ones are placeholders the kernels never read or write).
     public const int HasGamma = 1, HasBeta = 2, HasDGamma = 4, HasDBeta = 8;
 
-    // The statistics (mean, var) and, as BatchNormStatsExtras says, what a training forward needs next (IBackend.BatchNormTrainingStats),
-    // written by thread 0 of each channel's group with the functors the separate Map and Zip launches would run:
-    //   invStd = GpuPow(-1/2)(GpuAddScalar(eps)(var)),  running = GpuLinearCombination(keep, take)(running, stat)
+    // The statistics (mean, var) and, as BatchNormStatsExtras says, what a training forward needs next (BatchNormLowering.BatchNormTrainingStats),
+    // written by thread 0 of each channel's group with the float operations the separate Map and Zip launches
+    // of the composite would run (AddScalarFn(eps) then PowFn(-1/2), LinearCombinationFn(keep, take)):
+    //   invStd = (var + eps)^(-1/2),  running = keep running + take stat
     // so the results are those launches' bits. Absent operands are placeholders never touched.
     public static void TrainingStats(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance, ArrayView<float> invStd,
         ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormShape s, BatchNormStatsExtras extras)
@@ -36,44 +38,44 @@ internal static class BatchNormKernels
         {
             float sum = 0;
             for (int e = t; e < m; e += g) sum += x[s.At(c, e)];
-            float mu = ReduceKernels.GroupTree(partial, sum, t, g, default(GpuSum)) / m;
+            float mu = ReduceKernels.GroupTree(partial, sum, t, g, default(SumFn)) / m;
             float squares = 0;
             for (int e = t; e < m; e += g)
             {
                 float d = x[s.At(c, e)] - mu;
                 squares += d * d;
             }
-            float v = ReduceKernels.GroupTree(partial, squares, t, g, default(GpuSum)) / m;
+            float v = ReduceKernels.GroupTree(partial, squares, t, g, default(SumFn)) / m;
             if (t == 0)
             {
                 mean[c] = mu;
                 variance[c] = v;
                 if ((extras.Flags & BatchNormStatsExtras.HasInvStd) != 0)
-                    invStd[c] = new GpuPow(-0.5f).Apply(new GpuAddScalar(extras.Eps).Apply(v));
+                    invStd[c] = XMath.Pow(v + extras.Eps, -0.5f);
                 if ((extras.Flags & BatchNormStatsExtras.HasRunningMean) != 0)
-                    runningMean[c] = new GpuLinearCombination(extras.Keep, extras.TakeMean).Apply(runningMean[c], mu);
+                    runningMean[c] = extras.Keep * runningMean[c] + extras.TakeMean * mu;
                 if ((extras.Flags & BatchNormStatsExtras.HasRunningVariance) != 0)
-                    runningVar[c] = new GpuLinearCombination(extras.Keep, extras.TakeVariance).Apply(runningVar[c], v);
+                    runningVar[c] = extras.Keep * runningVar[c] + extras.TakeVariance * v;
             }
         }
     }
 
-    // Forward followed by an activation: y = f(x a + b) (IBackend.BatchNormActivation; plain batch norm with
-    // f the identity, GpuIdentity). Launch: implicitly grouped, one thread per element of x.
+    // Forward followed by an activation: y = f(x a + b) (IFusedBatchNorm.TryForward; plain batch norm with
+    // f the identity, IdentityFn). Launch: implicitly grouped, one thread per element of x.
     public static void ForwardThen<TFn>(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormShape s, int flags, TFn fn)
-        where TFn : struct, IGpuUnary
+        where TFn : struct, IUnaryFn
     {
         var (a, b) = Affine(i / s.HW % s.C, mean, invStd, gamma, beta, flags);
         y[i] = fn.Apply(x[i] * a + b);
     }
 
     // Backward through the activation and batch norm from y = f(z): z = x a + b recomputed, dz = dy f'(z, y),
-    // then the backward's two passes over dz (one launch). With f the identity (GpuIdentity), dz = dy: plain
+    // then the backward's two passes over dz (one launch). With f the identity (IdentityFn), dz = dy: plain
     // batch norm's backward.
     public static void BackwardThen<TFn>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> dx, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormShape s, int flags, TFn fn)
-        where TFn : struct, IGpuUnary
+        where TFn : struct, IUnaryFn
     {
         var partial = SharedMemory.Allocate<float>(ReduceKernels.MaxGroup);
         int t = Group.IdxX, g = Group.DimX, m = s.M;
@@ -89,8 +91,8 @@ internal static class BatchNormKernels
                 sd += dz;
                 sdx += dz * (xv - mu);
             }
-            float sumDz = ReduceKernels.GroupTree(partial, sd, t, g, default(GpuSum));
-            float sumDzXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(GpuSum));
+            float sumDz = ReduceKernels.GroupTree(partial, sd, t, g, default(SumFn));
+            float sumDzXc = ReduceKernels.GroupTree(partial, sdx, t, g, default(SumFn));
             var (b, c0) = InputGradient(za, inv, mu, sumDz, sumDzXc, m);
             for (int e = t; e < m; e += g)
             {

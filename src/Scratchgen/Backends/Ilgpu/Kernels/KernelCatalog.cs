@@ -1,11 +1,14 @@
 using System.Reflection;
-using Scratchgen.Backends.Ilgpu.Functors;
+using ILGPU;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// Every kernel the backend can launch, each generic one once per GPU twin: what the PTX test
-/// compiles for SM_90 without a GPU, so a kernel that cannot build for CUDA fails CI.
+/// Every kernel the backend can launch, found by reflection rather than listed: each public static void method
+/// of a *Kernels class here, a generic one once per functor type of the assembly that its constraint admits
+/// (and with the adapters the backend wraps functors in). What the PTX and OpenCL tests compile without a
+/// device, so a kernel or an op functor that cannot build for CUDA fails CI. A new op's functor joins by existing.
 /// </summary>
 internal static class KernelCatalog
 {
@@ -13,65 +16,48 @@ internal static class KernelCatalog
 
     public static IReadOnlyList<Entry> All()
     {
+        var functors = Functors();
         var list = new List<Entry>();
-        void Add(Type type, string method, bool explicitGroups, Type? functor = null)
+        foreach (var kernel in Kernels())
         {
-            var m = type.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
-                ?? throw new InvalidOperationException($"{type.Name}.{method} not found");
-            if (functor != null) m = m.MakeGenericMethod(functor);
-            list.Add(new($"{type.Name}.{method}{(functor != null ? $"<{Describe(functor)}>" : "")}", m, explicitGroups));
-        }
-        foreach (var twin in FunctorTwins.All.Values.DistinctBy(e => e.Twin))
-        {
-            switch (twin.Kind)
+            if (!kernel.IsGenericMethodDefinition)
             {
-                case FunctorTwins.Kind.Unary:
-                    Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Map), false, twin.Twin);
-                    Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.MapBackward), false, twin.Twin);
-                    Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.BiasMap), false, twin.Twin);
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.SumOf), true, typeof(GpuFirst<>).MakeGenericType(twin.Twin));
-                    Add(typeof(BatchNormKernels), nameof(BatchNormKernels.ForwardThen), false, twin.Twin);
-                    Add(typeof(BatchNormKernels), nameof(BatchNormKernels.BackwardThen), true, twin.Twin);
-                    break;
-                case FunctorTwins.Kind.Binary:
-                    Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Zip), false, twin.Twin);
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.SumOf), true, twin.Twin);
-                    break;
-                default:
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, twin.Twin);
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.ReduceSlices), true, twin.Twin);
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.ReduceSlicesList), true, twin.Twin);
-                    Add(typeof(ReduceKernels), nameof(ReduceKernels.Reduce), true, typeof(GpuPartials<>).MakeGenericType(twin.Twin));
-                    break;
+                list.Add(Make(kernel));
+                continue;
             }
+            var constraint = kernel.GetGenericArguments()[0].GetGenericParameterConstraints().Single(c => c.IsInterface);
+            foreach (var fn in functors.Where(constraint.IsAssignableFrom).Concat(Adapters(kernel.Name, functors)))
+                list.Add(Make(kernel.MakeGenericMethod(fn)));
         }
-        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Copy), false);
-        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.AdamStep), false);
-        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.AdamStepList), false);
-        Add(typeof(ElementwiseKernels), nameof(ElementwiseKernels.Fill), false);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V1Naive), false);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V2Tiled), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V3RegisterBlocked), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V4DoubleBuffered), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V5Vectorized), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V6ConflictFree), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V7Unrolled), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.V8WideLoads), true);
-        Add(typeof(MatMulKernels), nameof(MatMulKernels.SumParts), false);
-        Add(typeof(GatherKernels), nameof(GatherKernels.Gather), false);
-        Add(typeof(GatherKernels), nameof(GatherKernels.ScatterAdd), false);
-        Add(typeof(ConvKernels), nameof(ConvKernels.Im2Col), false);
-        Add(typeof(ConvKernels), nameof(ConvKernels.Col2Im), false);
-        Add(typeof(ConvKernels), nameof(ConvKernels.MaxPoolIndices), false);
-        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.TrainingStats), true);
-        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.ForwardThen), false, typeof(GpuIdentity)); // plain batch norm
-        Add(typeof(BatchNormKernels), nameof(BatchNormKernels.BackwardThen), true, typeof(GpuIdentity));
-        Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Forward), true);
-        Add(typeof(SoftmaxKernels), nameof(SoftmaxKernels.Backward), true);
         return list;
     }
 
-    // GpuSum, or GpuPartials<GpuSum> for a generic functor.
+    /// <summary>The op functors: every non-generic struct of the assembly with a functor interface.</summary>
+    public static IReadOnlyList<Type> Functors() => typeof(IUnaryFn).Assembly.GetTypes()
+        .Where(t => t.IsValueType && !t.IsGenericTypeDefinition)
+        .Where(t => typeof(IUnaryFn).IsAssignableFrom(t) || typeof(IBinaryFn).IsAssignableFrom(t) || typeof(IReduceFn).IsAssignableFrom(t))
+        .OrderBy(t => t.FullName, StringComparer.Ordinal).ToList();
+
+    // MapSum runs ReduceKernels.SumOf with FirstOf<unary>; a two-stage reduction's second stage is Reduce with PartialsOf<reduce>.
+    private static IEnumerable<Type> Adapters(string kernel, IReadOnlyList<Type> functors) => kernel switch
+    {
+        nameof(ReduceKernels.SumOf) => functors.Where(typeof(IUnaryFn).IsAssignableFrom).Select(t => typeof(FirstOf<>).MakeGenericType(t)),
+        nameof(ReduceKernels.Reduce) => functors.Where(typeof(IReduceFn).IsAssignableFrom).Select(t => typeof(PartialsOf<>).MakeGenericType(t)),
+        _ => [],
+    };
+
+    private static IEnumerable<MethodInfo> Kernels() => typeof(KernelCatalog).Assembly.GetTypes()
+        .Where(t => t.Namespace == typeof(KernelCatalog).Namespace && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        .Where(m => m.ReturnType == typeof(void));
+
+    // Implicitly grouped kernels take their element index (Index1D) first; the others size their own groups.
+    private static Entry Make(MethodInfo m) =>
+        new($"{m.DeclaringType!.Name}.{m.Name}{(m.IsGenericMethod ? $"<{Describe(m.GetGenericArguments()[0])}>" : "")}", m,
+            m.GetParameters()[0].ParameterType != typeof(Index1D));
+
+    // SumFn, or PartialsOf<SumFn> for a generic functor.
     private static string Describe(Type t) =>
         t.IsGenericType ? $"{t.Name[..t.Name.IndexOf('`')]}<{string.Join(", ", t.GetGenericArguments().Select(Describe))}>" : t.Name;
 }

@@ -1,6 +1,6 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -17,7 +17,7 @@ internal static class ReduceKernels
     public static void Reduce<TFn>(ArrayView<float> x, ArrayView<float> y,
         ViewShape outer, ViewStrides xOuter, ViewStrides yOuter, ViewShape inner, ViewStrides xInner,
         int outerCount, int innerCount, TFn fn)
-        where TFn : struct, IGpuReduce
+        where TFn : struct, IReduceFn
     {
         var partial = SharedMemory.Allocate<float>(MaxGroup);
         int t = Group.IdxX, g = Group.DimX;
@@ -33,32 +33,32 @@ internal static class ReduceKernels
 
     // y[0] = scale * sum_i f(a_i, b_i) over the n elements of a and b (each through its strides), in one group:
     // a mean loss in one launch where Zip, Reduce and a MulScalar Map took three. Thread t folds i = t, t + G, ...
-    // from 0, then GroupTree, then GpuMulScalar(scale): the order of Reduce's single output (one group) and the
+    // from 0, then GroupTree, then the scale (as MulScalarFn): the order of Reduce's single output (one group) and the
     // Map after it, so the bits of those three launches (the host runs it only where Reduce would use one group).
     // Launch: explicitly grouped; grid = 1 group of G threads.
     public static void SumOf<TFn>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, ViewShape shape, ViewStrides sa, ViewStrides sb,
         int n, float scale, TFn fn)
-        where TFn : struct, IGpuBinary
+        where TFn : struct, IBinaryFn
     {
         var partial = SharedMemory.Allocate<float>(MaxGroup);
         int t = Group.IdxX, g = Group.DimX;
         float acc = 0;
         for (int i = t; i < n; i += g) acc += fn.Apply(a[sa.At(shape, i)], b[sb.At(shape, i)]);
-        float total = GroupTree(partial, acc, t, g, default(GpuSum));
-        if (t == 0) y[0] = new GpuMulScalar(scale).Apply(total);
+        float total = GroupTree(partial, acc, t, g, default(SumFn));
+        if (t == 0) y[0] = total * scale;
     }
 
     // The first of two stages for few outputs over long rows (one group per output would leave most of a
     // GPU idle: the sum of squares of a 627,200-element gradient ran on one multiprocessor). Each output's
     // inner range is cut into `slices` chunks of `chunk` elements; group g = o slices + s folds chunk s of
     // output o exactly as Reduce folds a whole row (thread stride G, then the tree) and writes
-    // partials[g]. The second stage is Reduce over partials (outerCount, slices) with GpuPartials (Load
+    // partials[g]. The second stage is Reduce over partials (outerCount, slices) with PartialsOf (Load
     // not applied again). Both orders depend only on G, the shape and the slice count: deterministic.
     // Launch: explicitly grouped; grid = min(outerCount slices, 65535) groups of G threads.
     public static void ReduceSlices<TFn>(ArrayView<float> x, ArrayView<float> partials,
         ViewShape outer, ViewStrides xOuter, ViewShape inner, ViewStrides xInner,
         int outerCount, int innerCount, int slices, int chunk, TFn fn)
-        where TFn : struct, IGpuReduce
+        where TFn : struct, IReduceFn
     {
         var partial = SharedMemory.Allocate<float>(MaxGroup);
         int t = Group.IdxX, g = Group.DimX;
@@ -75,11 +75,11 @@ internal static class ReduceKernels
 
     // ReduceSlices over up to 8 contiguous tensors at once (multi-tensor apply), each cut into slices of
     // `chunk` elements: group g folds slice s of tensor k (g = SliceEnds.Start(k) + s) as Reduce folds a row
-    // and writes partials[g]. The caller folds the partials (SliceEnds.Total of them) with GpuPartials. The
+    // and writes partials[g]. The caller folds the partials (SliceEnds.Total of them) with PartialsOf. The
     // slice length is fixed, not tuned to the device, so the sums have the same order on every device.
     // Launch: explicitly grouped; grid = min(SliceEnds.Total, 65535) groups of G threads.
     public static void ReduceSlicesList<TFn>(TensorList8 x, Ends8 sliceEnds, ArrayView<float> partials, int chunk, TFn fn)
-        where TFn : struct, IGpuReduce
+        where TFn : struct, IReduceFn
     {
         var partial = SharedMemory.Allocate<float>(MaxGroup);
         int t = Group.IdxX, g = Group.DimX;
@@ -99,7 +99,7 @@ internal static class ReduceKernels
     // for h = G / 2, G / 4, ..., 1; every thread gets the result. Ends on a barrier, so `partial` (G floats
     // of shared memory) can be reused at once. The one group-level tree of the reduction, batch-norm and
     // softmax kernels.
-    public static float GroupTree<TFn>(ArrayView<float> partial, float value, int t, int g, TFn fn) where TFn : struct, IGpuReduce
+    public static float GroupTree<TFn>(ArrayView<float> partial, float value, int t, int g, TFn fn) where TFn : struct, IReduceFn
     {
         partial[t] = value;
         Group.Barrier();

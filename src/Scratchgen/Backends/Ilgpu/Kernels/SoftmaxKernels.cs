@@ -1,6 +1,6 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using Scratchgen.Backends.Ilgpu.Functors;
+using Scratchgen.Functors;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -21,10 +21,10 @@ internal static class SoftmaxKernels
             int start = r * length;
             float m = float.NegativeInfinity;
             for (int j = t; j < length; j += g) m = XMath.Max(m, x[start + j]);
-            m = ReduceKernels.GroupTree(partial, m, t, g, default(GpuMax));
+            m = ReduceKernels.GroupTree(partial, m, t, g, default(MaxFn));
             float s = 0;
             for (int j = t; j < length; j += g) s += XMath.Exp(x[start + j] - m);
-            s = ReduceKernels.GroupTree(partial, s, t, g, default(GpuSum));
+            s = ReduceKernels.GroupTree(partial, s, t, g, default(SumFn));
             if (log != 0)
             {
                 float offset = m + XMath.Log(s);
@@ -47,7 +47,7 @@ internal static class SoftmaxKernels
             int start = r * length;
             float sum = 0;
             for (int j = t; j < length; j += g) sum += log != 0 ? dy[start + j] : dy[start + j] * y[start + j];
-            sum = ReduceKernels.GroupTree(partial, sum, t, g, default(GpuSum));
+            sum = ReduceKernels.GroupTree(partial, sum, t, g, default(SumFn));
             for (int j = t; j < length; j += g)
                 dx[start + j] = log != 0 ? dy[start + j] - XMath.Exp(y[start + j]) * sum : y[start + j] * (dy[start + j] - sum);
         }

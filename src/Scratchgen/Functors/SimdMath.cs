@@ -1,14 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Scratchgen.Backends;
+namespace Scratchgen.Functors;
 
 /// <summary>8-lane float forms of exp, log1p, sigmoid, tanh and softplus for the activation and loss
 /// kernels. exp and log1p are our own polynomials (below), not the runtime's Vector256.Exp/Log, so that
-/// the whole formula inlines into the functor's vector loop (AggressiveInlining): with the runtime's
-/// general versions behind a call, the BCE-with-logits forward zip on 128x784 took 373 us, with these
-/// inlined 190-220 us (one core; 116-122 us once the zip also used both cores; scratch harness,
-/// median of 201 calls, 2026-11-26). Accuracy against float64 (SimdMathTests): exp within 2 ulp on
+/// the whole formula inlines into the functor's vector loop (AggressiveInlining): the runtime's general
+/// versions sit behind a call, which roughly doubles the time of a loss's forward zip (the BCE-with-logits
+/// zip over a 128x784 batch; ElementwiseBench). Accuracy against float64 (SimdMathTests): exp within 2 ulp on
 /// [-80, 80], log1p within 3 ulp on [0, 1], softplus within 4 ulp down to x = -80.</summary>
 public static class SimdMath
 {

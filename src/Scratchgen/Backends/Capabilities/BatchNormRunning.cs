@@ -3,7 +3,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Backends;
 
 /// <summary>
-/// Batch norm's running statistics, updated in place by each training forward (IBackend.BatchNormTrainingStats):
+/// Batch norm's running statistics, updated in place by each training forward (IFusedBatchNorm.TryStatistics):
 ///   Mean     = (1 - Momentum) Mean     + Momentum mean
 ///   Variance = (1 - Momentum) Variance + Momentum m / (m - 1) variance      (m values per channel: unbiased)
 /// mean and variance are the batch's (biased) statistics. Either tensor may be absent (null: not tracked); both

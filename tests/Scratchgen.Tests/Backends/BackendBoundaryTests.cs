@@ -1,0 +1,148 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Scratchgen.Backends;
+
+namespace Scratchgen.Tests.Backends;
+
+/// <summary>The shape the backend layer keeps: a narrow IBackend (launch-saving kernels are optional capabilities
+/// beside it), a Backends/ folder that knows nothing of the ops, and source comments that say why, not when.</summary>
+public sealed partial class BackendBoundaryTests
+{
+    /// <summary>A new backend implements at most this many members; anything else it offers is a capability.</summary>
+    private const int MaxBackendMembers = 25;
+
+    [Fact]
+    public void IBackend_HasAtMostTwentyFiveMembers()
+    {
+        var members = BackendMembers(typeof(IBackend));
+        // The primitives the ops cannot do without must still be here: the count is of the real interface.
+        Assert.Contains("Map", members);
+        Assert.Contains("MatMul", members);
+        Assert.Contains("Im2Col", members);
+        Assert.True(members.Count <= MaxBackendMembers,
+            $"IBackend has {members.Count} members, at most {MaxBackendMembers} allowed: {string.Join(", ", members)}");
+    }
+
+    [Fact]
+    public void MemberCount_CountsEveryMethodOverloadAndProperty()
+    {
+        // The counter's control: a type with two overloads, a default method, a property and an internal method.
+        Assert.Equal(5, BackendMembers(typeof(ICountedSample)).Count);
+    }
+
+    [Fact]
+    public void NothingUnderBackends_RefersToOps()
+    {
+        var files = SourceFiles("src", "Scratchgen", "Backends");
+        Assert.True(files.Count > 20, $"expected the backend sources under src/Scratchgen/Backends, found {files.Count} files");
+        var offenders = files.Where(f => ReferencesOps(File.ReadAllText(f))).Select(Relative).ToList();
+        Assert.True(offenders.Count == 0, "files under Backends/ that refer to Scratchgen.Ops: " + string.Join(", ", offenders));
+    }
+
+    [Theory]
+    [InlineData("using Scratchgen.Ops;", true)]
+    [InlineData("var f = new Scratchgen.Ops.ReluFn();", true)]
+    [InlineData("namespace Scratchgen.Ops.Lowering;", true)]
+    [InlineData("using Scratchgen.Functors;\nusing Scratchgen.Tensors;", false)]
+    [InlineData("// the ops compose it (Ops/Lowering)", false)]
+    public void ReferencesOps_FindsTheNamespaceOnly(string source, bool expected)
+    {
+        Assert.Equal(expected, ReferencesOps(source));
+    }
+
+    [Fact]
+    public void SourceComments_CarryNoDates()
+    {
+        var files = SourceFiles("src");
+        Assert.True(files.Count > 100, $"expected the sources under src/, found {files.Count} files");
+        var offenders = new List<string>();
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+                if (HasDatedComment(lines[i])) offenders.Add($"{Relative(file)}:{i + 1}: {lines[i].Trim()}");
+        }
+        Assert.True(offenders.Count == 0, "dated comments in src/:\n" + string.Join("\n", offenders));
+    }
+
+    [Theory]
+    [InlineData("    // median of 201 calls, 2026-11-26)", true)]
+    [InlineData("/// measured 2025-01-09 on the laptop", true)]
+    [InlineData("/* as of 2026-12-07 */", true)]
+    [InlineData("    string stamp = \"2026-11-26\"; // a format sample", false)]
+    [InlineData("    // the 64->128 layer, batch 64", false)]
+    [InlineData("    int x = 2026 - 11 - 26;", false)]
+    public void HasDatedComment_FindsDatesInCommentsOnly(string line, bool expected)
+    {
+        Assert.Equal(expected, HasDatedComment(line));
+    }
+
+    private static List<string> BackendMembers(Type type)
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        return type.GetMethods(all).Where(m => !m.IsSpecialName).Select(m => m.Name)
+            .Concat(type.GetProperties(all).Select(p => p.Name))
+            .Concat(type.GetEvents(all).Select(e => e.Name))
+            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool ReferencesOps(string source) => OpsNamespace().IsMatch(source);
+
+    private static bool HasDatedComment(string line)
+    {
+        int comment = CommentStart(line);
+        return comment >= 0 && IsoDate().IsMatch(line[comment..]);
+    }
+
+    // Where a // or /* comment starts on the line, outside string literals; -1 where none does.
+    private static int CommentStart(string line)
+    {
+        bool inString = false;
+        for (int i = 0; i < line.Length - 1; i++)
+        {
+            char c = line[i];
+            if (inString)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            }
+            else if (c == '"') inString = true;
+            else if (c == '/' && (line[i + 1] == '/' || line[i + 1] == '*')) return i;
+        }
+        return -1;
+    }
+
+    private static IReadOnlyList<string> SourceFiles(params string[] under)
+    {
+        string dir = Path.Combine([RepoRoot(), .. under]);
+        Assert.True(Directory.Exists(dir), "missing " + dir);
+        return Directory.GetFiles(dir, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .OrderBy(f => f, StringComparer.Ordinal).ToList();
+    }
+
+    private static string Relative(string file) => Path.GetRelativePath(RepoRoot(), file);
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
+        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
+        return dir.FullName;
+    }
+
+    [GeneratedRegex(@"\bScratchgen\.Ops\b")]
+    private static partial Regex OpsNamespace();
+
+    [GeneratedRegex(@"\b20\d\d-[01]\d-[0-3]\d\b")]
+    private static partial Regex IsoDate();
+
+    private interface ICountedSample
+    {
+        int Length { get; }
+        void Put(float x);
+        void Put(double x);
+        void Flush() { }
+        internal void Reset();
+    }
+}
