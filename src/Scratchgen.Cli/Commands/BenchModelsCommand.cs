@@ -29,6 +29,9 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [DefaultValue(128)]
         public int BatchSize { get; init; }
 
+        [CommandOption("--recipe <SETTINGS>"), Description("The training recipe of every model (as train --recipe; default: each model's defaults, 'plain' for the textbook ones).")]
+        public string? Recipe { get; init; }
+
         [CommandOption("--profile"), Description("Time every op forward and backward (waiting for the GPU after each) and print the 20 costliest.")]
         public bool Profile { get; init; }
 
@@ -75,7 +78,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
             var cores = backend is Scratchgen.Backends.Cpu.CpuBackend ? new CoreDistanceSampler() : null;
             ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device, s.KernelTimeline) : cores;
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend), data, observer);
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend, Recipe: s.Recipe), data, observer);
             IReadOnlyList<EpochResult> results;
             using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
             {

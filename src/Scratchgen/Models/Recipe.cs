@@ -53,7 +53,7 @@ public sealed class Recipe
     }
 
     private static string Describe(IReadOnlyList<RecipeKnob> knobs) =>
-        knobs.Count == 0 ? "no settings" : string.Join(", ", knobs.Select(k => k.Name));
+        knobs.Count == 0 ? "no settings" : string.Join(", ", knobs.Select(k => $"{k.Name} (default {k.Default}, plain {k.Plain})"));
 
     // Every knob's default and plain values parse as the same kind: number, or one word of a fixed set
     // written as "a|b" in the description's first word list. A value of another kind is refused here.
