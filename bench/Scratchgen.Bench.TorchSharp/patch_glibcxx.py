@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
-# Copied unchanged (apart from this header) from the team's shared notes, shared/tools/patch_glibcxx.py
-# (see shared/PEERS.md, "TorchSharp-cpu 0.107.0"), so that this bench project builds from the repository
-# alone. Run by the AfterBuild target of Scratchgen.Bench.TorchSharp.csproj on the build output's copy of
+# Kept here (the work-around is described in the docstring below) so that this bench project builds from
+# the repository alone. Run by the AfterBuild target of Scratchgen.Bench.TorchSharp.csproj on the build output's copy of
 # runtimes/linux-x64/native/libLibTorchSharp.so, never on the NuGet cache.
 """Work-around for TorchSharp 0.107.0 on Debian 12: libLibTorchSharp.so declares a need for
 GLIBCXX_3.4.32 (GCC 13's libstdc++), which Debian 12's libstdc++ (GCC 12, up to GLIBCXX_3.4.30) lacks,

@@ -7,7 +7,8 @@ namespace Scratchgen.Bench;
 // A linear layer with one output at batch 128 (the DCGAN discriminator's 6272 -> 1, the MLP GAN's 256 -> 1):
 // its forward (C one column, n = 1) and weight gradient (C one row, m = 1, A transposed), through V3Packed
 // (the baseline: a 6x16 packed GEMM padded around a vector) and through Sgemm, which sends these shapes to
-// the matrix-vector code of CpuGemm.Vector.cs (kernels-docs/matmul.md "Vector shapes").
+// the matrix-vector code of CpuGemm.Vector.cs (kernels-docs/matmul.md; its measurements: the matmul log
+// in kernels-docs/log/, "Vector shapes").
 // [GlobalSetup] checks that both give the same results within float rounding.
 public unsafe class VectorGemmBench
 {

@@ -4,7 +4,7 @@
 Same work as ours: batch 64, float32, 4x4 kernels, stride 2, padding 1, bias; per repetition the
 forward and a backward with a fixed output gradient, computing dx, dw and db, gradients cleared first.
 Median of the timed repetitions after warm-up. Run with Debian's python: /usr/bin/python3 (see
-/work/shared/PEERS.md), which has python3-torch; 2 threads like the machine.
+kernels-docs/peers.md), which has python3-torch; 2 threads like the machine.
 """
 import statistics
 import sys

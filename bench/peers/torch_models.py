@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The reference models of DESIGN.md in PyTorch 1.13, on the same embedded data (data/*.gz), for
-side-by-side quality and speed against `scratchgen train` (see README, "Measured").
+"""The four reference models (MLP AE, MLP VAE, MLP GAN, DCGAN) in PyTorch 1.13, on the same embedded
+data (data/*.gz), for side-by-side quality and speed against `scratchgen train` (see README, "Measured").
 
 Run with Debian's Python (python3-torch):
     /usr/bin/python3 bench/peers/torch_models.py vae --epochs 2

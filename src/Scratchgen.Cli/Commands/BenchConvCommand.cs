@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Scratchgen.Cli.Commands;
 
 /// <summary>scratchgen bench conv: forward+backward milliseconds of the DCGAN layers (batch 64), beside
-/// the TorchSharp-cpu 0.107 figures measured on this kind of machine (../shared/PEERS.md) for reference.
+/// the TorchSharp-cpu 0.107 figures measured on this kind of machine (kernels-docs/peers.md) for reference.
 /// For a same-run comparison use bench/compare.sh.</summary>
 internal sealed class BenchConvCommand : Command<BenchConvCommand.Settings>
 {

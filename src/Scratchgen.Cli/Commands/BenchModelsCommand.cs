@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Scratchgen.Cli.Commands;
 
 /// <summary>
-/// scratchgen bench models: training throughput of the reference models of DESIGN.md (MLP AE, MLP VAE,
+/// scratchgen bench models: training throughput of the four reference models (MLP AE, MLP VAE,
 /// MLP GAN, DCGAN) on the embedded data: batch 128, 9,000 training images, images/s timed from the first
 /// batch to the last of each epoch (optimizer steps included, evaluation and pictures excluded), and the
 /// process's peak resident memory. One line per epoch, in a form bench/compare.sh parses.

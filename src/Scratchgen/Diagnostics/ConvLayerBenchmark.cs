@@ -19,8 +19,8 @@ public sealed record ConvLayerTiming(ConvLayer Layer, int Batch, double MedianMs
 /// and runs in its own <see cref="MemoryScope"/>, ended after the timing, as a training step does (and as the
 /// TorchSharp twin runs each repetition in a dispose scope): its outputs and gradients go back to the
 /// backend's pool for the next one. Without the scope every repetition took ~5 MB of fresh arrays from the
-/// .NET heap (D 64->128), and the repetitions that touched new pages ran ~10 ms slower than the others
-/// (kernels-docs/conv2d.md, "Memory in the layer benchmark").
+/// .NET heap (D 64->128), and the repetitions that touched new pages ran slower than the others
+/// (the conv2d log in kernels-docs/log/, "Memory in the layer benchmark").
 /// </summary>
 public static class ConvLayerBenchmark
 {

@@ -149,8 +149,8 @@ public abstract class GanBase : GenerativeModel
     /// <summary>D's logits for a real and a fake batch of the same size. When no layer of D mixes samples
     /// (Layer.MixesSamples: no batch norm), the two go through D as one batch of 2N: the same logits (up
     /// to the order of float sums in D's gradients), with half the layer calls and GEMMs twice as tall.
-    /// Measured on the MLP GAN in one process, step by step against two passes: 2.5-4.5 % faster with the
-    /// two cores sharing an L3, 5-9 % with them apart (kernels-docs/peers.md). With batch norm in D (the
+    /// On the MLP GAN, timed step by step against two passes, it is faster, more so with the two cores apart
+    /// (the peers log in kernels-docs/log/, "the joined D pass"). With batch norm in D (the
     /// DCGAN), each batch is normalized on its own statistics, as the textbook step does.</summary>
     public (Tensor Real, Tensor Fake) CriticOfBoth(Tensor real, Tensor fake, int[]? labels)
     {

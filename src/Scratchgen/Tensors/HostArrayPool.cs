@@ -4,16 +4,16 @@ namespace Scratchgen.Tensors;
 /// Float arrays kept for reuse, by exact length: a training step allocates the same shapes every
 /// time, so the arrays a step released (see <see cref="MemoryScope"/>) are exactly what the next step
 /// asks for. Rented arrays are cleared, like a fresh allocation, unless the caller says it will write
-/// every element first (an op's output: clearing those was ~5 % of a DCGAN step on the main thread,
-/// dotnet-trace, kernels-docs/peers.md); the owner may pass its own <c>clear</c> (the Cpu backend's
+/// every element first (an op's output: clearing those showed in dotnet-trace of a DCGAN step,
+/// the peers log in kernels-docs/log/); the owner may pass its own <c>clear</c> (the Cpu backend's
 /// uses both cores for big arrays), by default Array.Clear. At most <see cref="MaxBytes"/> are
 /// held; past that, returned arrays are left to the garbage collector.
 ///
 /// An array allocated while a <see cref="MemoryScope"/> is open will come back to the pool (or be
 /// kept by the model), so it lives as long as the run: it goes straight to the pinned object heap,
-/// which the collector never copies and which does not count against generation 0's budget (before,
-/// each such array was born in generation 0 and copied on its way to generation 2). Measured with
-/// `bench models`: peak RSS of the MLP AE 300 -> 285 MB, the DCGAN's within noise (648 -> 637-646 MB).
+/// which the collector never copies and which does not count against generation 0's budget (born in
+/// generation 0, each such array would be copied on its way to generation 2; the MLP AE's peak RSS is
+/// lower this way: the source-comments log in kernels-docs/log/).
 /// </summary>
 internal sealed class HostArrayPool(string device, long maxBytes, Action<float[]>? clear = null)
 {

@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Cpu;
 /// measured on it reads about 60 ns for long stretches and about 330 ns for others: the host then runs the
 /// two vCPUs on different L3 domains, every value one thread wrote and the other reads crosses between
 /// them, and a training step that hands data from core to core hundreds of times slows down with it (the
-/// MLP GAN: 13.6 ms a step at ~60 ns, 22 ms at ~330 ns, in the same process; kernels-docs/peers.md).
+/// MLP GAN's steps in one process: the peers log in kernels-docs/log/, "where the host puts the two vCPUs").
 /// `bench models` samples it during each epoch so that a slow epoch can be told apart from a slow engine.
 /// </summary>
 public static class CoreDistance

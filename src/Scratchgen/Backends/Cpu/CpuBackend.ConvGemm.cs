@@ -82,7 +82,7 @@ public sealed partial class CpuBackend : IConvGemm
         int chunk = (g.N + chunks - 1) / chunks;
         chunks = (g.N + chunk - 1) / chunk;
         // Every chunk multiplies the same Wᵀ: packed once here instead of once per chunk (at 5 images a
-        // chunk that repacking had been ~4 % of a DCGAN step's thread time).
+        // chunk, repacking it showed in a DCGAN step's profile: the conv2d log in kernels-docs/log/, V6).
         float[] packedW = ArrayPool<float>.Shared.Rent((int)CpuGemm.PackedASize(g.PatchSize, g.K));
         try
         {
@@ -129,14 +129,13 @@ public sealed partial class CpuBackend : IConvGemm
     }
 
     // Columns per chunk of the per-core Col2ImMatMul: 1 MB of float32 (5 images for the DCGAN's 64->128 layer),
-    // the L2 of one core. Against the shared layout on that layer's dx, interleaved in one process, with Wᵀ
-    // packed once per call: 512 KB 0.99-1.11x, 1 MB 1.05-1.17x (batch 64) and 1.08-1.13x (batch 128), 2 MB
-    // 1.04-1.21x and 1.04-1.08x.
+    // the L2 of one core; 512 KB and 2 MB were timed against it on that layer's dx
+    // (the conv2d log in kernels-docs/log/, V6).
     private const int PerCoreScratchFloats = 1 << 18;
 
-    // Columns per chunk of Col2ImMatMul: 8 MB of float32 (41 images for the DCGAN's 64->128 layer). Measured
-    // in one process on that layer's dx (median of 21, load 5): 5 images 6.34 ms, 10 (the 2 MB of the
-    // default lowering) 5.54, 21 5.47, 32 5.21, 64 5.25: fewer, wider GEMMs win over a chunk that fits L2.
+    // Columns per chunk of Col2ImMatMul: 8 MB of float32 (41 images for the DCGAN's 64->128 layer): fewer,
+    // wider GEMMs win over a chunk that fits L2 (chunks of 5 to 64 images timed on that layer's dx:
+    // the conv2d log in kernels-docs/log/, V5).
     private const int Col2ImScratchFloats = 1 << 21;
 
     // An NCHW tensor (n, k, p) as the matrix (k, n p): rows[k] = k p, cols[(n, q)] = n k p + q.

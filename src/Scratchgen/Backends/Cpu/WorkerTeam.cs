@@ -19,8 +19,9 @@ internal interface IParallelJob
 /// parallel ops back to back, so they mostly find the worker awake.
 ///
 /// Why one team and not the .NET thread pool beside GEMM workers (measured with dotnet-trace on the MLP
-/// AE, kernels-docs/peers.md): with both, the GEMM's worker and four pool threads took turns spinning
-/// for work on 2 cores, and the pool threads alone burnt about 3.6 of the 9.5 CPU-seconds of a run.
+/// AE; the matmul log in kernels-docs/log/, "Threads"): with both, the GEMM's worker and four pool threads
+/// took turns spinning for work on 2 cores, and the pool threads alone burnt about 3.6 of the 9.5
+/// CPU-seconds of a run.
 /// Here at most one thread per core is ever runnable.
 ///
 /// One job holds the team at a time. A call made while it is held (a nested call from inside a part,

@@ -11,8 +11,8 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // Zen 4 runs a 512-bit FMA as two 256-bit halves, so the peak is the same as AVX2's; what the wider registers
 // buy is fewer loads and instructions per flop, C tiles that cover the m = 64, 128, 256, ... of the models
 // without a ragged 6-row panel, and an A panel in the same layout as a B panel (16 floats per p), so A is
-// packed by the B packing routines (CpuGemm.Pack.cs). Kernel alone on packed operands (one thread, C tile
-// in L1): 103-115 GFLOPS against 84-108 for the 6x16 kernel (kernels-docs/matmul.md, "V3 micro-kernels").
+// packed by the B packing routines (CpuGemm.Pack.cs). Alone on packed operands it outruns the 6x16 kernel
+// (the matmul log in kernels-docs/log/, "V3 micro-kernels").
 // Packed layouts: Apanel[p*16 + r], Bpanel[p*16 + j], both 64-byte aligned and zero-padded.
 internal static partial class CpuGemm
 {

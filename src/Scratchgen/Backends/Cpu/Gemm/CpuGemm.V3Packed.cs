@@ -16,9 +16,9 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 //
 // Block sizes for Zen 4 (32 KiB L1d, 1 MiB L2 per core, 32 MiB shared L3):
 //   KC = 384: the B panel is 384*16*4 = 24 KiB of the 32 KiB L1; the A panels stream past it from L2.
-//             C is read and written once per k-block, so a longer block does that less often: against
-//             KC = 256 (alternated processes, 16x16 kernel) 2048^3 196-202 -> 205-208 GFLOPS, 1024^3 205-210
-//             -> 204-213, the conv and MLP shapes unchanged (KC = 512: the same within noise).
+//             C is read and written once per k-block, so a longer block does that less often (faster than
+//             KC = 256 on the large squares, the same on the conv and MLP shapes; KC = 512 no better than 384:
+//             the matmul log in kernels-docs/log/, "KC = 384").
 //   MC = 144: the packed A block is 144*384*4 = 216 KiB, inside L2 next to the streaming B panels
 //             (a multiple of both MRs, so a padded block never outgrows its buffer).
 //   NC = 2720: the packed B block is 384*2720*4 ~ 4 MiB, in the shared L3 (the size it had with KC = 256
@@ -232,8 +232,8 @@ internal static partial class CpuGemm
 
     // Largest packed A (floats) for the column-chunk schedule: 2 MB (the shared pack buffer holds it). Every
     // chunk reads all of A again, from L2 or L3: the DCGAN's 64->128 forward (W, 128 x 1024) is 512 KB, its
-    // weight gradient (dY, 128 x 3136) 1.6 MB (1.01-1.04x against RunSplitN, in one process), the MLP layers'
-    // A at most 1.6 MB. A 1024 x 1024 A (4 MB) measured 0.98-1.00x, so larger ones keep RunSplitN.
+    // weight gradient (dY, 128 x 3136) 1.6 MB, the MLP layers' A at most 1.6 MB. A 4 MB A ran no faster than
+    // with RunSplitN, so larger ones keep it (the matmul log in kernels-docs/log/, "Column chunks").
     internal const long ColumnChunksMaxAFloats = 1L << 19;
 
     // The next chunk index for the threads of one GEMM (RunColumnChunks).
