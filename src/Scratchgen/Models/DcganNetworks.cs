@@ -9,7 +9,7 @@ namespace Scratchgen.Models;
 /// paper's 64x64 network, each stride-2 stage doubles the side: G starts from a base of 4 to 7 pixels and
 /// halves its channels per stage, D mirrors it.
 ///   stages: halve the side while it stays even and at least 4 after halving (28 -> 14 -> 7: two;
-///           32 -> 16 -> 8 -> 4: three; 64: four)
+///           32 -> 16 -> 8 -> 4: three; 64: four; a toy side of 4 or 6 gets one)
 ///   G: z (L) -> Linear -> (w_0, b, b) BN ReLU -> [ConvT w_i -> w_i+1 4x4/2, BN ReLU] ... -> ConvT -> (C, H, W) tanh
 ///   D: (C, H, W) -> Conv C -> d_0 4x4/2 LeakyReLU(0.2) -> [Conv d_i -> d_i+1 4x4/2, BN, LeakyReLU(0.2)] ...
 ///      -> Flatten -> features (d_last b b), then a linear head to one logit
@@ -33,7 +33,7 @@ internal static class DcganNetworks
     public static int Stages(ModelOptions o)
     {
         int side = Math.Min(o.Height, o.Width), stages = 0;
-        while (side % 2 == 0 && side / 2 >= 4)
+        while (side % 2 == 0 && (side / 2 >= 4 || stages == 0)) // toy sides (4, 6) still get one stage
         {
             side /= 2;
             stages++;

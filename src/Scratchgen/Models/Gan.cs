@@ -17,7 +17,7 @@ public sealed class Gan : GanBase
         .. CommonKnobs(lrG: 5e-4, lrD: 5e-4, ema: 0.999, smooth: 0, plainLr: 2e-4),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
         new("g_bn", "1", "0", "1: batch norm between G's hidden layers and their activations"),
-        new("mbstd", "0", "0", "1: D sees the batch's spread as one more feature after its first layer (minibatch standard deviation)"),
+        new("mbstd", "1", "0", "1: D sees the batch's spread as one more feature after its first layer (minibatch standard deviation)"),
     ];
 
     public Gan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "gan")) { }

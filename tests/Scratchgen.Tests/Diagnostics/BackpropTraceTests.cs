@@ -1,3 +1,4 @@
+using Scratchgen.Models;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
 using Scratchgen.Diagnostics;
@@ -55,6 +56,22 @@ public sealed class BackpropTraceTests
         Assert.Contains(trace.Segments[0].Forward, f => f.Inputs.Any(i => i.StartsWith("discriminator.", StringComparison.Ordinal)));
         Assert.Contains("ACCUMULATED", TraceText.Format(trace.Segments)); // D's weights serve real and fake batches
     }
+
+    // `trace --model M` promises every catalog model at toy size (1x4x4 images): the conv models too.
+    [Theory]
+    [MemberData(nameof(CatalogModels))]
+    public void Trace_OfEveryCatalogModelAtToySize_RecordsForwardAndBackward(string name)
+    {
+        var model = TraceSubjects.TinyModel(name, 1, Backend.Cpu);
+        var (images, labels) = TraceSubjects.RandomBatch(model, 2, 1);
+        using var trace = BackpropTrace.Start();
+        model.TrainStep(images, labels);
+        trace.Dispose();
+        Assert.NotEmpty(trace.Segments);
+        Assert.All(trace.Segments, s => Assert.NotEmpty(s.Backward));
+    }
+
+    public static TheoryData<string> CatalogModels() => [.. ModelFactory.Names];
 
     [Fact]
     public void Observers_Nest_AndTheProfilerStillCountsForwardAndBackward()

@@ -9,6 +9,7 @@ namespace Scratchgen.Tests.Models;
 public sealed class DcganNetworksTests
 {
     [Theory]
+    [InlineData(4, 1, 1, new[] { 64 })]             // the toy images of `trace`: 2 -> 4
     [InlineData(28, 1, 2, new[] { 128, 64 })]       // the 28x28 DCGAN: 7 -> 14 -> 28
     [InlineData(32, 3, 3, new[] { 256, 128, 64 })]  // 4 -> 8 -> 16 -> 32
     [InlineData(64, 3, 4, new[] { 256, 256, 128, 64 })] // the paper's 64x64 network, widths capped at 256
@@ -29,7 +30,7 @@ public sealed class DcganNetworksTests
         Assert.Equal([2, 1], d.Forward(images).Dims.ToArray());
     }
 
-    [Theory, InlineData(30), InlineData(6)]
+    [Theory, InlineData(30), InlineData(18), InlineData(5)]
     public void SidesThatDoNotHalveEvenly_AreRefusedWithTheHint(int side)
     {
         var ex = Assert.Throws<ArgumentException>(() => DcganNetworks.Stages(new ModelOptions(1, side, side)));
