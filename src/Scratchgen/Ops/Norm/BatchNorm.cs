@@ -37,13 +37,12 @@ internal static class BatchNormFunction
         return beta != null ? y.Add(beta.Reshape(channelShape)) : y;
     }
 
-    /// <summary>activation(batch_norm(x)): in training one fused op (<see cref="BatchNormActivationOp{TFn}"/>) and the
-    /// same running-statistics update as <see cref="Apply"/>; in evaluation the two one after the other.</summary>
-    public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training,
+    /// <summary>activation(batch_norm(x)) in training as one fused op (<see cref="BatchNormActivationOp{TFn}"/>), with
+    /// the same running-statistics update as <see cref="Apply"/> (Nn.Fusion: BatchNorm in training then an activation).</summary>
+    public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar,
         double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn
     {
-        if (!training) return activation(Apply(x, gamma, beta, runningMean, runningVar, training, momentum, eps));
-        Check(x, gamma, beta, runningMean, runningVar, training);
+        Check(x, gamma, beta, runningMean, runningVar, training: true);
         return new BatchNormActivationOp<TFn>(x, gamma, beta, eps, Running(runningMean, runningVar, momentum), fn, activationName, activation).Run();
     }
 

@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 /// <summary>
-/// Batch norm in training mode followed by an activation f, as one op (Nn.Sequential's BatchNorm +
+/// Batch norm in training mode followed by an activation f, as one op (Nn.Fusion's BatchNorm +
 /// activation pairs), per channel c over the m = Numel / C values of x (N, C) or (N, C, H, W):
 ///   forward:  mean, var = batch statistics, invStd = (var + eps)^-1/2, running statistics updated,
 ///             y = f(z), z = (x - mean) invStd gamma + beta          (BatchNormLowering.BatchNormForward with f: one pass)
