@@ -7,12 +7,12 @@ namespace Scratchgen.Nn;
 /// <summary>
 /// The fusion pass. Models are written layer by layer, as in the textbook (Linear, BatchNorm, Relu);
 /// <see cref="Sequential"/> asks this pass for its plan, and a layer followed by an activation it can take
-/// into its own op runs with it as one fused op (Ops/Fused/). The rules, f an elementwise activation layer
+/// into its own op runs with it as one fused op (Ops/Fused/; batch norm's is its own training op, Ops/Norm/). The rules, f an elementwise activation layer
 /// (Relu, LeakyRelu, Elu, Tanh, Sigmoid):
 ///
 ///   Linear with a bias    then f  ->  linear+f      (LinearActivationOp: the bias and f in one kernel)
 ///   Conv2d with a bias    then f  ->  conv2d+f      (Conv2dActivationOp: the bias and f in one pass)
-///   BatchNorm in training then f  ->  batch_norm+f  (BatchNormActivationOp: f in the normalizing pass)
+///   BatchNorm in training then f  ->  batch_norm+f  (BatchNormTrainOp with f: f in the normalizing pass)
 ///
 /// Any other layer runs its own op. A fused op gives the values and gradients of the two layers one after
 /// the other (bit for bit on the Cpu backend, save conv2d+f where the conv GEMM splits C R S into blocks:
