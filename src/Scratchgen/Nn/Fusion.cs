@@ -7,8 +7,8 @@ namespace Scratchgen.Nn;
 /// <summary>
 /// The fusion pass. Models are written layer by layer, as in the textbook (Linear, BatchNorm, Relu);
 /// <see cref="Sequential"/> asks this pass for its plan, and a layer followed by an activation it can take
-/// into its own op runs with it as one fused op (Ops/Fused/; batch norm's is its own training op, Ops/Norm/). The rules, f an elementwise activation layer
-/// (Relu, LeakyRelu, Elu, Tanh, Sigmoid):
+/// into its own op runs with it as one fused op (Ops/Fused/; batch norm's is its own training op, Ops/Norm/).
+/// The rules, f an elementwise activation layer (Relu, LeakyRelu, Elu, Tanh, Sigmoid):
 ///
 ///   Linear with a bias    then f  ->  linear+f      (LinearActivationOp: the bias and f in one kernel)
 ///   Conv2d with a bias    then f  ->  conv2d+f      (Conv2dActivationOp: the bias and f in one pass)
@@ -19,7 +19,8 @@ namespace Scratchgen.Nn;
 /// equal up to rounding), with one pass over the tensor and one kernel launch fewer each way.
 /// <see cref="Disable"/> turns the pass off on the calling thread (train --no-fusion); <see cref="Watch"/>
 /// lists the fused pairs that ran (trace). A new pair: its op under Ops/Fused/, a line in
-/// <see cref="Epilogue{TFn}.Into"/> (a new layer) or in <see cref="EpilogueOf"/> (a new activation).
+/// <see cref="Epilogue{TFn}.Into"/> (a new layer) or in <see cref="EpilogueOf"/> (a new activation), and
+/// its case in Diagnostics/OpCatalog (gradient checks, backend parity).
 /// </summary>
 public static class Fusion
 {
