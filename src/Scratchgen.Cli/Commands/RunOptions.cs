@@ -89,7 +89,7 @@ internal static class RunOptions
             Freeze = TextOf("--freeze"), Epochs = Int("--epochs"), BatchSize = Int("--batch-size"),
             LearningRate = TextOf("--lr") is string lr ? double.TryParse(lr, NumberStyles.Float, Ci, out double rate) ? rate : throw Bad("--lr", $"is '{lr}': expected a number") : null,
             KeepEpochs = values["--keep-epochs"] == "true",
-            Backend = given.Backend, Out = given.Out, MaxSteps = given.MaxSteps, Resume = given.Resume, InitFrom = given.InitFrom, DetectAnomaly = given.DetectAnomaly,
+            Backend = given.Backend, Out = given.Out, MaxSteps = given.MaxSteps, Resume = given.Resume, InitFrom = given.InitFrom, DetectAnomaly = given.DetectAnomaly, NoFusion = given.NoFusion,
         };
         // What the user gave passed this check when parsed: a failure now is a stored value's.
         if (settings.Validate() is { Successful: false } invalid) throw new CheckpointFormatException(stateFile, null, $"its run options do not hold: {invalid.Message}");

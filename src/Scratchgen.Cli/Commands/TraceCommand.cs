@@ -3,6 +3,7 @@ using Scratchgen.Cli.Help;
 using Scratchgen.Autograd;
 using Scratchgen.Diagnostics;
 using Scratchgen.Models;
+using Scratchgen.Nn;
 using Scratchgen.Tensors;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -13,7 +14,8 @@ namespace Scratchgen.Cli.Commands;
 /// scratchgen trace: runs one training step of a small model with the autograd engine watched, and
 /// prints every op of the forward in order, then every backward step in the order the engine ran it:
 /// the op, the shapes, its local derivative rule, the gradient norms, and where a gradient was
-/// accumulated because a tensor is used twice. --dot writes the loss's graph as Graphviz DOT (and SVG
+/// accumulated because a tensor is used twice; then the layer pairs the fusion pass ran as one op
+/// ("fused: BatchNorm+Relu x2", Nn/Fusion.cs; none with --no-fusion). --dot writes the loss's graph as Graphviz DOT (and SVG
 /// when Graphviz's dot is installed).
 /// </summary>
 internal sealed class TraceCommand : Command<TraceCommand.Settings>
@@ -39,6 +41,9 @@ internal sealed class TraceCommand : Command<TraceCommand.Settings>
         [CommandOption("--dot <FILE>"), Description("Also write the loss's graph as Graphviz DOT to FILE (and FILE with .svg when `dot` is installed). A model step with several backward passes writes one file per pass (FILE.1.dot ...).")]
         public string? Dot { get; init; }
 
+        [CommandOption("--no-fusion"), Description("Run every layer as its own op: no layer and activation fused into one op (Nn/Fusion.cs).")]
+        public bool NoFusion { get; init; }
+
         public override ValidationResult Validate() =>
             Model != "mlp" && !ModelFactory.Names.Contains(Model)
                 ? ValidationResult.Error($"--model '{Model}' is unknown: expected mlp or one of {string.Join(", ", ModelFactory.Names)}")
@@ -50,6 +55,8 @@ internal sealed class TraceCommand : Command<TraceCommand.Settings>
     {
         var backend = Scratchgen.Backends.Backend.FromName(s.Backend);
         using var trace = BackpropTrace.Start();
+        using var fusionOff = s.NoFusion ? Fusion.Disable() : default;
+        using var fused = Fusion.Watch();
         if (s.Model == "mlp")
         {
             AnsiConsole.MarkupLine("[bold]model[/] 2-8-1 MLP: loss = BCE_with_logits(tanh(x W1^T + b1) W2^T + b2, y) + 0.01 sum(W1^2)");
@@ -67,9 +74,16 @@ internal sealed class TraceCommand : Command<TraceCommand.Settings>
             Console.Write(TraceText.Format(trace.Segments));
             AnsiConsole.MarkupLineInterpolated($"losses: {string.Join(", ", losses.Select(kv => $"{kv.Key} {kv.Value:G5}"))}");
         }
+        Console.WriteLine(FusedLine(fused.Pairs, s.NoFusion));
         if (s.Dot != null) WriteGraphs(s.Dot, trace);
         return ExitCodes.Ok;
     }
+
+    /// <summary>"fused: BatchNorm+Relu x2, Conv2d+LeakyRelu" (in the order first run), or why none.</summary>
+    internal static string FusedLine(IReadOnlyList<string> pairs, bool fusionOff) =>
+        fusionOff ? "fused: none (--no-fusion)"
+        : pairs.Count == 0 ? "fused: none (no layer followed by an activation it can take into its op)"
+        : "fused: " + string.Join(", ", pairs.GroupBy(p => p).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}"));
 
     private static void WriteGraphs(string dotPath, BackpropTrace trace)
     {

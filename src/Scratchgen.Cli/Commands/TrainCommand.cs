@@ -69,6 +69,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--detect-anomaly"), Description("Debug mode: check every op's output for NaN/Inf and stop at the first, naming the op (slow).")]
         public bool DetectAnomaly { get; init; }
 
+        [CommandOption("--no-fusion"), Description("Run every layer as its own op: no layer and activation fused into one op (Nn/Fusion.cs). The same results up to float rounding; for checking and timing the fusion.")]
+        public bool NoFusion { get; init; }
+
         [CommandOption("--max-steps <N>"), Description("Stop after this many steps in all (counting a resumed run's), saving a checkpoint to --resume from.")]
         public long? MaxSteps { get; init; }
 
@@ -156,6 +159,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         try
         {
             using var anomaly = s.DetectAnomaly ? Scratchgen.Autograd.AnomalyMode.Enable() : default;
+            using var fusion = s.NoFusion ? Scratchgen.Nn.Fusion.Disable() : default;
             results = observer.Track(config.Epochs - run.Start.Epoch, () => run.Run(interrupt.Token));
         }
         finally

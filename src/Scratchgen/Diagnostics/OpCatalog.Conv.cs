@@ -57,23 +57,23 @@ public static partial class OpCatalog
         new("batch_norm_eval", xs => xs[0].BatchNorm(xs[1], xs[2], xs[3], xs[4], training: false),
             Sets([[2, 3, 5, 7], [3], [3], [3], [3]], [[8, 64, 14, 14], [64], [64], [64], [64]]),
             [Normal, Normal, Normal, Normal, Positive], SecondOrder: true),
-        // Convolution, bias and activation fused (Nn.Sequential's Conv2d + activation pairs); w scaled by
+        // Convolution, bias and activation fused (Nn.Fusion's Conv2d + activation pairs); w scaled by
         // 1/sqrt(C R S) as initialization does, so pre-activations are O(1).
         new("conv2d_leaky_relu", xs => xs[0].Conv2dThen(ConvFanInScaled(xs[1]), xs[2], 2, 1, 1, new LeakyReluFn(0.2), "leaky_relu", t => t.LeakyRelu(0.2)),
             Sets([[2, 3, 6, 5], [4, 3, 3, 3], [4]], [[1, 1, 7, 7], [1, 1, 4, 4], [1]], [[8, 16, 14, 14], [32, 16, 4, 4], [32]]), [Normal], SecondOrder: true),
         new("conv2d_tanh", xs => xs[0].Conv2dThen(ConvFanInScaled(xs[1]), xs[2], 1, 1, 1, default(TanhFn), "tanh", t => t.Tanh()),
             Sets([[2, 3, 6, 5], [4, 3, 3, 3], [4]], [[3, 8, 9, 9], [5, 8, 3, 3], [5]]), [Normal], SecondOrder: true),
-        // Batch norm and activation fused (Nn.Sequential's BatchNorm + activation pairs in training).
-        new("batch_norm_leaky_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+        // Batch norm and activation fused (Nn.Fusion's BatchNorm + activation pairs in training).
+        new("batch_norm_leaky_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, 0.1, 1e-5,
                 new LeakyReluFn(0.2), "leaky_relu", t => t.LeakyRelu(0.2)),
             Sets([[2, 3, 5, 7], [3], [3]], [[4, 2, 3, 3], [2], [2]], [[8, 64, 14, 14], [64], [64]], [[6, 33, 1, 17], [33], [33]]), [Normal], SecondOrder: true),
-        new("batch_norm_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+        new("batch_norm_relu", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, 0.1, 1e-5,
                 default(ReluFn), "relu", t => t.Relu()),
             Sets([[2, 3, 5, 7], [3], [3]], [[8, 128, 7, 7], [128], [128]]), [Normal], SecondOrder: true),
-        new("batch_norm_tanh", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, true, 0.1, 1e-5,
+        new("batch_norm_tanh", xs => BatchNormFunction.ApplyThen(xs[0], xs[1], xs[2], null, null, 0.1, 1e-5,
                 default(TanhFn), "tanh", t => t.Tanh()),
             Sets([[2, 3, 5, 7], [3], [3]], [[16, 5], [5], [5]]), [Normal], SecondOrder: true),
-        new("batch_norm_no_affine_relu", xs => BatchNormFunction.ApplyThen<ReluFn>(xs[0], null, null, null, null, true, 0.1, 1e-5,
+        new("batch_norm_no_affine_relu", xs => BatchNormFunction.ApplyThen<ReluFn>(xs[0], null, null, null, null, 0.1, 1e-5,
                 default, "relu", t => t.Relu()),
             Sets([[4, 3, 2, 5]], [[7, 9]]), [Normal]),
     ];

@@ -104,7 +104,7 @@ public static partial class OpCatalog
                  [[7, 383], [17, 383], [17]], [[6, 384], [16, 384], [16]], [[5, 385], [33, 385], [33]], [[2, 5], [390, 5], [390]]),
             [Normal], SecondOrder: true, SumsOfProducts: true),
         new("linear_no_bias", xs => xs[0].Linear(xs[1]), Sets([[4, 3], [2, 3]], [[65, 33], [7, 33]]), [Normal], SecondOrder: true, SumsOfProducts: true),
-        // Linear and activation fused (Nn.Sequential's Linear + activation pairs). W is scaled by 1/sqrt(I), as
+        // Linear and activation fused (Nn.Fusion's Linear + activation pairs). W is scaled by 1/sqrt(I), as
         // initialization does, so pre-activations are O(1): with I = 784 unscaled they would be O(28), where
         // tanh, sigmoid and elu saturate and float32 GEMM rounding in z is amplified through f'.
         new("linear_leaky_relu", xs => xs[0].LinearThen(FanInScaled(xs[1]), xs[2], new LeakyReluFn(0.2), "leaky_relu", t => t.LeakyRelu(0.2)),

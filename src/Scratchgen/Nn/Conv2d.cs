@@ -5,11 +5,13 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Nn;
 
 /// <summary>2-D convolution.  x: (N, C, H, W), W: (K, C, R, S), b: (K) -> y: (N, K, OH, OW). PyTorch's default init.</summary>
-public sealed class Conv2d : Layer, IFusedEpilogue
+public sealed class Conv2d : Layer
 {
     public override bool MixesSamples => false;
 
-    private readonly int _stride, _padding, _dilation;
+    internal int Stride { get; }
+    internal int Padding { get; }
+    internal int Dilation { get; }
 
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
@@ -19,7 +21,7 @@ public sealed class Conv2d : Layer, IFusedEpilogue
         int fanIn = inChannels * kernel * kernel;
         Weight = Parameter("weight", Init.PyTorchDefault([outChannels, inChannels, kernel, kernel], fanIn, rng, backend));
         if (bias) Bias = Parameter("bias", Init.PyTorchDefault([outChannels], fanIn, rng, backend));
-        (_stride, _padding, _dilation) = (stride, padding, dilation);
+        (Stride, Padding, Dilation) = (stride, padding, dilation);
     }
 
     /// <summary>Set by <see cref="WithSpectralNorm"/>: the layer then uses W / sigma(W), W seen as (K, C R S).</summary>
@@ -33,13 +35,9 @@ public sealed class Conv2d : Layer, IFusedEpilogue
     }
 
     /// <summary>The weight the layer convolves with: W, or W / sigma(W) with spectral normalisation.</summary>
-    private Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
+    internal Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
 
-    public override Tensor Forward(Tensor x) => x.Conv2d(EffectiveWeight, Bias, _stride, _padding, _dilation);
-
-    // With a bias: one op, the bias and the activation in one pass (Conv2dActivationOp).
-    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
-        Bias != null ? x.Conv2dThen(EffectiveWeight, Bias, _stride, _padding, _dilation, fn, name, activation) : activation(Forward(x));
+    public override Tensor Forward(Tensor x) => x.Conv2d(EffectiveWeight, Bias, Stride, Padding, Dilation);
 }
 
 /// <summary>Transposed 2-D convolution (the adjoint of Conv2d: upsampling in generators).
@@ -66,12 +64,13 @@ public sealed class ConvTranspose2d : Layer
 
 /// <summary>Batch normalization for (N, C) (BatchNorm1d) or (N, C, H, W) (BatchNorm2d) inputs: learned scale
 /// and shift per channel; running mean and variance are buffers, updated in training and used in evaluation.</summary>
-public sealed class BatchNorm : Layer, IFusedEpilogue
+public sealed class BatchNorm : Layer
 {
     /// <summary>True: while training, every sample is normalized with its batch's statistics.</summary>
     public override bool MixesSamples => true;
 
-    private readonly double _momentum, _eps;
+    internal double Momentum { get; }
+    internal double Eps { get; }
 
     public Tensor Weight { get; }
     public Tensor Bias { get; }
@@ -84,12 +83,8 @@ public sealed class BatchNorm : Layer, IFusedEpilogue
         Bias = Parameter("bias", Tensor.Zeros([channels], backend: backend));
         RunningMean = Buffer("running_mean", Tensor.Zeros([channels], backend: backend));
         RunningVar = Buffer("running_var", Tensor.Ones([channels], backend: backend));
-        (_momentum, _eps) = (momentum, eps);
+        (Momentum, Eps) = (momentum, eps);
     }
 
-    public override Tensor Forward(Tensor x) => x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, _momentum, _eps);
-
-    // In training one op, the activation inside the normalizing pass (BatchNormActivationOp).
-    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
-        BatchNormFunction.ApplyThen(x, Weight, Bias, RunningMean, RunningVar, Training, _momentum, _eps, fn, name, activation);
+    public override Tensor Forward(Tensor x) => x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
 }

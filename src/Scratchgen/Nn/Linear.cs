@@ -5,7 +5,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Nn;
 
 /// <summary>y = x W^T + b.  x: (N, I), W: (O, I), b: (O) -> y: (N, O). PyTorch's default init.</summary>
-public sealed class Linear : Layer, IFusedEpilogue
+public sealed class Linear : Layer
 {
     public override bool MixesSamples => false;
 
@@ -30,11 +30,7 @@ public sealed class Linear : Layer, IFusedEpilogue
     }
 
     /// <summary>The weight the layer multiplies by: W, or W / sigma(W) with spectral normalisation.</summary>
-    private Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
+    internal Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
 
     public override Tensor Forward(Tensor x) => x.Linear(EffectiveWeight, Bias);
-
-    // With a bias: one op, the bias and the activation in one kernel (LinearActivationOp).
-    Tensor IFusedEpilogue.ForwardThen<TFn>(Tensor x, TFn fn, string name, Func<Tensor, Tensor> activation) =>
-        Bias != null ? x.LinearThen(EffectiveWeight, Bias, fn, name, activation) : activation(Forward(x));
 }

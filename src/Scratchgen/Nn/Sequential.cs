@@ -2,10 +2,8 @@ using Scratchgen.Tensors;
 
 namespace Scratchgen.Nn;
 
-/// <summary>Layers applied in order; children are named "0", "1", ... as in PyTorch. A layer that can run an
-/// activation inside its own op (<see cref="IFusedEpilogue"/>: Linear with a bias, BatchNorm) followed by an
-/// activation layer (<see cref="IElementwiseActivation"/>) runs as one fused op: the same values and
-/// gradients, a pass and a kernel fewer each way.</summary>
+/// <summary>Layers applied in order; children are named "0", "1", ... as in PyTorch. The layers run as the
+/// fusion pass plans them (<see cref="Fusion"/>: a layer and the activation after it may run as one op).</summary>
 public sealed class Sequential : Layer
 {
     private readonly Layer[] _layers;
@@ -22,16 +20,7 @@ public sealed class Sequential : Layer
 
     public override Tensor Forward(Tensor x)
     {
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            if (_layers[i] is IFusedEpilogue layer && i + 1 < _layers.Length && _layers[i + 1] is IElementwiseActivation activation)
-            {
-                x = activation.AfterLayer(layer, x);
-                i++;
-                continue;
-            }
-            x = _layers[i].Forward(x);
-        }
+        foreach (var step in Fusion.Plan(_layers)) x = step.Forward(x);
         return x;
     }
 }

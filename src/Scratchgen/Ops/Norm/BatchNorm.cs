@@ -11,7 +11,8 @@ namespace Scratchgen.Ops;
 //              running_var  = (1 - momentum) running_var  + momentum var m / (m - 1)   (m values per channel: unbiased)
 //   eval:      y = (x - running_mean) / sqrt(running_var + eps) * gamma + beta
 //   gamma, beta, running_mean, running_var: (C)
-// Training mode is one op, BatchNormTrainOp (fused kernels, its backward beside it); evaluation mode is
+// Training mode is one op, BatchNormTrainOp (fused kernels, its backward beside it; with an activation f
+// after it, y = f(batch_norm(x)) as the same op, for Nn.Fusion's BatchNorm + activation pairs); evaluation mode is
 // written with differentiable ops (sub, pow, mul, add), so its backward comes from the tape. The running
 // statistics are updated in place off the tape by the training op's forward (BatchNormLowering.BatchNormTrainingStats,
 // BatchNormRunning); they are never part of the graph in training mode.
@@ -26,7 +27,7 @@ internal static class BatchNormFunction
         int c = x.Dims[1];
         int[] channelShape = x.Rank == 2 ? [1, c] : [1, c, 1, 1];
 
-        if (training) return new BatchNormTrainOp(x, gamma, beta, eps, Running(runningMean, runningVar, momentum)).Run();
+        if (training) return new BatchNormTrainOp<IdentityFn>(x, gamma, beta, eps, Running(runningMean, runningVar, momentum), default).Run();
         if (runningMean == null || runningVar == null) throw new ArgumentException($"{op}: evaluation mode needs the running mean and variance");
         var xc = x.Sub(runningMean.Reshape(channelShape));
         var variance = runningVar.Reshape(channelShape);
@@ -37,14 +38,13 @@ internal static class BatchNormFunction
         return beta != null ? y.Add(beta.Reshape(channelShape)) : y;
     }
 
-    /// <summary>activation(batch_norm(x)): in training one fused op (<see cref="BatchNormActivationOp{TFn}"/>) and the
-    /// same running-statistics update as <see cref="Apply"/>; in evaluation the two one after the other.</summary>
-    public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar, bool training,
+    /// <summary>activation(batch_norm(x)) in training as one op (<see cref="BatchNormTrainOp{TFn}"/> with f), with
+    /// the same running-statistics update as <see cref="Apply"/> (Nn.Fusion: BatchNorm in training then an activation).</summary>
+    public static Tensor ApplyThen<TFn>(Tensor x, Tensor? gamma, Tensor? beta, Tensor? runningMean, Tensor? runningVar,
         double momentum, double eps, TFn fn, string activationName, Func<Tensor, Tensor> activation) where TFn : struct, IUnaryFn
     {
-        if (!training) return activation(Apply(x, gamma, beta, runningMean, runningVar, training, momentum, eps));
-        Check(x, gamma, beta, runningMean, runningVar, training);
-        return new BatchNormActivationOp<TFn>(x, gamma, beta, eps, Running(runningMean, runningVar, momentum), fn, activationName, activation).Run();
+        Check(x, gamma, beta, runningMean, runningVar, training: true);
+        return new BatchNormTrainOp<TFn>(x, gamma, beta, eps, Running(runningMean, runningVar, momentum), fn, activationName, activation).Run();
     }
 
     // Shapes of every operand; returns m, the values per channel (more than one when training).

@@ -14,7 +14,7 @@ namespace Scratchgen.Ops;
 // Against Conv2dOp then the activation op: no bias copy before the GEMM (and on the default lowering no
 // reorder of it into the GEMM's layout), no separate activation pass. The sum is (sum of products) + b
 // instead of b + (sum of products): the same value where the GEMM takes C R S in one block (the Cpu
-// backend: up to 384), else equal up to rounding. Nn.Sequential uses it for Conv2d + activation. Recorded
+// backend: up to 384), else equal up to rounding. Nn.Fusion runs it for Conv2d + activation. Recorded
 // backwards go through the activation op's differentiable rule on a recorded recomputation of z.
 internal sealed class Conv2dActivationOp<TFn>(Tensor x, Tensor w, Tensor b, ConvGeometry g, TFn fn, string activationName, Func<Tensor, Tensor> activation)
     : Op(x, w, b) where TFn : struct, IUnaryFn

@@ -10,7 +10,7 @@ namespace Scratchgen.Ops;
 //   forward:  z = x @ W^T (GEMM),  z += b and y = f(z) in one pass (BiasLowering.BiasMap: IFusedBias; z kept)
 //   backward: dz = dy * f'(z, y) (one MapBackward pass),  then dx = dz @ W, dW = dz^T @ x, db = sum_rows(dz)
 // Against Linear then the activation op: one kernel launch and one pass over the output fewer in each
-// direction. Nn.Sequential uses it for a Linear followed by an activation layer. When the backward is
+// direction. Nn.Fusion runs it for a Linear with a bias followed by an activation layer. When the backward is
 // itself recorded (gradients of gradients), dz comes from the activation op's own differentiable
 // backward on a recorded recomputation of z = x @ W^T + b, so second derivatives are those of the
 // unfused pair.
