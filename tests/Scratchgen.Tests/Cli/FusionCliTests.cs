@@ -21,7 +21,9 @@ public sealed class FusionCliTests : IDisposable
     {
         var fused = CliProcess.Run(["trace", "--model", "gan"], Timeout, CliProcess.QuickStart);
         Assert.True(fused.ExitCode == 0, fused.Output);
-        Assert.Contains("fused: BatchNorm+LeakyRelu x3, Linear+LeakyRelu x4", fused.Output);
+        // G: three BatchNorm+LeakyRelu; D: two Linear+LeakyRelu per pass, three passes (real, fake, G's
+        // step: D's minibatch-spread layer mixes samples, so real and fake do not share one batch).
+        Assert.Contains("fused: BatchNorm+LeakyRelu x3, Linear+LeakyRelu x6", fused.Output);
         Assert.Contains("batch_norm+leaky_relu", fused.Output);
 
         var unfused = CliProcess.Run(["trace", "--model", "gan", "--no-fusion"], Timeout, CliProcess.QuickStart);
