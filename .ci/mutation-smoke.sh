@@ -53,8 +53,8 @@ mutant() {
 }
 
 mutant tanh-derivative src/Scratchgen/Ops/Activations/Tanh.cs \
-  'where T : struct, IFloatingPointIeee754<T> => T.One - y * y;' \
-  'where T : struct, IFloatingPointIeee754<T> => T.One + y * y;' \
+  'public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.One - y * y;' \
+  'public T Derivative<T>(T x, T y) where T : struct, IReal<T> => T.One + y * y;' \
   'FullyQualifiedName~Scratchgen.Tests.Autograd.OpGradientTests&DisplayName~tanh' \
   'Scratchgen.Tests.Autograd.OpGradientTests.Op_Backward_MatchesFiniteDifferences(op: "tanh", shapeSet: 0)'
 
