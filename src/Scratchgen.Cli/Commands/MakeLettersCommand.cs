@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Scratchgen.Data;
 using Scratchgen.Imaging;
 using Spectre.Console;
@@ -32,25 +31,16 @@ internal sealed class MakeLettersCommand : Command<MakeLettersCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
     {
-        if (Directory.Exists(s.Out) && Directory.EnumerateFileSystemEntries(s.Out).Any())
-            throw new ArgumentException($"--out '{s.Out}' already holds files; choose an empty or new folder");
         var letters = SyntheticLetters.Render(s.Count, s.Seed);
-        var provenance = new Provenance(true, new Dictionary<string, string>
-        {
-            ["Generator"] = "scratchgen make-letters (built-in 5x7 font, random geometry and stroke)",
-            ["Seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
-        });
         int side = letters.Height;
-        for (int i = 0; i < letters.Count; i++)
+        SyntheticFolder.Write(s.Out, letters.Count, "scratchgen make-letters (built-in 5x7 font, random geometry and stroke)", s.Seed, i =>
         {
             var raster = new Raster(side, side);
             var pixels = letters.Image(i);
             for (int y = 0; y < side; y++)
                 for (int x = 0; x < side; x++) raster[x, y] = Rgb.FromUnit(pixels[y * side + x]);
-            string dir = Path.Combine(s.Out, SyntheticLetters.Alphabet[letters.Labels[i]].ToString());
-            Directory.CreateDirectory(dir);
-            ImageFiles.SavePng(raster, Path.Combine(dir, $"{i:D5}.png"), provenance);
-        }
+            return (raster, SyntheticLetters.Alphabet[letters.Labels[i]].ToString());
+        });
         AnsiConsole.MarkupLineInterpolated($"wrote {letters.Count} letter images (28x28, A-Z) to {Path.GetFullPath(s.Out)}; train on them with --data {s.Out}");
         return ExitCodes.Ok;
     }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Scratchgen.Data;
 using Scratchgen.Imaging;
 using Spectre.Console;
@@ -38,16 +37,9 @@ internal sealed class MakeShapesCommand : Command<MakeShapesCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
     {
-        if (Directory.Exists(s.Out) && Directory.EnumerateFileSystemEntries(s.Out).Any())
-            throw new ArgumentException($"--out '{s.Out}' already holds files; choose an empty or new folder");
         var shapes = SyntheticShapes.Render(s.Count, s.Seed, s.Size);
-        var provenance = new Provenance(true, new Dictionary<string, string>
-        {
-            ["Generator"] = "scratchgen make-shapes (one coloured shape per image on a dark background)",
-            ["Seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
-        });
         int side = shapes.Height, plane = side * side;
-        for (int i = 0; i < shapes.Count; i++)
+        SyntheticFolder.Write(s.Out, shapes.Count, "scratchgen make-shapes (one coloured shape per image on a dark background)", s.Seed, i =>
         {
             var raster = new Raster(side, side);
             var pixels = shapes.Image(i);
@@ -57,10 +49,8 @@ internal sealed class MakeShapesCommand : Command<MakeShapesCommand.Settings>
                     int at = y * side + x;
                     raster[x, y] = new Rgb(Byte(pixels[at]), Byte(pixels[plane + at]), Byte(pixels[2 * plane + at]));
                 }
-            string dir = Path.Combine(s.Out, SyntheticShapes.Names[shapes.Labels[i]]);
-            Directory.CreateDirectory(dir);
-            ImageFiles.SavePng(raster, Path.Combine(dir, $"{i:D5}.png"), provenance);
-        }
+            return (raster, SyntheticShapes.Names[shapes.Labels[i]]);
+        });
         string names = string.Join(", ", SyntheticShapes.Names);
         AnsiConsole.MarkupLineInterpolated(
             $"wrote {shapes.Count} shape images ({side}x{side} RGB: {names}) to {Path.GetFullPath(s.Out)}; train on them with --data {s.Out} --channels 3 --image-size {side}");
