@@ -7,6 +7,29 @@ namespace Scratchgen.Autograd;
 /// A node of the tape: one differentiable operation with its inputs, its forward computation and the
 /// rule for its backward. Every op file in Ops/ holds one subclass with the math written beside it.
 /// </summary>
+/// <remarks>
+/// Your own op, outside this assembly: subclass Op, pass the inputs to the base constructor, write
+/// <see cref="Forward"/> and <see cref="Backward"/> with public tensor ops (so it runs on every backend
+/// and dtype), and call <see cref="Run"/> to execute and record it:
+/// <code>
+/// // y = x * s, s = sigmoid(x)        dx = dy * (s + x s (1 - s))
+/// sealed class SwishOp(Tensor x) : Op(x)
+/// {
+///     public override string Name => "swish";
+///     protected override Tensor Forward() => Inputs[0].Mul(Inputs[0].Sigmoid());
+///     public override Tensor?[] Backward(Tensor dy)
+///     {
+///         var x = Inputs[0]; var s = x.Sigmoid();
+///         return [dy.Mul(s.Add(x.Mul(s).Mul(s.RSub(1))))];
+///     }
+/// }
+/// var y = new SwishOp(x).Run();
+/// GradCheck.Assert(xs =&gt; new SwishOp(xs[0]).Run(), [x]);
+/// GradCheck.AssertSecondOrder(xs =&gt; new SwishOp(xs[0]).Run(), [x]);
+/// </code>
+/// A Backward written with tensor ops is itself recorded when the pass runs with createGraph, so
+/// gradients of gradients need nothing more. examples/custom-op holds this op, a layer and a loss.
+/// </remarks>
 public abstract class Op
 {
     private readonly Tensor[] _inputs;
@@ -24,7 +47,9 @@ public abstract class Op
     /// <summary>The backend every input lives on (ops check that they agree).</summary>
     protected IBackend Backend => _inputs[0].Backend;
 
-    /// <summary>Computes the output. Called once, by <see cref="Run"/>.</summary>
+    /// <summary>Computes the output. Called once, by <see cref="Run"/>, with recording off: tensor ops
+    /// used here leave no nodes of their own on the tape (the op is the node). Return a new tensor,
+    /// never one of the inputs.</summary>
     protected abstract Tensor Forward();
 
     /// <summary>Given dL/d(output), returns dL/d(input) for each input (null where an input needs none).
@@ -32,14 +57,22 @@ public abstract class Op
     /// input's shape. Written with tensor ops, so that with createGraph it is itself differentiable.</summary>
     public abstract Tensor?[] Backward(Tensor dOut);
 
-    /// <summary>Runs the forward and records this op on the output when any input requires grad.</summary>
-    internal Tensor Run()
+    /// <summary>Runs the forward and records this op on the output when any input requires grad (and
+    /// recording is on: not inside <see cref="GradMode.NoGrad"/>). The entry point for every op, the
+    /// built-in ones and yours: construct the op with its inputs, then call Run once.</summary>
+    /// <exception cref="ArgumentException">The inputs live on different backends or have different dtypes.</exception>
+    /// <exception cref="InvalidOperationException">Forward returned one of the op's inputs.</exception>
+    public Tensor Run()
     {
         CheckSameBackendAndDType();
         var observers = AutogradObservers.Current;
         long start = observers != null ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-        var output = Forward();
-        if (GradMode.IsEnabled && _inputs.Any(t => t.RequiresGrad))
+        bool record = GradMode.IsEnabled && _inputs.Any(t => t.RequiresGrad);
+        Tensor output;
+        using (GradMode.NoGrad()) output = Forward();
+        if (_inputs.Any(t => ReferenceEquals(t, output)))
+            throw new InvalidOperationException($"{Name}: Forward returned one of its inputs; return a new tensor (a copy or a view)");
+        if (record)
         {
             output.GradFn = this;
             output.RequiresGrad = true;
