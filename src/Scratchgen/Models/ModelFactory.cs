@@ -13,7 +13,7 @@ public static class ModelFactory
         ("dae", "denoising autoencoder (Gaussian noise 0.3)", 32, 5, 128),
         ("vae", "variational autoencoder (MLP 784-400-20, or --arch conv)", 20, 5, 128),
         ("cvae", "conditional VAE: draws a chosen digit", 4, 30, 128),
-        ("gan", "GAN with MLPs (non-saturating loss)", 100, 20, 64),
+        ("gan", "GAN with MLPs (non-saturating loss)", 100, 30, 64),
         ("dcgan", "DCGAN: transposed-conv generator, conv discriminator", 100, 5, 32),
         ("cgan", "conditional GAN: draws a chosen digit", 100, 5, 32),
         ("wgan-gp", "Wasserstein GAN with gradient penalty (DCGAN networks)", 100, 5, 32),
