@@ -5,7 +5,11 @@
 # /usr/bin/python3 has them, PyTorch 1.13 (bench/peers/torch_models.py, torch_dcgan.py) joins the model
 # rounds and numpy/OpenBLAS (bench/peers/numpy_sgemm.py) the SGEMM rounds (--no-python leaves them out).
 #
-#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm] [--no-python]
+#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm] [--no-python] [--isa auto|avx2|avx512]
+#
+# --isa avx2 runs every .NET process (ours and TorchSharp's host) with DOTNET_EnableAVX512F=0, so .NET
+# reports no AVX-512 and our kernels take their AVX2 paths, as on most users' machines; --isa avx512
+# refuses a CPU without AVX-512F; auto (the default) takes what the CPU has. The header says which ran.
 #
 # Builds both sides in Release (into $ARTIFACTS, default /tmp/ts-artifacts, so that no obj/ folder of the
 # working tree is touched), then runs them one after the other: for every model, round by round, ours and
@@ -32,6 +36,7 @@ ROUNDS=1
 EPOCHS=2   # images/s of the last epoch: the first one also pays for JIT compilation (ours) and library warm-up (theirs)
 MODELS="ae vae gan dcgan"
 DO_MODELS=1 DO_CONV=1 DO_SGEMM=1 DO_PYTHON=1
+ISA=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -41,10 +46,19 @@ while [ $# -gt 0 ]; do
     --no-conv) DO_CONV=0; shift ;;
     --no-sgemm) DO_SGEMM=0; shift ;;
     --no-python) DO_PYTHON=0; shift ;;
+    --isa) ISA="$2"; shift 2 ;;
     -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$ISA" in
+  auto) ;;
+  avx2) export DOTNET_EnableAVX512F=0 ;;
+  avx512) grep -qw avx512f /proc/cpuinfo || { echo "--isa avx512: this CPU has no AVX-512F (see /proc/cpuinfo)" >&2; exit 2; } ;;
+  *) echo "--isa must be auto, avx2 or avx512, got '$ISA'" >&2; exit 2 ;;
+esac
+if grep -qw avx512f /proc/cpuinfo && [ "$ISA" != avx2 ]; then RAN=avx512; else RAN=avx2; fi
+echo "== instruction set: $RAN (--isa $ISA; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
 mkdir -p "$LOG_DIR"
 
 echo "== build (Release, artifacts in $ARTIFACTS, logs in $LOG_DIR)"

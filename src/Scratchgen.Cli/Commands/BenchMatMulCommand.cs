@@ -42,6 +42,9 @@ internal sealed partial class BenchMatMulCommand : Command<BenchMatMulCommand.Se
         var sizes = ParseSizes(s.Sizes)!;
         double peak = FmaPeak.MeasureGflops(Environment.ProcessorCount);
         AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads, Vector256 FMA loop): [bold]{peak:F1} GFLOPS[/]");
+        AnsiConsole.MarkupLine(Scratchgen.Backends.Cpu.Gemm.CpuGemm.BestKernel == Scratchgen.Backends.Cpu.Gemm.GemmKernel.Avx512x16x16
+            ? "V3Packed runs its AVX-512 micro-kernel (16x16 tile); DOTNET_EnableAVX512F=0 measures the AVX2 one"
+            : "V3Packed runs its AVX2 micro-kernel (6x16 tile): .NET reports no AVX-512 on this machine (or DOTNET_EnableAVX512F=0 hides it)");
         var table = new Table().AddColumns("n", "variant", "median ms", "GFLOPS", "% of peak");
         if (s.Numpy) table.AddColumns("numpy GFLOPS", "ours / numpy");
         foreach (int n in sizes)
