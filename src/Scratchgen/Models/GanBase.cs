@@ -42,7 +42,7 @@ public abstract class GanBase : GenerativeModel
     /// <summary>With the recipe's cosine decay, both optimizers' rates fall to 0 over the run's steps.</summary>
     public override void PlanSteps(long totalSteps)
     {
-        if (!Recipe.Has("decay") || Recipe.Word("decay") != "cosine") return;
+        if (Recipe.Word("decay", "none") != "cosine") return;
         DiscriminatorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, totalSteps));
         GeneratorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, Math.Max(1, GeneratorSteps(totalSteps))));
     }
@@ -64,7 +64,7 @@ public abstract class GanBase : GenerativeModel
         GeneratorOptimizer = new Adam(g.Parameters(), lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(discriminator.Parameters(), lrD, beta1, beta2);
         RealTarget = 1 - recipe.Number("smooth", 0);
-        _hinge = recipe.Has("loss") && recipe.Word("loss") == "hinge";
+        _hinge = recipe.Word("loss", "bce") == "hinge";
         double decay = recipe.Number("ema", 0);
         if (decay > 0)
         {

@@ -93,6 +93,9 @@ public sealed class Recipe
     /// <summary>A word knob's value.</summary>
     public string Word(string name) => Get(name);
 
+    /// <summary>A word knob's value, or <paramref name="fallback"/> when the recipe has no such knob.</summary>
+    public string Word(string name, string fallback) => Has(name) ? Word(name) : fallback;
+
     private string Get(string name) =>
         _values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"recipe has no knob '{name}' (known: {Describe(_knobs)})");
 
