@@ -41,6 +41,22 @@ internal sealed class HostArrayPool(string device, long maxBytes, Action<float[]
         lock (_gate) (PeakOutstandingBytes, RentedBytes) = (OutstandingBytes, 0);
     }
 
+    /// <summary>Bytes held for reuse.</summary>
+    public long HeldBytes
+    {
+        get { lock (_gate) return _heldBytes; }
+    }
+
+    /// <summary>Drops every held array (to the garbage collector); arrays handed out come back as usual.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _free.Clear();
+            _heldBytes = 0;
+        }
+    }
+
     public float[] Rent(int length, bool clear = true)
     {
         if (length == 0) return [];

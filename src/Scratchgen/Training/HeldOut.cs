@@ -22,7 +22,7 @@ public static class HeldOut
                 scaleToSymmetric: model.Range == PixelRange.MinusOneToOne, shuffle: false);
             var sums = new Dictionary<string, double>();
             int count = 0;
-            foreach (var batch in MemoryScope.PerItem(it.EpochBatches(), model.PersistentTensors))
+            foreach (var batch in MemoryScope.PerItem(IdleMemory.ReleasedOnSizeChange(it.EpochBatches(), b => b.Size, model.Options.ResolvedBackend), model.PersistentTensors))
             {
                 foreach (var (k, v) in model.Evaluate(batch.Images, batch.Labels)) sums[k] = sums.GetValueOrDefault(k) + v * batch.Size;
                 count += batch.Size;

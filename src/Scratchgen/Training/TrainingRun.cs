@@ -101,7 +101,7 @@ public sealed class TrainingRun
             // One step's tensors (its batch included) live in a memory scope: what the model does not
             // keep goes back to the backend's pool for the next step (MemoryScope.PerItem). A step's
             // scope ends when the next batch is asked for, so the whole body below may read its tensors.
-            foreach (var batch in MemoryScope.PerItem(BatchesUntil(Stop), Model.PersistentTensors))
+            foreach (var batch in MemoryScope.PerItem(IdleMemory.ReleasedOnSizeChange(BatchesUntil(Stop), b => b.Size, Model.Options.ResolvedBackend), Model.PersistentTensors))
             {
                 var losses = Model.TrainStep(batch.Images, batch.Labels);
                 step++;
@@ -115,6 +115,9 @@ public sealed class TrainingRun
                 _observer.OnStep(epoch, (Batches.Position + Batches.BatchSize - 1) / Batches.BatchSize, stepsPerEpoch, losses);
             }
             double seconds = clock.Elapsed.TotalSeconds;
+            // Evaluation and the pictures ask for tensors of lengths of their own: each phase starts
+            // with the previous one's idle arrays handed back (IdleMemory).
+            IdleMemory.Release(Model.Options.ResolvedBackend);
             bool finished = Batches.IsEpochDone;
             int savedEpoch = finished ? epoch + 1 : epoch;
             var result = new EpochResult(epoch + 1, step, sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count),
@@ -125,7 +128,9 @@ public sealed class TrainingRun
                     $"so {CheckpointDir} keeps the last finite weights. Try a smaller --lr.");
             Checkpoint.Save(CheckpointDir, Model, Batches, savedEpoch, step, _config.RunOptions);
             if (_config.KeepEpochs && finished) Checkpoint.KeepEpochSnapshot(CheckpointDir, savedEpoch);
+            IdleMemory.Release(Model.Options.ResolvedBackend);
             Pictures.WriteEpoch(result, Path.Combine(CheckpointDir, Checkpoint.ModelFile));
+            IdleMemory.Release(Model.Options.ResolvedBackend);
             AppendMetrics(result);
             _observer.OnEpoch(result);
         }

@@ -9,7 +9,7 @@ namespace Scratchgen.Backends.Cpu;
 /// the packed GEMM in Gemm/), gather/scatter (.Gather.cs). Every kernel is tested against the
 /// Reference backend on awkward and round sizes.
 /// </summary>
-public sealed partial class CpuBackend : IBackend
+public sealed partial class CpuBackend : IBackend, IPooledMemory
 {
     public static readonly CpuBackend Instance = new();
 
@@ -21,6 +21,10 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>The pool's accounting (fresh allocations, peak bytes in use, bytes handed out), for tests
     /// that check a warm step reuses memory.</summary>
     internal HostArrayPool Pool => _pool;
+
+    public long PooledBytes => _pool.HeldBytes;
+
+    public void ReleasePooled() => _pool.Clear();
 
     public string Name => "cpu";
 
