@@ -4,15 +4,18 @@ using System.Text;
 namespace Scratchgen.Data;
 
 /// <summary>Labelled images held on the host: float32 [N, C, H, W] in [0, 1] (row-major) plus one
-/// integer label in [0, ClassCount) per image. Immutable; Split and Slice copy.</summary>
+/// integer label in [0, ClassCount) per image. Immutable; Split and Slice share the pixels.</summary>
 public sealed class Dataset
 {
-    private readonly float[] _images;
+    private readonly ReadOnlyMemory<float> _images; // a slice shares its parent's array: a split copies no pixels
     private readonly int[] _labels;
 
     /// <param name="images">N*C*H*W values in [0, 1], row-major [N, C, H, W].</param>
     /// <param name="imageShape">[C, H, W] of one image.</param>
     public Dataset(string name, float[] images, int[] imageShape, int[] labels, int classCount)
+        : this(name, images.AsMemory(), imageShape, labels, classCount) { }
+
+    private Dataset(string name, ReadOnlyMemory<float> images, int[] imageShape, int[] labels, int classCount)
     {
         if (imageShape.Length != 3 || imageShape.Any(d => d <= 0))
             throw new ArgumentException($"dataset '{name}': image shape must be [C, H, W] with positive sizes, got [{string.Join(", ", imageShape)}]");
@@ -54,12 +57,12 @@ public sealed class Dataset
     public int[] ImageShape => [Channels, Height, Width];
 
     /// <summary>All images, row-major [N, C, H, W].</summary>
-    public ReadOnlySpan<float> Images => _images;
+    public ReadOnlySpan<float> Images => _images.Span;
 
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>The values of image <paramref name="index"/>, [C, H, W].</summary>
-    public ReadOnlySpan<float> Image(int index) => _images.AsSpan(checked(index * ImageSize), ImageSize);
+    public ReadOnlySpan<float> Image(int index) => _images.Span.Slice(checked(index * ImageSize), ImageSize);
 
     /// <summary>How many images carry each label.</summary>
     public int[] LabelHistogram()
@@ -73,7 +76,7 @@ public sealed class Dataset
     public string Summary()
     {
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (float v in _images)
+        foreach (float v in _images.Span)
         {
             if (v < min) min = v;
             if (v > max) max = v;
@@ -88,13 +91,13 @@ public sealed class Dataset
         return sb.ToString();
     }
 
-    /// <summary>The images [start, start+count) as a new dataset.</summary>
+    /// <summary>The images [start, start+count) as a new dataset, sharing this one's pixels (labels are copied).</summary>
     public Dataset Slice(int start, int count, string? name = null)
     {
         if (start < 0 || count < 0 || start > Count - count)
             throw new ArgumentOutOfRangeException(nameof(count), $"dataset '{Name}' has {Count} images: cannot take {count} from {start}");
         return new Dataset(name ?? $"{Name}[{start}..{start + count})",
-            _images.AsSpan(start * ImageSize, count * ImageSize).ToArray(), ImageShape,
+            _images.Slice(start * ImageSize, count * ImageSize), ImageShape,
             _labels.AsSpan(start, count).ToArray(), ClassCount) { ClassNames = ClassNames };
     }
 
