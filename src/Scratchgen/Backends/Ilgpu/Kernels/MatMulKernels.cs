@@ -27,9 +27,14 @@ internal static partial class MatMulKernels
 
     /// <summary>The same-sum rungs IlgpuBackend times per product shape (each costs a compile in the first step):
     /// V3, whose 64-wide blocks give 4 times as many groups where 128-wide tiles leave a GPU underfilled (a
-    /// DCGAN step's 49-tile products); V5, the fastest measured at 1024-4096; V7 and V8, written since and not
-    /// yet timed. V2 and V4 measured slower than V3 and V5 at every size, and V7 is V6 with its K step written out.</summary>
-    public static readonly Variant[] TuningCandidates = [Variant.V3RegisterBlocked, Variant.V5Vectorized, Variant.V7Unrolled, Variant.V8WideLoads];
+    /// DCGAN step's 49-tile products); V5, the fastest measured at 1024-4096. V2 and V4 measured slower than V3
+    /// and V5 at every size. Only rungs a GPU run has timed are candidates: V6, V7 and V8 have been checked
+    /// against the Reference but never timed on a GPU (kernels-docs/matmul.md), so they run only when chosen by
+    /// name (`--matmul`, <see cref="Named"/>) until a GPU run measures them.</summary>
+    public static readonly Variant[] TuningCandidates = [Variant.V3RegisterBlocked, Variant.V5Vectorized];
+
+    /// <summary>The tiled rungs no GPU run has timed yet: tested against the Reference, selectable by name, not tuned.</summary>
+    public static readonly Variant[] UntimedOnGpu = [Variant.V6ConflictFree, Variant.V7Unrolled, Variant.V8WideLoads];
 }
 
 /// <summary>One operand's addressing: element (q, i, j) is at Offset + q Batch + i Row + j Col.</summary>
