@@ -14,7 +14,7 @@ namespace Scratchgen.Evaluation;
 /// fresh random direction, so Q always spans P dimensions: with L = D it is a full basis and the
 /// reconstruction is exact.
 /// </summary>
-public sealed class Pca
+internal sealed class Pca
 {
     private Pca(double[] mean, double[] components, double[] variances)
     {

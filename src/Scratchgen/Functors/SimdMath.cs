@@ -9,7 +9,7 @@ namespace Scratchgen.Functors;
 /// versions sit behind a call, which roughly doubles the time of a loss's forward zip (the BCE-with-logits
 /// zip over a 128x784 batch; ElementwiseBench). Accuracy against float64 (SimdMathTests): exp within 2 ulp on
 /// [-80, 80], log1p within 3 ulp on [0, 1], softplus within 4 ulp down to x = -80.</summary>
-public static class SimdMath
+internal static class SimdMath
 {
     private static readonly Vector256<float> One = Vector256.Create(1f);
 

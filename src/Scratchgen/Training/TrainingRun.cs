@@ -146,7 +146,7 @@ public sealed class TrainingRun
     }
 
     /// <summary>The run's numerical health: steps whose loss or gradients were not finite (their updates skipped).</summary>
-    public RunHealth Health { get; } = new();
+    internal RunHealth Health { get; } = new();
 
     // A NaN/Inf loss or gradient: the optimizers have already skipped the update; count it and report it
     // (Health stops the run when it keeps happening).
