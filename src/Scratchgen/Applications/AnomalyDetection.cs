@@ -34,7 +34,7 @@ internal static class AnomalyDetection
         return new Dataset(name, images, data.ImageShape, labels, data.ClassCount) { ClassNames = data.ClassNames };
     }
 
-    /// <summary>Indices of the images whose label is (or is not) <paramref name="label"/>.</summary>
+    /// <summary>Indices of the images whose label passes the predicate.</summary>
     public static int[] IndicesWhere(Dataset data, Func<int, bool> keepLabel)
     {
         var result = new List<int>();

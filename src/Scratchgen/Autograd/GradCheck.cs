@@ -19,6 +19,7 @@ public sealed class GradCheckException(string message) : Exception(message);
 /// </summary>
 public static class GradCheck
 {
+    /// <summary>Compares every input's analytic gradient of <c>sum(f(inputs) * w)</c>, for a fixed random weighting w, with central finite differences, and returns one report per input; it throws nothing (see <see cref="Assert"/>).</summary>
     public static IReadOnlyList<GradCheckReport> Run(
         Func<Tensor[], Tensor> f, IReadOnlyList<Tensor> inputs, double eps = 1e-6, double atol = 1e-6, double rtol = 1e-5, ulong seed = 7)
     {

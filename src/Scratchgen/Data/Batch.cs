@@ -6,8 +6,10 @@ namespace Scratchgen.Data;
 /// dataset indices they came from. Deconstructs as (images, labels).</summary>
 public readonly record struct Batch(Tensor Images, int[] Labels, int[] Indices)
 {
+    /// <summary>The number of images in the batch (the last batch of an epoch may be smaller).</summary>
     public int Size => Labels.Length;
 
+    /// <summary>Splits the batch into its images and labels: <c>var (x, y) = batches.Next();</c>.</summary>
     public void Deconstruct(out Tensor images, out int[] labels)
     {
         images = Images;

@@ -4,5 +4,6 @@ namespace Scratchgen.Data;
 /// elements in row-major order.</summary>
 public sealed record IdxArray(int[] Dims, byte[] Data)
 {
+    /// <summary>The number of dimensions.</summary>
     public int Rank => Dims.Length;
 }

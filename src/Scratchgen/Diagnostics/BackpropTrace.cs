@@ -48,6 +48,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         return trace;
     }
 
+    /// <summary>The names the trace gives tensors (parameters by their module path, others by the op that made them).</summary>
     public TensorLabels Labels { get; }
 
     /// <summary>Forward ops then backward pass, in the order they happened; a last segment holds
@@ -58,6 +59,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
     /// <summary>The root (loss) of every outermost backward pass, for graph views.</summary>
     public IReadOnlyList<Tensor> Roots => _roots;
 
+    /// <inheritdoc/>
     public void OnForward(Op op, Tensor output, TimeSpan elapsed)
     {
         if (output.GradFn != op) return; // not on the tape (no grad needed, or under NoGrad)
@@ -66,6 +68,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _forward.Add(new ForwardEntry(op.Name, op.Inputs.Select(Labels.WithShape).ToList(), _outputs[op]));
     }
 
+    /// <inheritdoc/>
     public void OnBackwardBegin(Tensor root)
     {
         if (_depth++ > 0) return;
@@ -74,6 +77,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _backward = [];
     }
 
+    /// <inheritdoc/>
     public void OnBackwardStep(BackwardStep step, TimeSpan elapsed)
     {
         if (_backward == null) return;
@@ -86,6 +90,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _backward.Add(new BackwardEntry(step.Op.Name, step.Op.Rule, OutputLabel(step), Norm(step.GradOutput), inputs));
     }
 
+    /// <inheritdoc/>
     public void OnBackwardEnd(Tensor root)
     {
         if (--_depth > 0) return;
@@ -107,5 +112,6 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         return Math.Sqrt(sum);
     }
 
+    /// <summary>Stops recording.</summary>
     public void Dispose() => _scope.Dispose();
 }

@@ -13,6 +13,7 @@ namespace Scratchgen.Diagnostics;
 /// </summary>
 public static class GraphvizDot
 {
+    /// <summary>The computation graph behind <paramref name="root"/> as Graphviz DOT text: one node per tensor and per op, edges in the direction data flows.</summary>
     public static string Write(Tensor root, TensorLabels? labels = null, string graphName = "loss")
     {
         labels ??= new TensorLabels();

@@ -92,7 +92,7 @@ internal static class SimdMath
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -r, r);
     }
 
-    /// <summary>1 / (1 + exp(-x)), the exponent clamped (see <see cref="ExpClamped"/>).</summary>
+    /// <summary>1 / (1 + exp(-x)), the exponent clamped (see <see cref="ExpClamped(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x) => One / (One + ExpClamped(-x));
 

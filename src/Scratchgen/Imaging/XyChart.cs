@@ -13,6 +13,7 @@ public static class XyChart
 {
     private const int Left = 64, Right = 16, Top = 40, Bottom = 36;
 
+    /// <summary>A line chart of (x, y) series with a title and axis labels; <paramref name="logX"/> puts x on a log scale.</summary>
     public static Raster Render(IReadOnlyList<XySeries> series, string title, string xLabel, string yLabel, bool logX = false,
         IReadOnlyList<(string Name, double X)>? verticals = null, int width = 720, int height = 440)
     {

@@ -36,8 +36,10 @@ public sealed class WeightAverage : Layer
         _averaged = state.Select(s => s.Tensor).ToList();
     }
 
+    /// <summary>The weight an old average keeps per update: avg = decay avg + (1 - decay) w.</summary>
     public double Decay { get; }
 
+    /// <inheritdoc/>
     public override bool MixesSamples => false;
 
     /// <summary>The averaged network's output (in evaluation mode).</summary>
