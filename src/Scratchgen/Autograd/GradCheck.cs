@@ -5,6 +5,14 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Autograd;
 
 /// <summary>How one input of a gradient check fared: the worst element by the tolerance test.</summary>
+/// <param name="Input">Which input (0-based) this report is about.</param>
+/// <param name="Elements">How many of its elements were checked.</param>
+/// <param name="MaxAbsError">The largest |analytic - numeric| over its elements.</param>
+/// <param name="MaxRelError">The largest relative error over its elements.</param>
+/// <param name="Passed">True when every element passed the tolerance test.</param>
+/// <param name="WorstIndex">The flat index of the worst element.</param>
+/// <param name="Analytic">The worst element's gradient from Backward.</param>
+/// <param name="Numeric">The worst element's central finite difference.</param>
 public sealed record GradCheckReport(
     int Input, int Elements, double MaxAbsError, double MaxRelError, bool Passed, int WorstIndex, double Analytic, double Numeric);
 

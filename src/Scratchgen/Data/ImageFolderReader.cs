@@ -1,10 +1,15 @@
 namespace Scratchgen.Data;
 
 /// <summary>A file of an image folder that was not loaded, and why.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Reason">Why it was not loaded.</param>
 public sealed record SkippedImage(string Path, string Reason);
 
 /// <summary>What <see cref="ImageFolderReader.Read"/> found: the dataset, its class names (label i is
 /// ClassNames[i]) and the files it skipped.</summary>
+/// <param name="Dataset">The images that loaded, labelled by class.</param>
+/// <param name="ClassNames">Label i's subfolder name.</param>
+/// <param name="Skipped">The files that did not load, with the reason.</param>
 public sealed record ImageFolderResult(Dataset Dataset, IReadOnlyList<string> ClassNames, IReadOnlyList<SkippedImage> Skipped);
 
 /// <summary>Loads a folder of images: each subfolder is a class (names sorted ordinally give the labels;

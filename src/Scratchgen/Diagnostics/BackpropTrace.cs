@@ -4,18 +4,32 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Diagnostics;
 
 /// <summary>One op's forward as the trace saw it: its inputs and output, labelled.</summary>
+/// <param name="Op">The op's name.</param>
+/// <param name="Inputs">The labels of its inputs.</param>
+/// <param name="Output">The label of its output.</param>
 public sealed record ForwardEntry(string Op, IReadOnlyList<string> Inputs, string Output);
 
 /// <summary>One input of a backward step: its label and shape, the L2 norm of the gradient it received
 /// from this op (null: it needs none), and whether that was added to a gradient already there (the
 /// tensor is used more than once).</summary>
+/// <param name="Tensor">The input's label and shape.</param>
+/// <param name="GradNorm">The L2 norm of the gradient it received; null when it needs none.</param>
+/// <param name="Accumulated">True when that gradient was added to one already there.</param>
 public sealed record BackwardInput(string Tensor, double? GradNorm, bool Accumulated);
 
 /// <summary>One op's backward: the op, its local derivative rule, dL/d(output) and what each input got.</summary>
+/// <param name="Op">The op's name.</param>
+/// <param name="Rule">Its local derivative rule, as <see cref="Scratchgen.Autograd.Op.Rule"/> states it.</param>
+/// <param name="Output">The label of the op's output.</param>
+/// <param name="GradOutputNorm">The L2 norm of dL/d(output).</param>
+/// <param name="Inputs">What each input received.</param>
 public sealed record BackwardEntry(string Op, string Rule, string Output, double GradOutputNorm, IReadOnlyList<BackwardInput> Inputs);
 
 /// <summary>The ops recorded on the tape since the last backward pass, then that pass (null when the
 /// trace ended before one).</summary>
+/// <param name="Forward">The ops recorded, in order.</param>
+/// <param name="Root">The label of the tensor backward started from; null when none ran.</param>
+/// <param name="Backward">The backward steps, in the order the engine ran them.</param>
 public sealed record TraceSegment(IReadOnlyList<ForwardEntry> Forward, string? Root, IReadOnlyList<BackwardEntry> Backward);
 
 /// <summary>

@@ -189,6 +189,11 @@ public sealed class DigitClassifier : Layer
 
 /// <summary>What the classifier says about N images: features (N x 84), class probabilities
 /// (N x C) and the predicted class of each, all row-major on the host.</summary>
+/// <param name="Count">N, the number of images.</param>
+/// <param name="Classes">C, the number of classes.</param>
+/// <param name="Features">The penultimate layer's 84 features per image, N x 84 row-major.</param>
+/// <param name="Probabilities">The class probabilities, N x C row-major.</param>
+/// <param name="Predicted">The most likely class of each image.</param>
 public sealed record ClassifierOutput(int Count, int Classes, float[] Features, double[] Probabilities, int[] Predicted)
 {
     /// <summary>Share of the images whose most likely class has at least probability <paramref name="level"/>.</summary>

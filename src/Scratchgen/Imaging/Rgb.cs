@@ -1,6 +1,9 @@
 namespace Scratchgen.Imaging;
 
 /// <summary>An 8-bit RGB colour, and the palette charts draw their series with.</summary>
+/// <param name="R">Red, 0-255.</param>
+/// <param name="G">Green, 0-255.</param>
+/// <param name="B">Blue, 0-255.</param>
 public readonly record struct Rgb(byte R, byte G, byte B)
 {
     /// <summary>(0, 0, 0).</summary>

@@ -3,6 +3,8 @@ using System.Globalization;
 namespace Scratchgen.Imaging;
 
 /// <summary>One line of an <see cref="XyChart"/>: points joined in the order given, each marked with a small square.</summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="Points">The points, joined in this order.</param>
 public sealed record XySeries(string Name, IReadOnlyList<(double X, double Y)> Points);
 
 /// <summary>A line chart of y against a numeric x (linear or logarithmic), drawn pixel by pixel in the

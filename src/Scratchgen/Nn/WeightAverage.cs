@@ -19,6 +19,7 @@ public sealed class WeightAverage : Layer
     private readonly Layer _copy;
     private readonly IReadOnlyList<Tensors.Tensor> _averaged;
 
+    /// <summary>An exponential moving average of a network's weights, held in <paramref name="copy"/>: avg = d avg + (1 - d) w after each update.</summary>
     /// <param name="copy">A second instance of the averaged network's architecture (its values are overwritten by <see cref="Reset"/>).</param>
     /// <param name="decay">d: the weight of the past, in [0, 1).</param>
     public WeightAverage(Layer copy, double decay)

@@ -8,6 +8,8 @@ public interface ILrSchedule
 }
 
 /// <summary>lr = base gamma^floor(step / stepSize).</summary>
+/// <param name="StepSize">Steps between decays.</param>
+/// <param name="Gamma">The factor applied at each decay.</param>
 public sealed record StepLr(int StepSize, double Gamma = 0.1) : ILrSchedule
 {
     /// <inheritdoc/>
@@ -15,6 +17,8 @@ public sealed record StepLr(int StepSize, double Gamma = 0.1) : ILrSchedule
 }
 
 /// <summary>Cosine annealing from base to minRate over totalSteps, then minRate.</summary>
+/// <param name="TotalSteps">Steps over which the rate falls from the base to MinRate.</param>
+/// <param name="MinRate">The rate at and after TotalSteps.</param>
 public sealed record CosineLr(int TotalSteps, double MinRate = 0) : ILrSchedule
 {
     /// <inheritdoc/>
@@ -23,6 +27,8 @@ public sealed record CosineLr(int TotalSteps, double MinRate = 0) : ILrSchedule
 }
 
 /// <summary>Linear warm-up from base/warmupSteps to base over warmupSteps, then the inner schedule (or constant).</summary>
+/// <param name="WarmupSteps">Steps of linear warm-up.</param>
+/// <param name="Then">The schedule after the warm-up (its steps counted from 0); null for a constant base rate.</param>
 public sealed record WarmupLr(int WarmupSteps, ILrSchedule? Then = null) : ILrSchedule
 {
     /// <inheritdoc/>

@@ -17,6 +17,12 @@ public interface ITrainingObserver
 }
 
 /// <summary>One epoch's summary: mean training losses, held-out losses, throughput.</summary>
+/// <param name="Epoch">The epoch, from 0.</param>
+/// <param name="Step">Global steps done at its end.</param>
+/// <param name="TrainLosses">Each training loss, averaged over the epoch's steps.</param>
+/// <param name="TestLosses">Each loss on the held-out images.</param>
+/// <param name="ImagesPerSecond">Training throughput over the epoch.</param>
+/// <param name="Seconds">The epoch's wall-clock time.</param>
 public sealed record EpochResult(
     int Epoch, long Step, IReadOnlyDictionary<string, double> TrainLosses, IReadOnlyDictionary<string, double> TestLosses,
     double ImagesPerSecond, double Seconds);

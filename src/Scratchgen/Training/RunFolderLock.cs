@@ -59,6 +59,10 @@ public sealed class RunFolderLock : IDisposable
     }
 
     /// <summary>Who holds a lock: what the lock file says.</summary>
+    /// <param name="Host">The machine name.</param>
+    /// <param name="Pid">The process id (0 when the file could not be read).</param>
+    /// <param name="StartTicks">The process start time, UTC ticks: tells a reused pid apart.</param>
+    /// <param name="Command">The command line.</param>
     public sealed record LockOwner(string Host, int Pid, long StartTicks, string Command)
     {
         /// <summary>This process, as it would write itself into a lock file.</summary>
