@@ -39,6 +39,7 @@ examples=(
   "custom-op|cpu reference||ok   swish: gradient of gradient"
   "two-moons||out/decision-boundary.png|training accuracy"
   "my-gan-loop||out/samples.png out/training.gif|wrote out/samples.png"
+  "from-pytorch||out/samples.png out/checkpoint/model.safetensors|fc4.bias       -> decoder.2.bias"
 )
 for entry in "${examples[@]}"; do
   IFS='|' read -r name arguments files expect <<<"$entry"

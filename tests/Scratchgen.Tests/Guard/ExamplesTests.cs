@@ -10,7 +10,7 @@ namespace Scratchgen.Tests.Guard;
 /// </summary>
 public sealed class ExamplesTests
 {
-    private static readonly string[] Expected = ["custom-op", "my-gan-loop", "two-moons"];
+    private static readonly string[] Expected = ["custom-op", "from-pytorch", "my-gan-loop", "two-moons"];
 
     [Fact]
     public void EveryExample_ReferencesThePackage_HasAReadme_AndIsRunByTheScript()
