@@ -15,7 +15,7 @@ internal sealed class ImportTorchCommand : Command<ImportTorchCommand.Settings>
         [CommandArgument(0, "<FILE>"), Description("A PyTorch state dict saved with safetensors (safetensors.torch.save_file(model.state_dict(), FILE)).")]
         public string File { get; init; } = "";
 
-        [CommandOption("--model <KIND>"), Description("The model the weights are for: vae, ae, gan, dcgan, ... (built-in name mappings: vae, ae, the twins in bench/peers/torch_models.py).")]
+        [CommandOption("--model <KIND>"), Description("The model the weights are for: vae, ae, gan, dcgan, ... (built-in name mapping: vae, the twin in bench/peers/torch_models.py; others need --map or matching names).")]
         public string Model { get; init; } = "";
 
         [CommandOption("--map <RULES>"), Description("Name mapping THEIRS=OURS,... by dotted prefix (e.g. fc1=encoder.0); replaces the built-in one.")]

@@ -22,15 +22,12 @@ public sealed record TorchImportResult(GenerativeModel Model, IReadOnlyList<(str
 /// </summary>
 public static class TorchImport
 {
-    // The bench/peers/torch_models.py twins: their module names to ours.
+    // The bench/peers/torch_models.py twins: their module names to ours. Only the VAE is an exact twin: the
+    // AE there applies a ReLU to its code, which Scratchgen's AE does not, and the GAN there is the plain
+    // recipe's, so a built-in mapping for either would load weights into a network that computes otherwise.
     private static readonly Dictionary<string, IReadOnlyDictionary<string, string>> Twins = new()
     {
         ["vae"] = new Dictionary<string, string> { ["fc1"] = "encoder.0", ["mu"] = "mu", ["logvar"] = "logvar", ["fc3"] = "decoder.0", ["fc4"] = "decoder.2" },
-        ["ae"] = new Dictionary<string, string>
-        {
-            ["net.0"] = "encoder.0", ["net.2"] = "encoder.2", ["net.4"] = "encoder.4",
-            ["net.6"] = "decoder.0", ["net.8"] = "decoder.2", ["net.10"] = "decoder.4",
-        },
     };
 
     /// <summary>The models with a built-in name mapping (that of the PyTorch twins in bench/peers/torch_models.py).</summary>
