@@ -52,7 +52,7 @@ public sealed class ConvTranspose2d : Layer
     /// <inheritdoc/>
     public override bool MixesSamples => false;
 
-    private readonly int _stride, _padding, _outputPadding;
+    internal readonly int _stride, _padding, _outputPadding;
 
     /// <summary>The filters, (in channels, out channels, kernel, kernel), as PyTorch lays them out.</summary>
     public Tensor Weight { get; }
