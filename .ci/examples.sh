@@ -15,6 +15,11 @@ pkg=$(cd "$feed" && ls Scratchgen.*.nupkg | grep -v '\.snupkg$' | head -1)
 version=${pkg#Scratchgen.}
 version=${version%.nupkg}
 echo "== packed $pkg"
+# What the package must carry: the library, its XML docs (for IDEs) and its README.
+contents=$(python3 -c "import sys, zipfile; print(\"\\n\".join(\" \" + n for n in zipfile.ZipFile(sys.argv[1]).namelist()))" "$feed/$pkg")
+for f in lib/net10.0/Scratchgen.dll lib/net10.0/Scratchgen.xml README.md; do
+  grep -q " $f\$" <<<"$contents" || { echo "FAIL $pkg has no $f"; exit 1; }
+done
 # Scratchgen comes from the folder only (source mapping: a package of that name elsewhere is never used).
 cat > "$work/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
