@@ -23,7 +23,7 @@ public static class ImageFolderReader
     /// <summary>The most images <see cref="Read"/> loads unless told otherwise.</summary>
     public const int DefaultMaxImages = 1_000_000;
 
-    /// <summary>Reads a folder with one sub-folder per class (its name is the class name) of PNG, JPEG, BMP or GIF files, resized to <paramref name="width"/> x <paramref name="height"/> with <paramref name="channels"/> channels and scaled to [0, 1]; files that cannot be decoded are listed as skipped.</summary>
+    /// <summary>Reads a folder with one sub-folder per class (its name is the class name; a folder without sub-folders is one class) of PNG, JPEG, BMP or GIF files, resized to <paramref name="width"/> x <paramref name="height"/> with <paramref name="channels"/> channels and scaled to [0, 1]; files that cannot be decoded are listed as skipped.</summary>
     public static ImageFolderResult Read(string folder, int width, int height, int channels = 1, int maxImages = DefaultMaxImages)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder");
