@@ -52,6 +52,8 @@ app.Configure(config =>
         bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
+    config.AddCommand<ImportTorchCommand>("import-torch").WithDescription("Turn a PyTorch state dict saved with safetensors into a checkpoint folder: names mapped, every shape and dtype checked.");
+    config.AddCommand<ExportOnnxCommand>("export-onnx").WithDescription("Write a checkpoint's generator (latent codes to images) as an ONNX model, for ONNX Runtime and other runtimes.");
     config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
     config.AddCommand<ReportCommand>("report").WithDescription("Write a static, self-contained HTML page of a run: pictures, per-epoch curves and metrics, eval.json.");
     config.AddCommand<DetectCommand>("detect").WithDescription("Train a small real-vs-generated classifier per kept epoch of a run and report its ROC AUC on unseen images.");

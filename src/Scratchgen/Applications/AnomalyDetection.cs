@@ -17,7 +17,7 @@ namespace Scratchgen.Applications;
 ///        KL = 1/2 sum_j (mu_j^2 + exp(logvar_j) - 1 - logvar_j)
 /// both in nats per image, computed on the host in float64 from the network's outputs.
 /// </summary>
-public static class AnomalyDetection
+internal static class AnomalyDetection
 {
     public const int ElboSamples = 4;
 
@@ -34,7 +34,7 @@ public static class AnomalyDetection
         return new Dataset(name, images, data.ImageShape, labels, data.ClassCount) { ClassNames = data.ClassNames };
     }
 
-    /// <summary>Indices of the images whose label is (or is not) <paramref name="label"/>.</summary>
+    /// <summary>Indices of the images whose label passes the predicate.</summary>
     public static int[] IndicesWhere(Dataset data, Func<int, bool> keepLabel)
     {
         var result = new List<int>();

@@ -8,7 +8,7 @@ namespace Scratchgen.Applications;
 
 /// <summary>The picture of an anomaly run: the <c>count</c> highest-scoring images above their
 /// reconstructions, then the lowest-scoring ones above theirs, each block under a caption.</summary>
-public static class AnomalyPicture
+internal static class AnomalyPicture
 {
     public static Raster Render(GenerativeModel model, Dataset data, double[] scores, int count = 10, int scale = 2)
     {

@@ -10,12 +10,12 @@ namespace Scratchgen.Applications;
 /// <param name="GeneratedPerClass">Generated images per class added in the augmented arm.</param>
 /// <param name="Steps">Classifier training steps, the same in both arms.</param>
 /// <param name="Repeats">Independent repeats: each takes a disjoint labelled subset, a new draw of samples and a new classifier seed.</param>
-public sealed record AugmentationOptions(int LabelsPerClass = 10, int GeneratedPerClass = 50, int Steps = 500, int BatchSize = 32, int Repeats = 3, ulong Seed = 1);
+internal sealed record AugmentationOptions(int LabelsPerClass = 10, int GeneratedPerClass = 50, int Steps = 500, int BatchSize = 32, int Repeats = 3, ulong Seed = 1);
 
 /// <summary>Held-out accuracies of the three arms, per repeat, and the samples of the first repeat.</summary>
 /// <param name="ShuffledControl">The control arm: the same generated images with their labels shuffled among them.</param>
 /// <param name="SampleAgreement">Share of the generated samples the shipped evaluation classifier assigns to their requested label (null when not measured).</param>
-public sealed record AugmentationResult(double[] RealOnly, double[] Augmented, double[] ShuffledControl, GeneratedSamples Samples,
+internal sealed record AugmentationResult(double[] RealOnly, double[] Augmented, double[] ShuffledControl, GeneratedSamples Samples,
     int LabelledCount, int GeneratedCount, double? SampleAgreement)
 {
     public double MeanRealOnly => RealOnly.Average();
@@ -34,7 +34,7 @@ public sealed record AugmentationResult(double[] RealOnly, double[] Augmented, d
 /// stratified: the first LabelsPerClass images of each class in the training split (repeat r takes the
 /// next LabelsPerClass, so repeats never share images).
 /// </summary>
-public static class Augmentation
+internal static class Augmentation
 {
     public static AugmentationResult Run(GenerativeModel generator, Dataset train, Dataset test, AugmentationOptions o,
         DigitClassifier? judge = null, Action<string>? progress = null)

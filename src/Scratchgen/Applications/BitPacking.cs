@@ -5,7 +5,7 @@ namespace Scratchgen.Applications;
 /// padded with zero bits: N levels take ceil(N b / 8) bytes. This is the stream a compressed code is
 /// stored as, so the bytes a code costs are counted from it rather than from a formula.
 /// </summary>
-public static class BitPacking
+internal static class BitPacking
 {
     /// <summary>The levels (each in [0, 2^bits)) as a bit stream.</summary>
     public static byte[] Pack(ReadOnlySpan<int> levels, int bits)

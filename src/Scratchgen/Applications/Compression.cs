@@ -10,7 +10,7 @@ namespace Scratchgen.Applications;
 /// <param name="Bits">Bits per code value to try (each from 1 to <see cref="UniformQuantiser.MaxBits"/>).</param>
 /// <param name="JpegQualities">JPEG qualities to try (1-100).</param>
 /// <param name="PcaTrainLimit">At most this many training images fit PCA and the quantisers' ranges.</param>
-public sealed record CompressionOptions(IReadOnlyList<int> Bits, IReadOnlyList<int> JpegQualities, int BatchSize = 250, int PcaTrainLimit = 9000, ulong Seed = 1)
+internal sealed record CompressionOptions(IReadOnlyList<int> Bits, IReadOnlyList<int> JpegQualities, int BatchSize = 250, int PcaTrainLimit = 9000, ulong Seed = 1)
 {
     /// <summary>2 to 8 bits, JPEG quality 10 to 90 in steps of 10.</summary>
     public static CompressionOptions Default { get; } = new([2, 3, 4, 5, 6, 7, 8], [10, 20, 30, 40, 50, 60, 70, 80, 90]);
@@ -20,7 +20,7 @@ public sealed record CompressionOptions(IReadOnlyList<int> Bits, IReadOnlyList<i
 /// <param name="DecoderBytes">The model's decoder as stored (float32 parameters and buffers).</param>
 /// <param name="PcaBytes">PCA's decoder: the mean and the components, float32.</param>
 /// <param name="QuantiserBytes">One quantiser's ranges (two float32 per code dimension), counted with each decoder.</param>
-public sealed record CompressionResult(string Model, int LatentDim, int Images, int FitImages, long DecoderBytes, long PcaBytes, int QuantiserBytes,
+internal sealed record CompressionResult(string Model, int LatentDim, int Images, int FitImages, long DecoderBytes, long PcaBytes, int QuantiserBytes,
     IReadOnlyList<CompressionPoint> Points);
 
 /// <summary>
@@ -36,7 +36,7 @@ public sealed record CompressionResult(string Model, int LatentDim, int Images, 
 /// Every decoded image is stored as 8 bits (<see cref="ImageCodecs.ToStoredPixels"/>) before PSNR and SSIM
 /// compare it with the original, as a JPEG is.
 /// </summary>
-public static class Compression
+internal static class Compression
 {
     public static CompressionResult Run(GenerativeModel model, Dataset train, Dataset test, CompressionOptions options, Action<string>? progress = null)
     {

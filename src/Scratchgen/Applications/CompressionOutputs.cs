@@ -7,7 +7,7 @@ namespace Scratchgen.Applications;
 /// <summary>What `scratchgen compress` writes: compression.json (the settings, the decoders' sizes and one
 /// object per point) and compression.png (PSNR against bytes per image, a log axis, one curve per method;
 /// lossless PNG, which has no finite PSNR, as a vertical line at its size).</summary>
-public static class CompressionOutputs
+internal static class CompressionOutputs
 {
     public const string JsonFile = "compression.json", ChartFile = "compression.png";
 

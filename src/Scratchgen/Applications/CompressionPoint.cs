@@ -12,5 +12,5 @@ namespace Scratchgen.Applications;
 /// whose decoders every system has.</param>
 /// <param name="Psnr">Mean PSNR in dB of the decoded 8-bit images against the originals (+infinity when lossless).</param>
 /// <param name="Ssim">Mean SSIM of the same (<see cref="Evaluation.Ssim"/>).</param>
-public sealed record CompressionPoint(string Method, string Setting, int? BitsPerValue, double BytesPerImage, double PayloadBytesPerImage,
+internal sealed record CompressionPoint(string Method, string Setting, int? BitsPerValue, double BytesPerImage, double PayloadBytesPerImage,
     double ModelBytesPerImage, double Psnr, double Ssim);

@@ -10,7 +10,7 @@ namespace Scratchgen.Applications;
 
 /// <summary>Clean held-out images, their noisy copies and what the autoencoder made of them (all row-major
 /// [N, C, H, W] in [0, 1]), with the mean PSNR of the noisy and of the denoised images against the clean ones.</summary>
-public sealed record DenoisingResult(float[] Clean, float[] Noisy, float[] Denoised, int Count, int[] ImageShape, double NoiseStd,
+internal sealed record DenoisingResult(float[] Clean, float[] Noisy, float[] Denoised, int Count, int[] ImageShape, double NoiseStd,
     double PsnrNoisy, double PsnrDenoised);
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed record DenoisingResult(float[] Clean, float[] Noisy, float[] Denoi
 ///   denoised = decoder(encoder(noisy))
 ///   PSNR(a, clean) = 10 log10(1 / MSE) per image, averaged (<see cref="Psnr"/>).
 /// </summary>
-public static class Denoising
+internal static class Denoising
 {
     /// <summary>clamp(x + std * N(0, 1), 0, 1) for every value, noise drawn from rng in order.</summary>
     public static float[] AddGaussianNoise(ReadOnlySpan<float> clean, double std, Rng rng)

@@ -8,7 +8,7 @@ namespace Scratchgen.Applications;
 /// <summary>One image through a codec: the whole file's bytes, the bytes of its compressed pixel data
 /// alone (the file less its headers and tables, which a collection of images could share), and the image
 /// a decoder reads back ([C, H, W] in [0, 1]).</summary>
-public sealed record CodedImage(int FileBytes, int PayloadBytes, float[] Decoded);
+internal sealed record CodedImage(int FileBytes, int PayloadBytes, float[] Decoded);
 
 /// <summary>
 /// The image codecs people know, as baselines for a learned code, through ImageSharp's encoders: JPEG
@@ -16,7 +16,7 @@ public sealed record CodedImage(int FileBytes, int PayloadBytes, float[] Decoded
 /// compression, no ancillary chunks). Pixels are 8-bit: a value v in [0, 1] is stored as round(255 v),
 /// the same rounding <see cref="ToStoredPixels"/> applies to a model's output.
 /// </summary>
-public static class ImageCodecs
+internal static class ImageCodecs
 {
     /// <summary>The JPEG of one image [C, H, W] (C = 1 or 3) at quality 1-100.</summary>
     public static CodedImage Jpeg(ReadOnlySpan<float> image, int channels, int height, int width, int quality)

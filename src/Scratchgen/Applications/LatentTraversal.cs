@@ -17,7 +17,7 @@ namespace Scratchgen.Applications;
 /// <param name="Active">Dimensions with KL above <see cref="LatentTraversal.ActiveThreshold"/>.</param>
 /// <param name="ClassInformation">I(mu_j; class) per dimension and the gap between the best two (MIG).</param>
 /// <param name="NegElbo">Held-out -ELBO per image in nats (the same as eval's test.neg_elbo), with its two parts.</param>
-public sealed record LatentSummary(double Beta, double[] Kl, int[] Order, int Active, InformationGap ClassInformation,
+internal sealed record LatentSummary(double Beta, double[] Kl, int[] Order, int Active, InformationGap ClassInformation,
     double NegElbo, double Reconstruction, double KlTotal, int Images);
 
 /// <summary>
@@ -29,7 +29,7 @@ public sealed record LatentSummary(double Beta, double[] Kl, int[] Order, int Ac
 /// <para>A dimension is active when its mean KL exceeds 0.01 nats (the usual threshold: below it q(z_j|x)
 /// is the prior for every x, so z_j carries nothing about the image).</para>
 /// </summary>
-public static class LatentTraversal
+internal static class LatentTraversal
 {
     /// <summary>KL in nats above which a dimension counts as active.</summary>
     public const double ActiveThreshold = 0.01;

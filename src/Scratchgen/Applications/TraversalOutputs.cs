@@ -5,7 +5,7 @@ namespace Scratchgen.Applications;
 
 /// <summary>What `scratchgen traverse` writes besides its picture: traversal.json, the summary figures
 /// (beta, active dimensions, MIG, -ELBO) and one object per dimension in the picture's order.</summary>
-public static class TraversalOutputs
+internal static class TraversalOutputs
 {
     public const string JsonFile = "traversal.json", PictureFile = "traversal.png";
 

@@ -11,7 +11,7 @@ namespace Scratchgen.Applications;
 /// most levels of the narrow ones on values they never take. The ranges (two float32 per dimension) travel
 /// with the decoder, not with each image (<see cref="SideBytes"/>).
 /// </summary>
-public sealed class UniformQuantiser
+internal sealed class UniformQuantiser
 {
     /// <summary>Bits per value that <see cref="Fit"/> accepts: a level must fit in an int with room to spare.</summary>
     public const int MaxBits = 16;

@@ -12,8 +12,10 @@ public static class AnomalyMode
 {
     [ThreadStatic] private static int t_depth;
 
+    /// <summary>True while an <see cref="Enable"/> scope is open on this thread: every op's output and every gradient is checked for NaN and infinity.</summary>
     public static bool IsEnabled => t_depth > 0;
 
+    /// <summary>Turns anomaly checks on for this thread until the returned scope is disposed (scopes nest).</summary>
     public static Scope Enable()
     {
         t_depth++;
@@ -28,6 +30,7 @@ public static class AnomalyMode
 
         internal Scope(AutogradObservers.Scope observer) => (_observer, _active) = (observer, true);
 
+        /// <summary>Closes the scope; checks stay on while an outer scope is still open.</summary>
         public void Dispose()
         {
             if (!_active) return;

@@ -15,6 +15,7 @@ public static class AutogradObservers
     /// <summary>The attached observers, or null when there are none (the fast path tests only this).</summary>
     internal static IAutogradObserver[]? Current => t_observers;
 
+    /// <summary>Attaches an observer to this thread's forward ops and backward steps until the returned scope is disposed.</summary>
     public static Scope Attach(IAutogradObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -31,6 +32,7 @@ public static class AutogradObservers
 
         internal Scope(IAutogradObserver[]? previous) => (_previous, _active) = (previous, true);
 
+        /// <summary>Detaches the observer this scope attached.</summary>
         public void Dispose()
         {
             if (_active) t_observers = _previous;

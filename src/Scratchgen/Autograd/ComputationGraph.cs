@@ -13,6 +13,7 @@ public sealed class ComputationGraph
     private ComputationGraph(Tensor root, List<Tensor> opOutputs, List<Tensor> leaves) =>
         (Root, OpOutputs, Leaves) = (root, opOutputs, leaves);
 
+    /// <summary>The tensor the graph was built from (usually a scalar loss).</summary>
     public Tensor Root { get; }
 
     /// <summary>The output tensor of every op, in an order where each comes after everything it was made from (forward order).</summary>
@@ -21,6 +22,7 @@ public sealed class ComputationGraph
     /// <summary>Every leaf the root depends on, in the order the walk met them; each once.</summary>
     public IReadOnlyList<Tensor> Leaves { get; }
 
+    /// <summary>Walks the recorded ops from <paramref name="root"/> back to the leaves and returns the graph they form.</summary>
     public static ComputationGraph Of(Tensor root)
     {
         var opOutputs = RootFirst(root);

@@ -5,6 +5,14 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Autograd;
 
 /// <summary>How one input of a gradient check fared: the worst element by the tolerance test.</summary>
+/// <param name="Input">Which input (0-based) this report is about.</param>
+/// <param name="Elements">How many of its elements were checked.</param>
+/// <param name="MaxAbsError">The largest |analytic - numeric| over its elements.</param>
+/// <param name="MaxRelError">The largest relative error over its elements.</param>
+/// <param name="Passed">True when every element passed the tolerance test.</param>
+/// <param name="WorstIndex">The flat index of the worst element.</param>
+/// <param name="Analytic">The worst element's gradient from Backward.</param>
+/// <param name="Numeric">The worst element's central finite difference.</param>
 public sealed record GradCheckReport(
     int Input, int Elements, double MaxAbsError, double MaxRelError, bool Passed, int WorstIndex, double Analytic, double Numeric);
 
@@ -19,6 +27,7 @@ public sealed class GradCheckException(string message) : Exception(message);
 /// </summary>
 public static class GradCheck
 {
+    /// <summary>Compares every input's analytic gradient of <c>sum(f(inputs) * w)</c>, for a fixed random weighting w, with central finite differences, and returns one report per input; it throws nothing (see <see cref="Assert"/>).</summary>
     public static IReadOnlyList<GradCheckReport> Run(
         Func<Tensor[], Tensor> f, IReadOnlyList<Tensor> inputs, double eps = 1e-6, double atol = 1e-6, double rtol = 1e-5, ulong seed = 7)
     {

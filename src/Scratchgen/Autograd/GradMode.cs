@@ -9,6 +9,7 @@ public static class GradMode
 {
     [ThreadStatic] private static bool t_disabled;
 
+    /// <summary>False while a <see cref="NoGrad"/> scope is open on this thread: ops then record nothing for backward.</summary>
     public static bool IsEnabled => !t_disabled;
 
     /// <summary>Turns recording off until the returned scope is disposed: <c>using var _ = GradMode.NoGrad();</c></summary>
@@ -24,8 +25,10 @@ public static class GradMode
         return scope;
     }
 
+    /// <summary>The scope <see cref="NoGrad"/> returns; disposing it restores the previous mode.</summary>
     public readonly struct Scope(bool previous) : IDisposable
     {
+        /// <summary>Restores the grad mode that was in force when the scope opened.</summary>
         public void Dispose() => t_disabled = !previous;
     }
 }

@@ -34,8 +34,10 @@ public abstract class Op
 {
     private readonly Tensor[] _inputs;
 
+    /// <summary>Records the op's inputs; the derived op's constructor passes them in the order <see cref="Backward"/> returns their gradients.</summary>
     protected Op(params Tensor[] inputs) => _inputs = inputs;
 
+    /// <summary>The input tensors, in the order given to the constructor.</summary>
     public IReadOnlyList<Tensor> Inputs => _inputs;
 
     /// <summary>The op's name as users write it (for traces, graphs and error messages).</summary>
@@ -99,5 +101,6 @@ public abstract class Op
     /// so its buffer is not zero-filled first.</summary>
     protected internal Tensor NewOverwrittenOutput(int[] shape) => _inputs[0].NewUninitialized(shape);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

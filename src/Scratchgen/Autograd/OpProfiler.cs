@@ -22,6 +22,7 @@ public sealed class OpProfiler : IAutogradObserver, IDisposable
         return p;
     }
 
+    /// <summary>True: the profiler waits for the device after each op, so its times include GPU execution, not only the launch.</summary>
     public bool SynchronizesDevice { get; }
 
     void IAutogradObserver.OnForward(Op op, Tensors.Tensor output, TimeSpan elapsed) => Add("forward " + op.Name, elapsed);
@@ -38,5 +39,6 @@ public sealed class OpProfiler : IAutogradObserver, IDisposable
     public IReadOnlyList<(string What, double Ms, int Calls)> Report() =>
         _times.Select(kv => (kv.Key, kv.Value.Ms, kv.Value.Calls)).OrderByDescending(r => r.Ms).ToList();
 
+    /// <summary>Stops recording.</summary>
     public void Dispose() => _scope.Dispose();
 }

@@ -7,8 +7,10 @@ namespace Scratchgen.Backends;
 /// <summary>The backends that ship with Scratchgen, and the default one new tensors use.</summary>
 public static class Backend
 {
+    /// <summary>The Reference backend: plain scalar loops in float32 and float64, the correctness baseline the others are tested against.</summary>
     public static IBackend Reference => ReferenceBackend.Instance;
 
+    /// <summary>The Cpu backend: SIMD (AVX2/AVX-512) and multithreaded kernels in float32 and float64; the default.</summary>
     public static IBackend Cpu => CpuBackend.Instance;
 
     /// <summary>Where factories put tensors when no backend is named. The one piece of mutable static

@@ -4,7 +4,7 @@ namespace Scratchgen.Checkpoints;
 /// write to a temp file in the same folder, flush it to disk, then rename it over the target. A write
 /// that fails (a full disk, a read-only folder) removes the temp file and throws
 /// <see cref="OutputWriteException"/> naming the file; the old version is untouched.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

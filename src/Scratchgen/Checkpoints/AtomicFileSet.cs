@@ -11,7 +11,7 @@ namespace Scratchgen.Checkpoints;
 /// A crash while renaming leaves the mark staged: <see cref="Recover"/> finishes the renames and the new
 /// set stands. A reader of one file alone (sample, Python's safetensors) always finds a whole file.</para>
 /// </summary>
-public static class AtomicFileSet
+internal static class AtomicFileSet
 {
     /// <summary>Writes <paramref name="files"/> (name in <paramref name="dir"/>, and what to write) as one unit.</summary>
     public static void Write(string dir, IReadOnlyList<(string Name, Action<Stream> Write)> files)

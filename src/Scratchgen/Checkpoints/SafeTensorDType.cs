@@ -5,10 +5,15 @@ namespace Scratchgen.Checkpoints;
 /// which its writer uses to lay tensors out: larger alignment first, then by name.</summary>
 public enum SafeTensorDType
 {
+    /// <summary>Unsigned 8-bit integer ("U8").</summary>
     U8 = 1,
+    /// <summary>Signed 32-bit integer ("I32").</summary>
     I32 = 9,
+    /// <summary>IEEE 754 single precision ("F32").</summary>
     F32 = 11,
+    /// <summary>IEEE 754 double precision ("F64").</summary>
     F64 = 12,
+    /// <summary>Signed 64-bit integer ("I64").</summary>
     I64 = 13,
 }
 

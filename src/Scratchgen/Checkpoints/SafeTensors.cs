@@ -13,8 +13,10 @@ public static class SafeTensors
     /// <summary>The reference implementation's header cap.</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>The largest rank a tensor in a file may have; a header that claims more is rejected.</summary>
     public const int MaxRank = 8;
 
+    /// <summary>The most tensors one file may hold; a header that lists more is rejected.</summary>
     public const int MaxTensors = 10_000;
 
     /// <summary>Writes the file as bytes to a stream.</summary>
@@ -31,6 +33,7 @@ public static class SafeTensors
         foreach (var (_, entry) in ordered) stream.Write(entry.Bytes);
     }
 
+    /// <summary>The bytes of a safetensors file: an 8-byte little-endian header length, the JSON header (tensors sorted by name, with dtype, shape and data offsets, plus the string metadata), then the tensors' data.</summary>
     public static byte[] Serialize(IReadOnlyDictionary<string, TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var ms = new MemoryStream();

@@ -4,10 +4,13 @@ namespace Scratchgen.Checkpoints;
 /// and the string metadata of the "__metadata__" header entry.</summary>
 public sealed class SafeTensorsFile(string path, IReadOnlyDictionary<string, TensorEntry> tensors, IReadOnlyDictionary<string, string> metadata)
 {
+    /// <summary>The file the tensors were read from.</summary>
     public string Path { get; } = path;
 
+    /// <summary>Every tensor in the file, by name.</summary>
     public IReadOnlyDictionary<string, TensorEntry> Tensors { get; } = tensors;
 
+    /// <summary>The header's "__metadata__" strings (empty when it has none).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
 
     /// <summary>The entry called <paramref name="name"/>; a missing one is a CheckpointFormatException naming it.</summary>

@@ -18,6 +18,7 @@ public sealed class BatchIterator
     private int[] _permutation;
     private float[] _staging = [];
 
+    /// <summary>Batches of <paramref name="batchSize"/> images from <paramref name="data"/>, shuffled each epoch with <paramref name="rng"/> unless <paramref name="shuffle"/> is false, uploaded to <paramref name="backend"/> (the default backend when null).</summary>
     public BatchIterator(Dataset data, int batchSize, Rng rng, IBackend? backend = null,
         bool scaleToSymmetric = false, bool shuffle = true, bool dropLast = false)
     {
@@ -34,13 +35,16 @@ public sealed class BatchIterator
         _permutation = DrawPermutation();
     }
 
+    /// <summary>The dataset the batches come from.</summary>
     public Dataset Data => _data;
 
+    /// <summary>Images per batch (the last one of an epoch may hold fewer unless <see cref="DropLast"/>).</summary>
     public int BatchSize { get; }
 
     /// <summary>True: images are scaled to [-1, 1] (x * 2 - 1), as tanh generators want.</summary>
     public bool ScaleToSymmetric { get; }
 
+    /// <summary>True: each epoch visits the images in a new random order; false: in dataset order.</summary>
     public bool Shuffle { get; }
 
     /// <summary>True: a last batch smaller than BatchSize is skipped.</summary>
@@ -52,6 +56,7 @@ public sealed class BatchIterator
     /// <summary>Index into this epoch's permutation of the next image.</summary>
     public int Position { get; private set; }
 
+    /// <summary>Batches in one epoch: Count / BatchSize, rounded up unless <see cref="DropLast"/>.</summary>
     public int BatchesPerEpoch => DropLast ? _data.Count / BatchSize : (_data.Count + BatchSize - 1) / BatchSize;
 
     /// <summary>Where this epoch's batches end (the last partial batch is dropped when DropLast).</summary>
@@ -111,6 +116,7 @@ public sealed class BatchIterator
         for (; k < values.Length; k++) values[k] = values[k] * 2f - 1f;
     }
 
+    /// <summary>The epoch, position, permutation and random state, for a checkpoint; <see cref="ImportState"/> continues exactly from it.</summary>
     public BatchIteratorState ExportState() => new(Epoch, Position, (int[])_permutation.Clone(), _rng.GetState());
 
     /// <summary>Restores a state exported from an iterator over a dataset of the same size.</summary>

@@ -5,6 +5,10 @@ namespace Scratchgen.Data;
 /// <summary>Everything a <see cref="BatchIterator"/> needs to continue exactly where it was: the epoch,
 /// the position in that epoch's permutation, the permutation itself and the state of its Rng.
 /// <see cref="ToMetadata"/>/<see cref="FromMetadata"/> turn it into strings for a checkpoint header.</summary>
+/// <param name="Epoch">The epoch, from 0.</param>
+/// <param name="Position">The index into the permutation of the next image.</param>
+/// <param name="Permutation">This epoch's order of the dataset's images.</param>
+/// <param name="RngState">The shuffling Rng's state (<see cref="Scratchgen.Tensors.Rng.GetState"/>).</param>
 public sealed record BatchIteratorState(int Epoch, int Position, int[] Permutation, ulong[] RngState)
 {
     /// <summary>String key/values (keys start with <paramref name="prefix"/>), e.g. for safetensors metadata.</summary>

@@ -5,6 +5,7 @@ namespace Scratchgen.Data;
 /// the file and what was expected; <see cref="FilePath"/> and <see cref="Problem"/> hold the parts.</summary>
 public class DataFormatException : IOException
 {
+    /// <summary>A data file that cannot be read: which file and what is wrong with it.</summary>
     public DataFormatException(string filePath, string problem, Exception? inner = null)
         : base($"{filePath}: {problem}", inner)
     {

@@ -10,8 +10,12 @@ public sealed class Dataset
     private readonly ReadOnlyMemory<float> _images; // a slice shares its parent's array: a split copies no pixels
     private readonly int[] _labels;
 
+    /// <summary>A labelled image dataset held in host memory.</summary>
+    /// <param name="name">A short name for messages.</param>
     /// <param name="images">N*C*H*W values in [0, 1], row-major [N, C, H, W].</param>
     /// <param name="imageShape">[C, H, W] of one image.</param>
+    /// <param name="labels">One class label per image, each in [0, classCount).</param>
+    /// <param name="classCount">The number of classes.</param>
     public Dataset(string name, float[] images, int[] imageShape, int[] labels, int classCount)
         : this(name, images.AsMemory(), imageShape, labels, classCount) { }
 
@@ -35,19 +39,25 @@ public sealed class Dataset
         ClassCount = classCount;
     }
 
+    /// <summary>A short name for messages (mnist, letters, a folder's name).</summary>
     public string Name { get; }
 
+    /// <summary>The number of images.</summary>
     public int Count => _labels.Length;
 
+    /// <summary>Colour channels per image: 1 (grey) or 3 (RGB).</summary>
     public int Channels { get; }
 
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
     /// <summary>C*H*W: the values in one image.</summary>
     public int ImageSize => Channels * Height * Width;
 
+    /// <summary>The number of classes the labels range over (labels are 0 .. ClassCount - 1).</summary>
     public int ClassCount { get; }
 
     /// <summary>Names of the labels (label i is ClassNames[i]) where the source has them (image folders).</summary>
@@ -59,6 +69,7 @@ public sealed class Dataset
     /// <summary>All images, row-major [N, C, H, W].</summary>
     public ReadOnlySpan<float> Images => _images.Span;
 
+    /// <summary>Every image's class label, in dataset order.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>The values of image <paramref name="index"/>, [C, H, W].</summary>

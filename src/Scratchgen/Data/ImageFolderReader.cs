@@ -1,10 +1,15 @@
 namespace Scratchgen.Data;
 
 /// <summary>A file of an image folder that was not loaded, and why.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Reason">Why it was not loaded.</param>
 public sealed record SkippedImage(string Path, string Reason);
 
 /// <summary>What <see cref="ImageFolderReader.Read"/> found: the dataset, its class names (label i is
 /// ClassNames[i]) and the files it skipped.</summary>
+/// <param name="Dataset">The images that loaded, labelled by class.</param>
+/// <param name="ClassNames">Label i's subfolder name.</param>
+/// <param name="Skipped">The files that did not load, with the reason.</param>
 public sealed record ImageFolderResult(Dataset Dataset, IReadOnlyList<string> ClassNames, IReadOnlyList<SkippedImage> Skipped);
 
 /// <summary>Loads a folder of images: each subfolder is a class (names sorted ordinally give the labels;
@@ -15,8 +20,10 @@ public sealed record ImageFolderResult(Dataset Dataset, IReadOnlyList<string> Cl
 /// train/test split holds every class in proportion.</summary>
 public static class ImageFolderReader
 {
+    /// <summary>The most images <see cref="Read"/> loads unless told otherwise.</summary>
     public const int DefaultMaxImages = 1_000_000;
 
+    /// <summary>Reads a folder with one sub-folder per class (its name is the class name; a folder without sub-folders is one class) of PNG, JPEG, BMP or GIF files, resized to <paramref name="width"/> x <paramref name="height"/> with <paramref name="channels"/> channels and scaled to [0, 1]; files that cannot be decoded are listed as skipped.</summary>
     public static ImageFolderResult Read(string folder, int width, int height, int channels = 1, int maxImages = DefaultMaxImages)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder");

@@ -17,7 +17,7 @@ namespace Scratchgen.Data;
 /// limit, the file size capped, dimensions read (our own IHDR check for PNG, then Identify) and
 /// refused over <see cref="MaxSide"/> before any pixel is decoded, and tiny Adam7-interlaced PNGs
 /// refused outright (2.1.13 hangs on 1x1 and 4x4 ones). Every refusal is a DataFormatException.</summary>
-public static class SafeImageDecoder
+internal static class SafeImageDecoder
 {
     public const int MaxSide = 4096;
 

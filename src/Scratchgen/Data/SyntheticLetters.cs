@@ -17,8 +17,10 @@ namespace Scratchgen.Data;
 /// </summary>
 public static class SyntheticLetters
 {
+    /// <summary>The letters drawn, one class each, in label order.</summary>
     public const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
+    /// <summary>A dataset of <paramref name="count"/> grey images of capital letters (<paramref name="size"/> pixels square), drawn with random shifts, scales and strokes from <paramref name="seed"/>; labelled by letter.</summary>
     public static Dataset Render(int count, ulong seed, int size = 28)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "the letter count must be positive");

@@ -19,6 +19,7 @@ public static class SyntheticShapes
     /// <summary>Each class's colour (R, G, B) at full brightness.</summary>
     public static readonly (float R, float G, float B)[] Colours = [(0.95f, 0.2f, 0.15f), (0.2f, 0.85f, 0.25f), (0.2f, 0.4f, 0.95f), (0.95f, 0.85f, 0.15f)];
 
+    /// <summary>A dataset of <paramref name="count"/> RGB images of simple coloured shapes (<paramref name="size"/> pixels square), drawn from <paramref name="seed"/>; labelled by shape.</summary>
     public static Dataset Render(int count, ulong seed, int size = 32)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "the shape count must be positive");

@@ -4,18 +4,32 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Diagnostics;
 
 /// <summary>One op's forward as the trace saw it: its inputs and output, labelled.</summary>
+/// <param name="Op">The op's name.</param>
+/// <param name="Inputs">The labels of its inputs.</param>
+/// <param name="Output">The label of its output.</param>
 public sealed record ForwardEntry(string Op, IReadOnlyList<string> Inputs, string Output);
 
 /// <summary>One input of a backward step: its label and shape, the L2 norm of the gradient it received
 /// from this op (null: it needs none), and whether that was added to a gradient already there (the
 /// tensor is used more than once).</summary>
+/// <param name="Tensor">The input's label and shape.</param>
+/// <param name="GradNorm">The L2 norm of the gradient it received; null when it needs none.</param>
+/// <param name="Accumulated">True when that gradient was added to one already there.</param>
 public sealed record BackwardInput(string Tensor, double? GradNorm, bool Accumulated);
 
 /// <summary>One op's backward: the op, its local derivative rule, dL/d(output) and what each input got.</summary>
+/// <param name="Op">The op's name.</param>
+/// <param name="Rule">Its local derivative rule, as <see cref="Scratchgen.Autograd.Op.Rule"/> states it.</param>
+/// <param name="Output">The label of the op's output.</param>
+/// <param name="GradOutputNorm">The L2 norm of dL/d(output).</param>
+/// <param name="Inputs">What each input received.</param>
 public sealed record BackwardEntry(string Op, string Rule, string Output, double GradOutputNorm, IReadOnlyList<BackwardInput> Inputs);
 
 /// <summary>The ops recorded on the tape since the last backward pass, then that pass (null when the
 /// trace ended before one).</summary>
+/// <param name="Forward">The ops recorded, in order.</param>
+/// <param name="Root">The label of the tensor backward started from; null when none ran.</param>
+/// <param name="Backward">The backward steps, in the order the engine ran them.</param>
 public sealed record TraceSegment(IReadOnlyList<ForwardEntry> Forward, string? Root, IReadOnlyList<BackwardEntry> Backward);
 
 /// <summary>
@@ -48,6 +62,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         return trace;
     }
 
+    /// <summary>The names the trace gives tensors (parameters by their module path, others by the op that made them).</summary>
     public TensorLabels Labels { get; }
 
     /// <summary>Forward ops then backward pass, in the order they happened; a last segment holds
@@ -58,6 +73,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
     /// <summary>The root (loss) of every outermost backward pass, for graph views.</summary>
     public IReadOnlyList<Tensor> Roots => _roots;
 
+    /// <inheritdoc/>
     public void OnForward(Op op, Tensor output, TimeSpan elapsed)
     {
         if (output.GradFn != op) return; // not on the tape (no grad needed, or under NoGrad)
@@ -66,6 +82,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _forward.Add(new ForwardEntry(op.Name, op.Inputs.Select(Labels.WithShape).ToList(), _outputs[op]));
     }
 
+    /// <inheritdoc/>
     public void OnBackwardBegin(Tensor root)
     {
         if (_depth++ > 0) return;
@@ -74,6 +91,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _backward = [];
     }
 
+    /// <inheritdoc/>
     public void OnBackwardStep(BackwardStep step, TimeSpan elapsed)
     {
         if (_backward == null) return;
@@ -86,6 +104,7 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         _backward.Add(new BackwardEntry(step.Op.Name, step.Op.Rule, OutputLabel(step), Norm(step.GradOutput), inputs));
     }
 
+    /// <inheritdoc/>
     public void OnBackwardEnd(Tensor root)
     {
         if (--_depth > 0) return;
@@ -107,5 +126,6 @@ public sealed class BackpropTrace : IAutogradObserver, IDisposable
         return Math.Sqrt(sum);
     }
 
+    /// <summary>Stops recording.</summary>
     public void Dispose() => _scope.Dispose();
 }

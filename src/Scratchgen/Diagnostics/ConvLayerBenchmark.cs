@@ -7,10 +7,10 @@ namespace Scratchgen.Diagnostics;
 
 /// <summary>One DCGAN convolution layer: 4x4 kernel, stride 2, padding 1, with bias.
 /// Transposed: x (N, Cin, H, W) -> (N, Cout, 2H, 2W); else x (N, Cin, H, W) -> (N, Cout, H/2, W/2).</summary>
-public sealed record ConvLayer(string Name, bool Transposed, int Cin, int Cout, int H, int W);
+internal sealed record ConvLayer(string Name, bool Transposed, int Cin, int Cout, int H, int W);
 
 /// <summary>Forward + backward wall time of one layer: the median and fastest of the timed repetitions.</summary>
-public sealed record ConvLayerTiming(ConvLayer Layer, int Batch, double MedianMs, double MinMs, int Reps);
+internal sealed record ConvLayerTiming(ConvLayer Layer, int Batch, double MedianMs, double MinMs, int Reps);
 
 /// <summary>
 /// Times forward + backward (dx, dw and db all computed) of the DCGAN's convolution layers, the same
@@ -22,7 +22,7 @@ public sealed record ConvLayerTiming(ConvLayer Layer, int Batch, double MedianMs
 /// .NET heap (D 64->128), and the repetitions that touched new pages ran slower than the others
 /// (the conv2d log in kernels-docs/log/, "Memory in the layer benchmark").
 /// </summary>
-public static class ConvLayerBenchmark
+internal static class ConvLayerBenchmark
 {
     public static IReadOnlyList<ConvLayer> DcganLayers { get; } =
     [

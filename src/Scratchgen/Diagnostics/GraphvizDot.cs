@@ -13,6 +13,7 @@ namespace Scratchgen.Diagnostics;
 /// </summary>
 public static class GraphvizDot
 {
+    /// <summary>The computation graph behind <paramref name="root"/> as Graphviz DOT text (the layout the class summary describes); <paramref name="labels"/> names the tensors, <paramref name="graphName"/> the digraph.</summary>
     public static string Write(Tensor root, TensorLabels? labels = null, string graphName = "loss")
     {
         labels ??= new TensorLabels();

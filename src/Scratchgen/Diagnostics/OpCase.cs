@@ -5,7 +5,7 @@ namespace Scratchgen.Diagnostics;
 
 /// <summary>What values a test input holds: chosen so finite differences never straddle a kink or
 /// leave the function's domain.</summary>
-public enum InputDomain
+internal enum InputDomain
 {
     /// <summary>Standard normal.</summary>
     Normal,
@@ -31,7 +31,7 @@ public enum InputDomain
 /// <param name="SecondOrder">Also check gradients of gradients (createGraph).</param>
 /// <param name="SumsOfProducts">Every output and gradient is a sum of products of the inputs (matmul, linear,
 /// convolution): backend comparisons allow float32 rounding in proportion to the sum of |products| (ParityCheck).</param>
-public sealed record OpCase(string Name, Func<Tensor[], Tensor> F, int[][][] Shapes, InputDomain[] Domains, bool SecondOrder = false,
+internal sealed record OpCase(string Name, Func<Tensor[], Tensor> F, int[][][] Shapes, InputDomain[] Domains, bool SecondOrder = false,
     bool SumsOfProducts = false)
 {
     public override string ToString() => Name;

@@ -12,7 +12,7 @@ namespace Scratchgen.Diagnostics;
 // The sets with C R S = 383, 384 and 385 (conv2d) or 385 and 383 input channels (the transposed ones) put the
 // forward GEMM's K across the Cpu GEMM's K block (KC = 384), with accumulation (a bias: the Cpu backend copies
 // it into y and accumulates the GEMM onto it) and without (no bias).
-public static partial class OpCatalog
+internal static partial class OpCatalog
 {
     private static OpCase[] ConvCases() =>
     [

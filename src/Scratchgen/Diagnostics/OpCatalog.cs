@@ -9,7 +9,7 @@ namespace Scratchgen.Diagnostics;
 /// and larger round and odd sizes that make the Cpu kernels take their vector, tail and multithreaded
 /// paths. Shape sets with at most <see cref="GradCheckMaxElements"/> elements are gradient-checked.
 /// </summary>
-public static partial class OpCatalog
+internal static partial class OpCatalog
 {
     public const int GradCheckMaxElements = 400;
 

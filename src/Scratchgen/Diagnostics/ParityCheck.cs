@@ -19,7 +19,7 @@ namespace Scratchgen.Diagnostics;
 /// on the Reference only when a value misses the plain tolerance. Dropping one product, or accumulating
 /// in half precision, still fails (ParityCheckTests).
 /// </summary>
-public static class ParityCheck
+internal static class ParityCheck
 {
     public const double Atol = 2e-5, Rtol = 2e-4;
 

@@ -12,6 +12,7 @@ public sealed class TensorLabels
     private readonly Dictionary<Tensor, string> _labels = new(ReferenceEqualityComparer.Instance);
     private int _ops, _leaves;
 
+    /// <summary>The label of <paramref name="t"/>: its name when it has one, else a new short label that stays the same for that tensor.</summary>
     public string this[Tensor t]
     {
         get

@@ -7,7 +7,7 @@ namespace Scratchgen.Diagnostics;
 
 /// <summary>What `scratchgen trace` runs: a 2-layer MLP written out op by op, or any model of the
 /// catalog built at toy sizes (1x4x4 images, latent 2, 3 classes) and stepped once on a random batch.</summary>
-public static class TraceSubjects
+internal static class TraceSubjects
 {
     /// <summary>
     /// A 2-8-1 MLP classifier on a batch of N points, with weight decay on the first layer:

@@ -7,6 +7,7 @@ namespace Scratchgen.Diagnostics;
 /// then the backward steps in the order the engine ran them, each with its rule and gradient norms.</summary>
 public static class TraceText
 {
+    /// <summary>The trace as plain text: each segment's forward ops, then its backward steps with the rule applied and the gradient norms.</summary>
     public static string Format(IReadOnlyList<TraceSegment> segments)
     {
         var sb = new StringBuilder();

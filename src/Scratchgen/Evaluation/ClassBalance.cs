@@ -11,7 +11,7 @@ namespace Scratchgen.Evaluation;
 /// For a conditional generator, agreement_l = share of the samples requested as l that the classifier
 /// also calls l: how often the model draws the digit it was asked for.
 /// </summary>
-public sealed class ClassBalance
+internal sealed class ClassBalance
 {
     private ClassBalance(int[] counts, double[] reference, IReadOnlyList<string> names)
     {

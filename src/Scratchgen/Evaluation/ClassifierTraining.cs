@@ -10,7 +10,7 @@ namespace Scratchgen.Evaluation;
 /// <param name="BatchSize">Images per step.</param>
 /// <param name="LearningRate">Adam's step size.</param>
 /// <param name="Seed">Seeds the initial weights (Rng(Seed)) and the data order (Rng(Seed + 1)).</param>
-public sealed record ClassifierTrainingOptions(int Steps, int BatchSize = 64, double LearningRate = 1e-3, ulong Seed = 1)
+internal sealed record ClassifierTrainingOptions(int Steps, int BatchSize = 64, double LearningRate = 1e-3, ulong Seed = 1)
 {
     /// <summary>The steps of <paramref name="epochs"/> full passes over <paramref name="images"/> images.</summary>
     public static int StepsFor(int epochs, int images, int batchSize) => epochs * ((images + batchSize - 1) / batchSize);
@@ -19,7 +19,7 @@ public sealed record ClassifierTrainingOptions(int Steps, int BatchSize = 64, do
 /// <summary>Trains a <see cref="DigitClassifier"/> with Scratchgen's own autograd and Adam:
 ///   loss = -(1/B) sum_b log softmax(logits_b)[y_b].
 /// A seed reproduces the weights bit for bit on the same backend.</summary>
-public static class ClassifierTraining
+internal static class ClassifierTraining
 {
     /// <param name="progress">Called after each step with (step, steps, loss).</param>
     public static DigitClassifier Train(Dataset train, ClassifierTrainingOptions options, Backends.IBackend? backend = null,

@@ -10,7 +10,7 @@ namespace Scratchgen.Evaluation;
 /// A generator that draws one clean object in one colour scores the real images' single-colour share;
 /// noise, blotches of several colours or an empty frame score lower.
 /// </summary>
-public static class ColourStatistics
+internal static class ColourStatistics
 {
     public const double ForegroundLevel = 0.4, MinForeground = 0.02, HueWindowDegrees = 30, SingleColourShare = 0.8;
 

@@ -12,9 +12,9 @@ namespace Scratchgen.Evaluation;
 /// <param name="Accuracy">Share of the unseen images classified right at logit 0.</param>
 /// <param name="TrainLoss">The detector's mean loss over its last training epoch.</param>
 /// <param name="TestCount">Unseen images scored (half real, half generated).</param>
-public sealed record DetectionResult(double Auc, double Accuracy, double TrainLoss, int TestCount);
+internal sealed record DetectionResult(double Auc, double Accuracy, double TrainLoss, int TestCount);
 
-public static class Detectability
+internal static class Detectability
 {
     /// <summary>Draws as many images from <paramref name="model"/> as <paramref name="real"/> holds,
     /// splits both halves into detector-train and detector-test by a seeded shuffle, trains the detector

@@ -23,13 +23,19 @@ namespace Scratchgen.Evaluation;
 /// </summary>
 public sealed class DigitClassifier : Layer
 {
+    /// <summary>The width of the penultimate layer, the features FID is computed on.</summary>
     public const int FeatureSize = 84;
+    /// <summary>The side of the square grey images the classifier takes.</summary>
     public const int Side = 28;
+    /// <summary>The format string a classifier checkpoint's metadata carries.</summary>
     public const string Format = "scratchgen-classifier-1";
+    /// <summary>The architecture name a classifier checkpoint's metadata carries.</summary>
     public const string Architecture = "lenet5-relu-maxpool";
+    /// <summary>The file name of the shipped weights.</summary>
     public const string ShippedFile = "mnist-classifier.safetensors";
     internal const string EmbeddedResource = "Scratchgen.Data.mnist-classifier.safetensors";
 
+    /// <summary>A classifier with freshly initialised weights (from <paramref name="rng"/>) for <paramref name="classes"/> classes.</summary>
     public DigitClassifier(Rng rng, int classes = 10, IBackend? backend = null)
     {
         if (classes < 2) throw new ArgumentException($"a classifier needs at least 2 classes, got {classes}");
@@ -42,12 +48,19 @@ public sealed class DigitClassifier : Layer
         Backend = backend ?? Backends.Backend.Default;
     }
 
+    /// <summary>The number of output classes.</summary>
     public int Classes { get; }
+    /// <summary>The backend the weights live on.</summary>
     public IBackend Backend { get; }
+    /// <summary>5x5 convolution, 1 to 6 channels, padding 2.</summary>
     public Conv2d Conv1 { get; }
+    /// <summary>5x5 convolution, 6 to 16 channels, no padding.</summary>
     public Conv2d Conv2 { get; }
+    /// <summary>Fully connected, 400 to 120.</summary>
     public Linear Fc1 { get; }
+    /// <summary>Fully connected, 120 to 84 (the feature layer).</summary>
     public Linear Fc2 { get; }
+    /// <summary>Fully connected, 84 to the class logits.</summary>
     public Linear Fc3 { get; }
 
     /// <summary>The penultimate features (N, 84) and the logits (N, classes) of images (N, 1, 28, 28) in [0, 1].</summary>
@@ -60,6 +73,7 @@ public sealed class DigitClassifier : Layer
         return (features, Fc3.Forward(features));
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => FeaturesAndLogits(x).Logits;
 
     /// <summary>Features, softmax probabilities and predicted classes of images (N, 1, 28, 28) given in
@@ -175,6 +189,11 @@ public sealed class DigitClassifier : Layer
 
 /// <summary>What the classifier says about N images: features (N x 84), class probabilities
 /// (N x C) and the predicted class of each, all row-major on the host.</summary>
+/// <param name="Count">N, the number of images.</param>
+/// <param name="Classes">C, the number of classes.</param>
+/// <param name="Features">The penultimate layer's 84 features per image, N x 84 row-major.</param>
+/// <param name="Probabilities">The class probabilities, N x C row-major.</param>
+/// <param name="Predicted">The most likely class of each image.</param>
 public sealed record ClassifierOutput(int Count, int Classes, float[] Features, double[] Probabilities, int[] Predicted)
 {
     /// <summary>Share of the images whose most likely class has at least probability <paramref name="level"/>.</summary>

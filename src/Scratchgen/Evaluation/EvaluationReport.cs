@@ -5,7 +5,7 @@ namespace Scratchgen.Evaluation;
 
 /// <summary>The metrics of one evaluation in the order they were measured: each a number or a string,
 /// written as one flat JSON object (name -> value) that the run report shows.</summary>
-public sealed class EvaluationReport
+internal sealed class EvaluationReport
 {
     private readonly List<KeyValuePair<string, object>> _metrics = [];
 

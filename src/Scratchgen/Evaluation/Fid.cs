@@ -10,7 +10,7 @@ namespace Scratchgen.Evaluation;
 /// Values are comparable only between runs that use the same classifier and sample counts (the
 /// estimate is biased upwards for small N), never with Inception-based FIDs from papers.
 /// </summary>
-public static class Fid
+internal static class Fid
 {
     public static double Compute(GaussianStats a, GaussianStats b)
     {

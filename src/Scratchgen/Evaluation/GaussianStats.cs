@@ -5,7 +5,7 @@ namespace Scratchgen.Evaluation;
 ///   mean m = (1/N) sum_i f_i,   covariance S = (1/(N - 1)) sum_i (f_i - m)(f_i - m)^T,   f_i: (D).
 /// Covariance is row-major D x D and symmetric.
 /// </summary>
-public sealed class GaussianStats
+internal sealed class GaussianStats
 {
     public GaussianStats(double[] mean, double[] covariance, int count)
     {

@@ -9,6 +9,9 @@ namespace Scratchgen.Evaluation;
 /// <summary>Images drawn from a generator's prior, on the host in [0, 1] (row-major [N, C, H, W]),
 /// with the label each was requested for when the model is conditional (label i mod C, so every
 /// class is asked for equally often).</summary>
+/// <param name="Images">The pixels, [N, C, H, W] row-major, in [0, 1].</param>
+/// <param name="Count">N, the number of images.</param>
+/// <param name="Requested">The label each image was drawn for; null for an unconditional model.</param>
 public sealed record GeneratedSamples(float[] Images, int Count, int[]? Requested)
 {
     /// <summary>Decodes <paramref name="count"/> latent codes drawn from <paramref name="rng"/> in batches,

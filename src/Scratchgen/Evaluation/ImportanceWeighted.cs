@@ -18,7 +18,7 @@ namespace Scratchgen.Evaluation;
 /// The noise comes from the Rng in the same order as <see cref="Vae.NegativeElbo"/>: eps_1 is the
 /// draw NegativeElbo would make with the same Rng.
 /// </summary>
-public static class ImportanceWeighted
+internal static class ImportanceWeighted
 {
     /// <summary>L_k for each image of a batch (N, C, H, W) in [0, 1]; labels for a cvae.</summary>
     public static double[] LogLikelihoodBounds(Vae vae, Tensor images, int[]? labels, int k, Rng rng)

@@ -9,7 +9,10 @@ namespace Scratchgen.Evaluation;
 /// </summary>
 public static class InceptionScore
 {
+    /// <summary>exp(mean KL(p(y|x) || p(y))) over the N samples: from 1 (all alike or all unsure) up to C (confident and evenly spread over the classes).</summary>
     /// <param name="probabilities">N x C class probabilities, row-major (each row sums to 1).</param>
+    /// <param name="count">N, the number of samples.</param>
+    /// <param name="classes">C, the number of classes.</param>
     public static double Compute(ReadOnlySpan<double> probabilities, int count, int classes)
     {
         if (count < 1 || classes < 1 || probabilities.Length != (long)count * classes)

@@ -11,7 +11,7 @@ namespace Scratchgen.Evaluation;
 /// <param name="ImportanceSamples">k of the importance-weighted bound (VAE).</param>
 /// <param name="Seed">Seeds the latent codes and the importance samples.</param>
 /// <param name="PcaTrainLimit">At most this many training images fit the PCA baseline.</param>
-public sealed record EvaluationOptions(int Samples = 1000, int ImportanceSamples = 100, ulong Seed = 1, int BatchSize = 250, int PcaTrainLimit = 9000);
+internal sealed record EvaluationOptions(int Samples = 1000, int ImportanceSamples = 100, ulong Seed = 1, int BatchSize = 250, int PcaTrainLimit = 9000);
 
 /// <summary>
 /// Everything `scratchgen eval` reports for a trained model, by family:
@@ -26,7 +26,7 @@ public sealed record EvaluationOptions(int Samples = 1000, int ImportanceSamples
 /// PCA with as many components as the latent code (<see cref="Pca"/>, fitted on the training split).</item>
 /// </list>
 /// </summary>
-public static class ModelEvaluation
+internal static class ModelEvaluation
 {
     /// <summary>A prediction counts as confident from this top-class probability.</summary>
     public const double ConfidenceLevel = 0.9;

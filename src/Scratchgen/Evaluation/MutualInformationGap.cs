@@ -4,7 +4,7 @@ namespace Scratchgen.Evaluation;
 /// <param name="Information">I(z_j; y) per dimension j, in nats.</param>
 /// <param name="FactorEntropy">H(y) in nats: the most any dimension can know about y.</param>
 /// <param name="Gap">MIG: (I_first - I_second) / H(y), the two largest I(z_j; y); in [0, 1].</param>
-public sealed record InformationGap(double[] Information, double FactorEntropy, double Gap)
+internal sealed record InformationGap(double[] Information, double FactorEntropy, double Gap)
 {
     /// <summary>The largest I(z_j; y) / H(y): how much of the factor the single best dimension carries.</summary>
     public double BestShare => FactorEntropy > 0 ? Information.Max() / FactorEntropy : 0;
@@ -22,7 +22,7 @@ public sealed record InformationGap(double[] Information, double FactorEntropy, 
 ///   MIG = (I_(1) - I_(2)) / H(y), the two largest I(z_j; y).
 /// With one dimension the gap is I_(1) / H(y). A dimension that is constant on the codes knows nothing (I = 0).
 /// </summary>
-public static class MutualInformationGap
+internal static class MutualInformationGap
 {
     public const int DefaultBins = 20;
 

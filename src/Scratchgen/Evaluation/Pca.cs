@@ -8,13 +8,13 @@ namespace Scratchgen.Evaluation;
 ///   W = the L leading eigenvectors of C (rows of an L x D matrix),  x_hat = m + W^T W (x - m).
 /// Among all rank-L affine reconstructions it has the least squared error (Eckart-Young).
 /// The leading eigenvectors come from subspace (block power) iteration in double: Q (D x P), P = L + 10
-/// oversampled columns, Q <- orthonormalise(C Q), with a Rayleigh-Ritz step (the small P x P matrix
+/// oversampled columns, Q &lt;- orthonormalise(C Q), with a Rayleigh-Ritz step (the small P x P matrix
 /// Q^T C Q decomposed by <see cref="SymmetricEigen"/>) to rotate Q onto the eigenvectors and to test
 /// convergence. A column that C Q makes (numerically) zero, as for constant pixels, is replaced by a
 /// fresh random direction, so Q always spans P dimensions: with L = D it is a full basis and the
 /// reconstruction is exact.
 /// </summary>
-public sealed class Pca
+internal sealed class Pca
 {
     private Pca(double[] mean, double[] components, double[] variances)
     {

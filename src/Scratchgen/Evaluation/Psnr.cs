@@ -8,6 +8,7 @@ namespace Scratchgen.Evaluation;
 /// </summary>
 public static class Psnr
 {
+    /// <summary>Peak signal-to-noise ratio in dB of two images with pixels in [0, 1]: 10 log10(1 / MSE); infinity when they are equal.</summary>
     public static double Compute(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length || a.Length == 0) throw new ArgumentException($"PSNR compares two images of one size, got {a.Length} and {b.Length} values");

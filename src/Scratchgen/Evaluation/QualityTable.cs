@@ -11,13 +11,13 @@ namespace Scratchgen.Evaluation;
 /// <summary>One trained and evaluated run of the quality table: a model with its defaults and one seed.</summary>
 /// <param name="Metrics">What <see cref="ModelEvaluation"/> measured, plus the run's own figures
 /// (seconds, warnings, min_class_share, min_label_agreement).</param>
-public sealed record QualityRow(string Model, ulong Seed, IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<string> Warnings);
+internal sealed record QualityRow(string Model, ulong Seed, IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<string> Warnings);
 
 /// <summary>What a quality run changes from a model's defaults (null: the default).</summary>
 /// <param name="Limit">Use only the first N images (quick runs).</param>
 /// <param name="Samples">Generated images per evaluation.</param>
 /// <param name="Recipe">As train --recipe.</param>
-public sealed record QualityRunOptions(int? Epochs = null, int? Limit = null, int Samples = 1000, string? Recipe = null, int? LatentDim = null, int? BatchSize = null);
+internal sealed record QualityRunOptions(int? Epochs = null, int? Limit = null, int Samples = 1000, string? Recipe = null, int? LatentDim = null, int? BatchSize = null);
 
 /// <summary>
 /// The quality table: every catalog model trained with its command-line defaults for several seeds,
@@ -25,7 +25,7 @@ public sealed record QualityRunOptions(int? Epochs = null, int? Limit = null, in
 /// out). GAN training is seed-sensitive, so the table reports the median over seeds and every seed's
 /// figure beside it. A new default is judged here before it becomes one.
 /// </summary>
-public static class QualityTable
+internal static class QualityTable
 {
     /// <summary>The columns, in order: metric key, header, format. A model shows the ones it measures.</summary>
     public static readonly IReadOnlyList<(string Key, string Header, string Format)> Columns =

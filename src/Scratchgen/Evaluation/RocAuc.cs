@@ -8,7 +8,7 @@ namespace Scratchgen.Evaluation;
 /// negative) + P(tie) / 2: 1 when every positive outscores every negative, 0 when the order is
 /// reversed, 0.5 for scores that say nothing. O(n log n).
 /// </summary>
-public static class RocAuc
+internal static class RocAuc
 {
     /// <param name="scores">Higher means "more likely positive".</param>
     /// <param name="positive">True for the positive class, one per score.</param>

@@ -11,7 +11,7 @@ namespace Scratchgen.Evaluation;
 /// O(n^3) per sweep: meant for the small matrices of evaluation (feature covariances of 84 x 84,
 /// Rayleigh-Ritz blocks), not for 784 x 784 covariances (see <see cref="Pca"/> for those).
 /// </summary>
-public static class SymmetricEigen
+internal static class SymmetricEigen
 {
     public const int MaxSweeps = 100;
 

@@ -14,7 +14,7 @@ namespace Scratchgen.Evaluation;
 /// trained by Adam (lr 1e-3) on BCE with logits. Strided convolutions see local texture (checkerboard
 /// patterns, speckle) that generators leave, which a pixel MLP would have to learn position by position.
 /// </summary>
-public sealed class SyntheticImageDetector
+internal sealed class SyntheticImageDetector
 {
     private readonly Sequential _net;
     private readonly Adam _adam;

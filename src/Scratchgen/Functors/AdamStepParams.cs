@@ -9,6 +9,14 @@ namespace Scratchgen.Functors;
 ///   p  = p - Lr (m / C1) / (sqrt(v / C2) + Eps)      C1 = 1 - Beta1^t, C2 = 1 - Beta2^t
 /// Plain floats (and an int flag) so that GPU kernels can take it as an argument.
 /// </summary>
+/// <param name="Lr">The learning rate.</param>
+/// <param name="Beta1">The first moment's decay.</param>
+/// <param name="Beta2">The second moment's decay.</param>
+/// <param name="Eps">Added to sqrt(v) against division by zero.</param>
+/// <param name="C1">Bias correction 1 - Beta1^t.</param>
+/// <param name="C2">Bias correction 1 - Beta2^t.</param>
+/// <param name="WeightDecay">The weight decay factor.</param>
+/// <param name="Decoupled">1: AdamW's decay of p itself; 0: decay added to the gradient.</param>
 public readonly record struct AdamStepParams(float Lr, float Beta1, float Beta2, float Eps, float C1, float C2, float WeightDecay, int Decoupled)
 {
     /// <summary>The update of one element: p, m and v in place, g read. The Reference backend and the ILGPU kernels run

@@ -17,5 +17,6 @@ public readonly struct Constant(double value)
     /// <summary>The constant in double, to about 48 bits.</summary>
     public double Double => (double)Single + Error;
 
+    /// <inheritdoc/>
     public override string ToString() => Double.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

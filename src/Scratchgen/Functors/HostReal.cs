@@ -4,7 +4,7 @@ namespace Scratchgen.Functors;
 
 /// <summary>A float or double on the host, as an <see cref="IReal{TSelf}"/>: every operation is T's own (.NET's
 /// generic math), so a functor run through it gives what the same formula written for T gives.</summary>
-public readonly struct HostReal<T>(T value) : IReal<HostReal<T>>, IEquatable<HostReal<T>> where T : struct, IFloatingPointIeee754<T>
+internal readonly struct HostReal<T>(T value) : IReal<HostReal<T>>, IEquatable<HostReal<T>> where T : struct, IFloatingPointIeee754<T>
 {
     public T Value { get; } = value;
 

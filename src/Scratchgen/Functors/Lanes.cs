@@ -4,7 +4,7 @@ namespace Scratchgen.Functors;
 
 /// <summary>A functor's 8-lane form derived from its scalar definition, lane by lane: what a functor off the hot
 /// paths returns from its Vector256 methods, so that it is written once.</summary>
-public static class Lanes
+internal static class Lanes
 {
     /// <summary>fn.Apply on each lane of x.</summary>
     public static Vector256<float> Apply<TFn>(TFn fn, Vector256<float> x) where TFn : struct, IUnaryFn

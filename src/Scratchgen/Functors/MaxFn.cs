@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace Scratchgen.Functors;
 
 /// <summary>y = max of x; NaN wins, as in PyTorch. The backends' softmax row kernels use it too.</summary>
-public readonly struct MaxFn : IReduceFn
+internal readonly struct MaxFn : IReduceFn
 {
     public T Identity<T>() where T : struct, IReal<T> => T.NegativeInfinity;
     public T Load<T>(T x) where T : struct, IReal<T> => x;

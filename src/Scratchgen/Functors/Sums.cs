@@ -6,14 +6,14 @@ namespace Scratchgen.Functors;
 // list kernel), below the ops that also use them.
 
 /// <summary>y = a + b.</summary>
-public readonly struct AddFn : IBinaryFn
+internal readonly struct AddFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IReal<T> => a + b;
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
 }
 
 /// <summary>y = sum of x.</summary>
-public readonly struct SumFn : IReduceFn
+internal readonly struct SumFn : IReduceFn
 {
     public T Identity<T>() where T : struct, IReal<T> => T.Zero;
     public T Load<T>(T x) where T : struct, IReal<T> => x;
@@ -25,7 +25,7 @@ public readonly struct SumFn : IReduceFn
 
 /// <summary>y = sum of x^2 (a squared L2 norm): gradient norms and finiteness checks without a temporary x^2 tensor.
 /// Not an op on the tape: optimizers and clipping reduce with it directly.</summary>
-public readonly struct SumSquaresFn : IReduceFn
+internal readonly struct SumSquaresFn : IReduceFn
 {
     public T Identity<T>() where T : struct, IReal<T> => T.Zero;
     public T Load<T>(T x) where T : struct, IReal<T> => x * x;

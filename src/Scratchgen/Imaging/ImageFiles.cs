@@ -10,6 +10,7 @@ namespace Scratchgen.Imaging;
 /// extensions) through ImageSharp's encoders, atomically (temp file, flush, rename).</summary>
 public static class ImageFiles
 {
+    /// <summary>Writes the raster as an RGB PNG, with <paramref name="provenance"/> in tEXt chunks; the file is replaced atomically.</summary>
     public static void SavePng(Raster raster, string path, Provenance provenance)
     {
         using var image = raster.ToImage();
@@ -22,6 +23,9 @@ public static class ImageFiles
     }
 
     /// <summary>An animated GIF, one frame per raster (all the size of the first), looping forever.</summary>
+    /// <param name="frames">The frames, in order.</param>
+    /// <param name="path">The file to write (replaced atomically).</param>
+    /// <param name="provenance">Written as GIF comments.</param>
     /// <param name="frameDelayMs">Time each frame shows, in milliseconds (GIF counts hundredths of a second).</param>
     public static void SaveGif(IReadOnlyList<Raster> frames, string path, Provenance provenance, int frameDelayMs = 500)
     {

@@ -11,6 +11,7 @@ public static class ImageProvenance
 {
     private const int MaxTextBytes = 1 << 20;
 
+    /// <summary>The provenance key/values of a PNG (tEXt chunks) or GIF (comments) written by <see cref="ImageFiles"/>.</summary>
     public static IReadOnlyDictionary<string, string> Read(string path) => Read(File.ReadAllBytes(path), path);
 
     /// <summary>As <see cref="Read(string)"/>, from bytes in memory; <paramref name="path"/> names them in errors.</summary>

@@ -9,6 +9,7 @@ public static class LossChart
 {
     private const int Left = 64, Right = 16, Top = 28, Bottom = 36;
 
+    /// <summary>A line chart of loss series against step (each series one colour, with a legend), <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
     public static Raster Render(IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, int width = 640, int height = 400,
         string? title = null, string xLabel = "step")
     {

@@ -2,10 +2,14 @@ namespace Scratchgen.Imaging;
 
 /// <summary>What every picture we write says about itself: "Software: Scratchgen", "Synthetic: true"
 /// when it shows generated (not real) images, and caller key/values such as model, checkpoint hash and
-/// seed. Written as PNG tEXt chunks or GIF comments; <see cref="ImageProvenance.Read"/> reads it back.</summary>
+/// seed. Written as PNG tEXt chunks or GIF comments; <see cref="ImageProvenance.Read(string)"/> reads it back.</summary>
+/// <param name="Synthetic">True when the picture shows generated images.</param>
+/// <param name="Extra">Further key/values (model, checkpoint hash, seed); null for none.</param>
 public sealed record Provenance(bool Synthetic, IReadOnlyDictionary<string, string>? Extra = null)
 {
+    /// <summary>The key that names the software that wrote the picture.</summary>
     public const string SoftwareKey = "Software";
+    /// <summary>The key that says whether the picture shows generated images ("true") or real ones ("false").</summary>
     public const string SyntheticKey = "Synthetic";
 
     /// <summary>Pictures of real data (originals, charts): nothing generated.</summary>

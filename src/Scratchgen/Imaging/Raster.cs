@@ -7,6 +7,7 @@ namespace Scratchgen.Imaging;
 /// helpers draw into; ImageFiles turns it into PNG or GIF. Drawing outside the edges is ignored.</summary>
 public sealed class Raster
 {
+    /// <summary>A <paramref name="width"/> x <paramref name="height"/> RGB picture filled with <paramref name="background"/> (black by default).</summary>
     public Raster(int width, int height, Rgb background = default)
     {
         if (width <= 0 || height <= 0 || (long)width * height > 64L << 20)
@@ -17,13 +18,16 @@ public sealed class Raster
         if (background != default) Fill(background);
     }
 
+    /// <summary>Width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>R, G, B bytes, row-major.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>The colour of pixel (x, y), x from the left and y from the top; writes outside the picture are ignored.</summary>
     public Rgb this[int x, int y]
     {
         get
@@ -39,8 +43,10 @@ public sealed class Raster
         }
     }
 
+    /// <summary>Sets every pixel to <paramref name="color"/>.</summary>
     public void Fill(Rgb color) => FillRect(0, 0, Width, Height, color);
 
+    /// <summary>Fills the <paramref name="w"/> x <paramref name="h"/> rectangle whose top-left pixel is (x0, y0), clipped to the picture.</summary>
     public void FillRect(int x0, int y0, int w, int h, Rgb color)
     {
         for (int y = Math.Max(0, y0); y < Math.Min(Height, y0 + h); y++)

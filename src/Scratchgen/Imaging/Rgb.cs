@@ -1,11 +1,18 @@
 namespace Scratchgen.Imaging;
 
 /// <summary>An 8-bit RGB colour, and the palette charts draw their series with.</summary>
+/// <param name="R">Red, 0-255.</param>
+/// <param name="G">Green, 0-255.</param>
+/// <param name="B">Blue, 0-255.</param>
 public readonly record struct Rgb(byte R, byte G, byte B)
 {
+    /// <summary>(0, 0, 0).</summary>
     public static readonly Rgb Black = new(0, 0, 0);
+    /// <summary>(255, 255, 255).</summary>
     public static readonly Rgb White = new(255, 255, 255);
+    /// <summary>(128, 128, 128).</summary>
     public static readonly Rgb Gray = new(128, 128, 128);
+    /// <summary>(220, 220, 220), for grid lines and backgrounds.</summary>
     public static readonly Rgb LightGray = new(220, 220, 220);
 
     /// <summary>Distinct colours for chart series (Tableau 10), used in order and then repeated.</summary>

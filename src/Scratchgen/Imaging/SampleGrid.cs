@@ -7,7 +7,12 @@ namespace Scratchgen.Imaging;
 public static class SampleGrid
 {
     /// <summary>A grid of the batch, <paramref name="columns"/> wide (default: ceil(sqrt(N))), row by row.</summary>
+    /// <param name="images">The batch (N, C, H, W), C = 1 or 3.</param>
+    /// <param name="range">The pixel range the values are in; values outside it are clipped.</param>
+    /// <param name="columns">Images per row; null for ceil(sqrt(N)).</param>
+    /// <param name="padding">Pixels between cells (before scaling).</param>
     /// <param name="scale">Each pixel drawn as scale x scale (nearest neighbour), so 28x28 digits stay visible.</param>
+    /// <param name="background">The colour between cells (default: mid grey).</param>
     public static Raster Render(Tensor images, PixelRange range, int? columns = null, int padding = 2, int scale = 1, Rgb? background = null)
     {
         var (n, c, h, w) = Dims(images);

@@ -3,6 +3,8 @@ using System.Globalization;
 namespace Scratchgen.Imaging;
 
 /// <summary>One line of an <see cref="XyChart"/>: points joined in the order given, each marked with a small square.</summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="Points">The points, joined in this order.</param>
 public sealed record XySeries(string Name, IReadOnlyList<(double X, double Y)> Points);
 
 /// <summary>A line chart of y against a numeric x (linear or logarithmic), drawn pixel by pixel in the
@@ -13,6 +15,7 @@ public static class XyChart
 {
     private const int Left = 64, Right = 16, Top = 40, Bottom = 36;
 
+    /// <summary>A line chart of (x, y) series with a title and axis labels; <paramref name="logX"/> puts x on a log scale.</summary>
     public static Raster Render(IReadOnlyList<XySeries> series, string title, string xLabel, string yLabel, bool logX = false,
         IReadOnlyList<(string Name, double X)>? verticals = null, int width = 720, int height = 440)
     {

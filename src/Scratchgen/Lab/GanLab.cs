@@ -17,12 +17,12 @@ namespace Scratchgen.Lab;
 /// <param name="BatchSize">Points per step.</param>
 /// <param name="EvalSamples">Fixed-noise samples the metrics are measured on (PacGAN uses 2,500).</param>
 /// <param name="ShownSamples">How many of them each frame draws.</param>
-public sealed record LabConfig(
+internal sealed record LabConfig(
     ToyDistribution Data, IReadOnlyList<string> Models, int Steps, int Frames, int BatchSize = 256, ulong Seed = 1,
     int EvalSamples = 2500, int ShownSamples = 500, IBackend? Backend = null);
 
 /// <summary>One model's run: the metrics at every frame's step, the final ones, and collapse warnings.</summary>
-public sealed record LabRun(string Model, IReadOnlyList<(int Step, ModeReport Report)> History, IReadOnlyList<string> Warnings, double Seconds)
+internal sealed record LabRun(string Model, IReadOnlyList<(int Step, ModeReport Report)> History, IReadOnlyList<string> Warnings, double Seconds)
 {
     public ModeReport Final => History[^1].Report;
 }
@@ -33,7 +33,7 @@ public sealed record LabRun(string Model, IReadOnlyList<(int Step, ModeReport Re
 /// and high-quality share (<see cref="ModeCoverage"/>) and watches for collapse (<see cref="CollapseDetector"/>).
 /// Writes one GIF per model and one with all models side by side, plus a PNG of the last frame.
 /// </summary>
-public static class GanLab
+internal static class GanLab
 {
     private const int GridSide = 50;
 

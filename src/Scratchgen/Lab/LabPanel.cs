@@ -7,7 +7,7 @@ namespace Scratchgen.Lab;
 /// (darker = D thinks "real"), real points in blue, generated points in orange, and a title.
 /// Plot coordinates: [-Extent, Extent] on both axes, y up.
 /// </summary>
-public static class LabPanel
+internal static class LabPanel
 {
     public const int PlotSize = 200, Margin = 8, Header = 30;
     public const int Width = PlotSize + 2 * Margin, Height = PlotSize + Header + Margin;

@@ -5,7 +5,7 @@ namespace Scratchgen.Lab;
 /// <param name="Modes">Modes of the mixture.</param>
 /// <param name="HighQualityShare">Share of samples within 3 std of their nearest centre.</param>
 /// <param name="HighQualityPerMode">High-quality samples registered to each mode (nearest centre).</param>
-public sealed record ModeReport(int ModesCovered, int Modes, double HighQualityShare, int[] HighQualityPerMode)
+internal sealed record ModeReport(int ModesCovered, int Modes, double HighQualityShare, int[] HighQualityPerMode)
 {
     public override string ToString() => $"{ModesCovered}/{Modes} modes, {HighQualityShare:P1} high quality";
 }
@@ -16,7 +16,7 @@ public sealed record ModeReport(int ModesCovered, int Modes, double HighQualityS
 /// mode is covered when at least <c>minShare</c> of all samples are high-quality samples of that mode.
 /// The default share, 0.008, is PacGAN's rule of at least 20 of 2,500 samples.
 /// </summary>
-public static class ModeCoverage
+internal static class ModeCoverage
 {
     public const double DefaultMinShare = 20.0 / 2500;
 

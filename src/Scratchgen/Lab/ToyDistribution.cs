@@ -8,7 +8,7 @@ namespace Scratchgen.Lab;
 ///   ring: 8 centres on a circle of radius 2, std 0.02
 ///   grid: 25 centres at {-4, -2, 0, 2, 4}^2, std 0.05
 /// </summary>
-public sealed record ToyDistribution(string Name, IReadOnlyList<(double X, double Y)> Centres, double Std, double Extent)
+internal sealed record ToyDistribution(string Name, IReadOnlyList<(double X, double Y)> Centres, double Std, double Extent)
 {
     public static ToyDistribution Ring8 { get; } = new("ring",
         Enumerable.Range(0, 8).Select(k => (2 * Math.Cos(2 * Math.PI * k / 8), 2 * Math.Sin(2 * Math.PI * k / 8))).ToList(), 0.02, 3.0);

@@ -15,7 +15,7 @@ namespace Scratchgen.Lab;
 /// as fast as G ("gan-balanced") cover 6 to 8 of the 8; WGAN-GP spreads over the ring but is still
 /// blurry at this budget.
 /// </summary>
-public static class ToyGans
+internal static class ToyGans
 {
     /// <summary>A lab model: its name, what it is, and how it trains (Adam betas are the model's own:
     /// 0.5/0.999 for the GAN, 0/0.9 for WGAN-GP).</summary>

@@ -15,6 +15,7 @@ public class Autoencoder : GenerativeModel
 {
     private readonly Adam _adam;
 
+    /// <summary>An autoencoder for the image size and latent width in <paramref name="options"/>, with its networks and Adam optimizer built.</summary>
     public Autoencoder(ModelOptions options) : base(options)
     {
         int d = options.Pixels, l = options.LatentDim;
@@ -24,22 +25,31 @@ public class Autoencoder : GenerativeModel
         _adam = new Adam(Parameters(), options.LearningRate ?? 1e-3);
     }
 
+    /// <summary>Image to latent code.</summary>
     public Sequential Encoder { get; }
+    /// <summary>Latent code to image.</summary>
     public Sequential Decoder { get; }
 
+    /// <inheritdoc/>
     public override string Kind => "ae";
+    /// <inheritdoc/>
     public override PixelRange Range => PixelRange.ZeroToOne;
+    /// <inheritdoc/>
     public override bool HasEncoder => true;
+    /// <inheritdoc/>
     public override IReadOnlyList<Optimizer> Optimizers => [_adam];
 
+    /// <inheritdoc/>
     public override Tensor Encode(Tensor images, int[]? labels = null) =>
         Encoder.Forward(Options.Architecture == "conv" ? images : Flat(images));
 
+    /// <inheritdoc/>
     public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(Decoder.Forward(z).Sigmoid());
 
     /// <summary>Reconstruction logits for a (possibly corrupted) input.</summary>
     protected Tensor ReconstructionLogits(Tensor input) => AsImages(Decoder.Forward(Encode(input)));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels) => Step(images, images);
 
     /// <summary>One Adam step on BCE(decoder(encoder(input)), target).</summary>
@@ -52,6 +62,7 @@ public class Autoencoder : GenerativeModel
         return Losses(("bce", loss.Item()));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) =>
         NoGrad(() => Losses(("bce", Loss.BceWithLogits(ReconstructionLogits(images), images).Item())));
 }

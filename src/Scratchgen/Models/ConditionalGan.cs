@@ -24,16 +24,21 @@ public sealed class ConditionalGan : GanBase
 
     private readonly bool _conv;
 
+    /// <summary>A conditional GAN for the image size, classes and latent width in <paramref name="o"/>, with the recipe in o.Recipe applied.</summary>
     public ConditionalGan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "cgan")) { }
 
     private ConditionalGan(ModelOptions o, Recipe r)
         : base(o, r, () => BuildGenerator(o, r), BuildDiscriminator(o, r)) => _conv = r.Word("arch") == "conv";
 
+    /// <inheritdoc/>
     public override string Kind => "cgan";
+    /// <inheritdoc/>
     public override bool IsConditional => true;
 
+    /// <inheritdoc/>
     protected override Tensor GeneratorInput(Tensor z, int[]? labels) => OneHot.Append(z, labels, Options.Classes, Kind);
 
+    /// <inheritdoc/>
     protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) =>
         _conv ? images : OneHot.Append(Flat(images), labels, Options.Classes, Kind);
 

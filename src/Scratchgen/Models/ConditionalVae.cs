@@ -17,13 +17,17 @@ public sealed class ConditionalVae : Vae
         new("cond", "input", "input", "[input|every] the decoder reads the label at its input only, or at every layer"),
     ];
 
+    /// <summary>A conditional VAE (MLP) for the image size, classes and latent width in <paramref name="options"/>, with the recipe in options.Recipe applied.</summary>
     public ConditionalVae(ModelOptions options) : this(options with { Architecture = "mlp" }, Recipe.Parse(options.Recipe, Knobs, "cvae")) { }
 
     private ConditionalVae(ModelOptions options, Recipe recipe)
         : base(options, recipe, labelInputs: options.Classes, labelEveryLayer: recipe.Word("cond") == "every") { }
 
+    /// <inheritdoc/>
     public override string Kind => "cvae";
+    /// <inheritdoc/>
     public override bool IsConditional => true;
 
+    /// <inheritdoc/>
     protected override Tensor Condition(Tensor features, int[]? labels) => OneHot.Append(features, labels, Options.Classes, Kind);
 }

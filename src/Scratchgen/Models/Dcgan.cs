@@ -20,6 +20,7 @@ public sealed class Dcgan : GanBase
         new("width", "64", "64", "channels of G's last hidden stage and D's first; each stage towards the base doubles them (capped at 256)"),
     ];
 
+    /// <summary>A DCGAN (convolutional generator and discriminator) for the image size and latent width in <paramref name="o"/>, with the recipe in o.Recipe applied.</summary>
     public Dcgan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "dcgan")) { }
 
     private Dcgan(ModelOptions o, Recipe r)
@@ -29,7 +30,9 @@ public sealed class Dcgan : GanBase
     private static int Width(Recipe r) => (int)r.Number("width") is var w and >= 1 ? w
         : throw new ArgumentException($"--recipe: dcgan's width must be at least 1, got {r.Word("width")}");
 
+    /// <inheritdoc/>
     public override string Kind => "dcgan";
 
+    /// <inheritdoc/>
     protected override Tensors.Tensor DiscriminatorInput(Tensors.Tensor images, int[]? labels) => images;
 }

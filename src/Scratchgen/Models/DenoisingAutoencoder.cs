@@ -18,8 +18,10 @@ public enum NoiseKind
 /// </summary>
 public sealed class DenoisingAutoencoder(ModelOptions options, NoiseKind noise = NoiseKind.Gaussian, double level = 0.3) : Autoencoder(options)
 {
+    /// <inheritdoc/>
     public override string Kind => "dae";
 
+    /// <summary>The kind of corruption applied to the inputs during training.</summary>
     public NoiseKind Noise => noise;
 
     /// <summary>A corrupted copy of x (values stay in [0, 1]).</summary>
@@ -29,8 +31,10 @@ public sealed class DenoisingAutoencoder(ModelOptions options, NoiseKind noise =
         _ => x.Mul(Masks.Map(Tensor.Rand(x.Dims, rng, backend: x.Backend).Sub(level), default(StepFn))), // keep where u > level
     };
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels) => Step(Corrupt(images, Rng), images);
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) =>
         NoGrad(() => Losses(("bce", Loss.BceWithLogits(ReconstructionLogits(Corrupt(images, new Rng(0))), images).Item())));
 }

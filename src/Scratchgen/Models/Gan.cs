@@ -20,6 +20,7 @@ public sealed class Gan : GanBase
         new("mbstd", "1", "0", "1: D sees the batch's spread as one more feature after its first layer (minibatch standard deviation)"),
     ];
 
+    /// <summary>An MLP GAN for the image size and latent width in <paramref name="o"/>, with the recipe in o.Recipe applied.</summary>
     public Gan(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "gan")) { }
 
     private Gan(ModelOptions o, Recipe r) : base(o, r, () => BuildGenerator(o, r.Flag("g_bn")), BuildDiscriminator(o, r.Flag("sn"), r.Flag("mbstd"))) { }
@@ -29,6 +30,7 @@ public sealed class Gan : GanBase
     public Gan(ModelOptions o, Layer generator, Layer discriminator, double? discriminatorLr = null)
         : base(o, Recipe.None, () => generator, discriminator, discriminatorLr: discriminatorLr) { }
 
+    /// <inheritdoc/>
     public override string Kind => "gan";
 
     private static Layer BuildGenerator(ModelOptions o, bool batchNorm)

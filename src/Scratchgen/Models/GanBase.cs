@@ -49,9 +49,16 @@ public abstract class GanBase : GenerativeModel
 
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Builds G and D with their Adam optimizers (and G's weight average when the recipe asks for one).</summary>
+    /// <param name="options">Image shape, latent width, seed and backend.</param>
+    /// <param name="recipe">The resolved recipe: learning rates, decay, averaging.</param>
     /// <param name="generator">Builds G; called twice when the recipe averages G's weights (the average
     /// is a second instance of the same architecture).</param>
     /// <param name="discriminatorLr">D's own learning rate; null: the recipe's lr_d, or G's.</param>
+    /// <param name="discriminator">D, built once.</param>
+    /// <param name="beta1">Adam's beta1 for both optimizers (0.5, as DCGAN).</param>
+    /// <param name="beta2">Adam's beta2 for both optimizers.</param>
+    /// <param name="defaultLr">G's learning rate when neither the options nor the recipe set one.</param>
     protected GanBase(ModelOptions options, Recipe recipe, Func<Layer> generator, Layer discriminator, double beta1 = 0.5, double beta2 = 0.999,
         double defaultLr = 2e-4, double? discriminatorLr = null)
         : base(options, recipe)
@@ -73,9 +80,13 @@ public abstract class GanBase : GenerativeModel
         }
     }
 
+    /// <summary>Latent code (N, LatentDim) to image.</summary>
     public Layer Generator { get; }
+    /// <summary>Image to one logit (or critic score) per sample.</summary>
     public Layer Discriminator { get; }
+    /// <summary>The generator's optimizer.</summary>
     public Adam GeneratorOptimizer { get; }
+    /// <summary>The discriminator's optimizer.</summary>
     public Adam DiscriminatorOptimizer { get; }
 
     /// <summary>The moving average of G's weights that sampling uses, or null (recipe ema=0).</summary>
@@ -86,7 +97,9 @@ public abstract class GanBase : GenerativeModel
     /// <summary>D's target for real images: 1, or 1 - smooth with one-sided label smoothing.</summary>
     protected double RealTarget { get; }
 
+    /// <inheritdoc/>
     public override PixelRange Range => PixelRange.MinusOneToOne;
+    /// <inheritdoc/>
     public override IReadOnlyList<Optimizer> Optimizers => [GeneratorOptimizer, DiscriminatorOptimizer];
 
     /// <summary>G's input for latent codes z (N, L): z itself, or z with a label code appended.</summary>
@@ -105,6 +118,7 @@ public abstract class GanBase : GenerativeModel
         ? labelled.Forward(DiscriminatorInput(images, labels), labels ?? throw new ArgumentException($"{Kind}: labels are required (D reads them)"))
         : Discriminator.Forward(DiscriminatorInput(images, labels));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
     {
         int n = images.Dims[0];

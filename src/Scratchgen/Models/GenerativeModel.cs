@@ -16,13 +16,17 @@ namespace Scratchgen.Models;
 /// <param name="LatentDim">Size of the latent code (noise for GANs).</param>
 /// <param name="LearningRate">Base learning rate; null means the model's customary one.</param>
 /// <param name="Architecture">"mlp" or "conv" where the model offers both.</param>
+/// <param name="Seed">Seeds the model's <see cref="GenerativeModel.Rng"/> (initialisation, noise).</param>
+/// <param name="Backend">Where the weights live; null for <see cref="Scratchgen.Backends.Backend.Default"/>.</param>
 /// <param name="Recipe">The training recipe as text (<see cref="Models.Recipe"/>): null for the model's defaults,
 /// "plain" for the textbook one, or name=value settings over either.</param>
 public sealed record ModelOptions(
     int Channels = 1, int Height = 28, int Width = 28, int Classes = 10, int LatentDim = 20,
     double? LearningRate = null, string Architecture = "mlp", ulong Seed = 1, IBackend? Backend = null, string? Recipe = null)
 {
+    /// <summary>Values per image: Channels x Height x Width.</summary>
     public int Pixels => Channels * Height * Width;
+    /// <summary>The backend named in <see cref="Backend"/>, or the default backend when it is null.</summary>
     public IBackend ResolvedBackend => Backend ?? Scratchgen.Backends.Backend.Default;
 }
 
@@ -33,6 +37,7 @@ public sealed record ModelOptions(
 /// </summary>
 public abstract class GenerativeModel : Module
 {
+    /// <summary>Stores the options and the resolved recipe and seeds <see cref="Rng"/> from options.Seed; the derived model builds its networks.</summary>
     protected GenerativeModel(ModelOptions options, Recipe? recipe = null)
     {
         Options = options;
@@ -40,6 +45,7 @@ public abstract class GenerativeModel : Module
         Rng = new Rng(options.Seed);
     }
 
+    /// <summary>The options the model was built with.</summary>
     public ModelOptions Options { get; }
 
     /// <summary>The resolved training recipe (every knob's value); checkpoints store it.</summary>
@@ -51,6 +57,7 @@ public abstract class GenerativeModel : Module
     /// <summary>Short name as on the command line (vae, dcgan...).</summary>
     public abstract string Kind { get; }
 
+    /// <summary>The pixel range the model's outputs and training inputs use ([0, 1] for sigmoid outputs, [-1, 1] for tanh).</summary>
     public abstract PixelRange Range { get; }
 
     /// <summary>True when the model is conditioned on labels (cvae, cgan).</summary>
@@ -59,6 +66,7 @@ public abstract class GenerativeModel : Module
     /// <summary>True when <see cref="Reconstruct"/> and <see cref="Encode"/> are meaningful (AE, VAE).</summary>
     public virtual bool HasEncoder => false;
 
+    /// <summary>Every optimizer the model steps in <see cref="TrainStep"/>; checkpoints save their state.</summary>
     public abstract IReadOnlyList<Optimizer> Optimizers { get; }
 
     /// <summary>The tensors that outlive a training step: parameters, buffers (running statistics),
@@ -108,6 +116,7 @@ public abstract class GenerativeModel : Module
         return f();
     }
 
+    /// <summary>The dictionary <see cref="TrainStep"/> returns, from (name, value) pairs.</summary>
     protected static IReadOnlyDictionary<string, double> Losses(params (string Name, double Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value);
 }

@@ -19,8 +19,10 @@ public static class ModelFactory
         ("wgan-gp", "Wasserstein GAN with gradient penalty (DCGAN networks)", 100, 5, 32),
     ];
 
+    /// <summary>Every model name <see cref="Create"/> accepts.</summary>
     public static IEnumerable<string> Names => Catalog.Select(c => c.Name);
 
+    /// <summary>A new model by its command-line name (gan, dcgan, vae, ae...), built from <paramref name="options"/>.</summary>
     public static GenerativeModel Create(string name, ModelOptions options) => name switch
     {
         "ae" => new Autoencoder(options),
@@ -48,10 +50,13 @@ public static class ModelFactory
 
     private static IReadOnlyList<RecipeKnob> NoKnobs(string _) => [];
 
+    /// <summary>The latent width a model uses when none is given.</summary>
     public static int DefaultLatentDim(string name) => Find(name).LatentDim;
 
+    /// <summary>The number of epochs the CLI trains a model for when none is given.</summary>
     public static int DefaultEpochs(string name) => Find(name).Epochs;
 
+    /// <summary>The batch size the CLI trains a model with when none is given.</summary>
     public static int DefaultBatchSize(string name) => Find(name).BatchSize;
 
     private static (string Name, string Description, int LatentDim, int Epochs, int BatchSize) Find(string name) =>

@@ -7,6 +7,7 @@ namespace Scratchgen.Models;
 /// <summary>One-hot codes: labels (N) -> (N, classes) with a 1 at each label.</summary>
 public static class OneHot
 {
+    /// <summary>A (N, <paramref name="classes"/>) float tensor on <paramref name="backend"/>: row i is 1 in column labels[i] and 0 elsewhere.</summary>
     public static Tensor Encode(int[] labels, int classes, IBackend backend)
     {
         var data = new float[labels.Length * classes];

@@ -20,6 +20,7 @@ public interface ILabelledCritic
 /// </summary>
 public sealed class ProjectionDiscriminator : Layer, ILabelledCritic
 {
+    /// <summary>A critic that scores head(features(x)) + &lt;embedding(label), features(x)&gt;.</summary>
     public ProjectionDiscriminator(Layer features, Linear head, Embedding embedding)
     {
         Features = Child("features", features);
@@ -27,12 +28,17 @@ public sealed class ProjectionDiscriminator : Layer, ILabelledCritic
         LabelEmbedding = Child("embedding", embedding);
     }
 
+    /// <summary>Image to feature vector.</summary>
     public Layer Features { get; }
+    /// <summary>Feature vector to the unconditional score.</summary>
     public Linear Head { get; }
+    /// <summary>One vector per class, projected onto the features.</summary>
     public Embedding LabelEmbedding { get; }
 
+    /// <inheritdoc/>
     public override bool MixesSamples => Features.MixesSamples;
 
+    /// <summary>One score per sample (N, 1) for images <paramref name="x"/> with their <paramref name="labels"/>.</summary>
     public Tensor Forward(Tensor x, int[] labels)
     {
         var phi = Features.Forward(x);                                      // (N, F)

@@ -31,8 +31,13 @@ public class Vae : GenerativeModel
     private readonly double _beta;
     private readonly bool _labelEveryLayer;
 
+    /// <summary>A VAE for the image size and latent width in <paramref name="options"/>, with the recipe in options.Recipe applied.</summary>
     public Vae(ModelOptions options) : this(options, Recipe.Parse(options.Recipe, Knobs, "vae"), labelInputs: 0) { }
 
+    /// <summary>For derived VAEs (the conditional one): the networks with <paramref name="labelInputs"/> extra inputs for a one-hot label.</summary>
+    /// <param name="options">Image shape, latent width, seed and backend.</param>
+    /// <param name="recipe">The resolved recipe (beta, architecture choices).</param>
+    /// <param name="labelInputs">Width of the label appended to the encoder's and decoder's inputs (0: unconditional).</param>
     /// <param name="labelEveryLayer">Append the label to the input of every decoder layer, not only the first.</param>
     protected Vae(ModelOptions options, Recipe recipe, int labelInputs, bool labelEveryLayer = false) : base(options, recipe)
     {
@@ -58,14 +63,22 @@ public class Vae : GenerativeModel
     /// <summary>Extra inputs (a one-hot label) appended to the encoder's and decoder's inputs.</summary>
     protected int LabelInputs { get; }
 
+    /// <summary>Image to hidden features (the shared trunk of <see cref="Mu"/> and <see cref="LogVar"/>).</summary>
     public Sequential Encoder { get; }
+    /// <summary>Hidden features to the posterior mean.</summary>
     public Linear Mu { get; }
+    /// <summary>Hidden features to the posterior log-variance.</summary>
     public Linear LogVar { get; }
+    /// <summary>Latent code to pixel logits or values.</summary>
     public Sequential Decoder { get; }
 
+    /// <inheritdoc/>
     public override string Kind => "vae";
+    /// <inheritdoc/>
     public override PixelRange Range => PixelRange.ZeroToOne;
+    /// <inheritdoc/>
     public override bool HasEncoder => true;
+    /// <inheritdoc/>
     public override IReadOnlyList<Optimizer> Optimizers => [_adam];
 
     /// <summary>Appends the condition (a one-hot label) to a (N, F) input; the plain VAE has none.</summary>
@@ -79,8 +92,10 @@ public class Vae : GenerativeModel
         return (Mu.Forward(h), LogVar.Forward(h).Clamp(-30, 20));
     }
 
+    /// <inheritdoc/>
     public override Tensor Encode(Tensor images, int[]? labels = null) => Posterior(images, labels).Mu;
 
+    /// <inheritdoc/>
     public override Tensor Decode(Tensor z, int[]? labels = null) => AsImages(DecoderLogits(z, labels).Sigmoid());
 
     /// <summary>Logits of the Bernoulli p(x|z) per pixel, (N, C H W): what the ELBO and the importance-weighted bound score.</summary>
@@ -104,6 +119,7 @@ public class Vae : GenerativeModel
         return (reconstruction.Add(kl), reconstruction, kl);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
     {
         var (loss, reconstruction, kl) = NegativeElbo(images, labels, Rng);
@@ -113,6 +129,7 @@ public class Vae : GenerativeModel
         return Losses(("neg_elbo", loss.Item()), ("reconstruction", reconstruction.Item()), ("kl", kl.Item()));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) => NoGrad(() =>
     {
         var (loss, reconstruction, kl) = NegativeElbo(images, labels, new Rng(0));

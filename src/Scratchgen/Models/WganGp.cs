@@ -33,6 +33,7 @@ public sealed class WganGp : GanBase
     private readonly int _nCritic;
     private int _criticSteps;
 
+    /// <summary>A WGAN with gradient penalty for the image size and latent width in <paramref name="o"/>, with the recipe in o.Recipe applied.</summary>
     public WganGp(ModelOptions o) : this(o, Recipe.Parse(o.Recipe, Knobs, "wgan-gp")) { }
 
     private WganGp(ModelOptions o, Recipe r)
@@ -53,12 +54,16 @@ public sealed class WganGp : GanBase
         _nCritic = nCritic;
     }
 
+    /// <inheritdoc/>
     public override string Kind => "wgan-gp";
 
+    /// <inheritdoc/>
     protected override long GeneratorSteps(long totalSteps) => totalSteps / _nCritic;
 
+    /// <inheritdoc/>
     protected override Tensor DiscriminatorInput(Tensor images, int[]? labels) => images;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> TrainStep(Tensor images, int[] labels)
     {
         int n = images.Dims[0];
@@ -94,6 +99,7 @@ public sealed class WganGp : GanBase
         return norm.Sub(1).Square().Mean();
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, double> Evaluate(Tensor images, int[] labels) => NoGrad(() =>
     {
         var fake = Decode(SampleLatent(images.Dims[0], new Rng(0)));

@@ -22,7 +22,7 @@ namespace Scratchgen.Nn;
 /// <see cref="Epilogue{TFn}.Into"/> (a new layer) or in <see cref="EpilogueOf"/> (a new activation), and
 /// its case in Diagnostics/OpCatalog (gradient checks, backend parity).
 /// </summary>
-public static class Fusion
+internal static class Fusion
 {
     [ThreadStatic] private static bool t_disabled;
     [ThreadStatic] private static List<string>? t_watched;

@@ -7,11 +7,15 @@ namespace Scratchgen.Nn;
 /// <summary>y = x W^T + b.  x: (N, I), W: (O, I), b: (O) -> y: (N, O). PyTorch's default init.</summary>
 public sealed class Linear : Layer
 {
+    /// <inheritdoc/>
     public override bool MixesSamples => false;
 
+    /// <summary>The weight matrix, (out features, in features), as PyTorch lays it out.</summary>
     public Tensor Weight { get; }
+    /// <summary>The bias, (out features), or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>y = x W^T + b; weights and bias drawn from <paramref name="rng"/> (uniform in +-1/sqrt(in), as PyTorch).</summary>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true, IBackend? backend = null)
     {
         if (inFeatures < 1 || outFeatures < 1) throw new ArgumentException($"Linear: sizes must be positive, got {inFeatures} -> {outFeatures}");
@@ -32,5 +36,6 @@ public sealed class Linear : Layer
     /// <summary>The weight the layer multiplies by: W, or W / sigma(W) with spectral normalisation.</summary>
     internal Tensor EffectiveWeight => Spectral?.Apply(Weight, Training) ?? Weight;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => x.Linear(EffectiveWeight, Bias);
 }

@@ -15,8 +15,10 @@ public sealed class MinibatchStd : Layer
 {
     private const double Eps = 1e-8;
 
+    /// <inheritdoc/>
     public override bool MixesSamples => true;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank != 2 && x.Rank != 4)

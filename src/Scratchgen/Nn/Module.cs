@@ -34,6 +34,7 @@ public abstract class Module
         return value;
     }
 
+    /// <summary>Registers <paramref name="module"/> as a child under <paramref name="name"/> (its parameters are then named name.param) and returns it.</summary>
     protected T Child<T>(string name, T module) where T : Module
     {
         _children.Add((name, module));
@@ -43,10 +44,13 @@ public abstract class Module
     /// <summary>Every parameter of this module and its descendants, with dotted names.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters() => Collect(m => m._parameters);
 
+    /// <summary>Every parameter of this module and its descendants, in registration order.</summary>
     public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => p.Tensor).ToList();
 
+    /// <summary>Every buffer (state that is saved but not trained, such as running statistics), with dotted names.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedBuffers() => Collect(m => m._buffers);
 
+    /// <summary>The direct children, with their names.</summary>
     public IReadOnlyList<(string Name, Module Module)> Children => _children;
 
     /// <summary>Parameters and buffers by dotted name: what a checkpoint holds.</summary>
@@ -77,6 +81,7 @@ public abstract class Module
         foreach (var (_, child) in _children) child.Train(training);
     }
 
+    /// <summary>Switches this module and its descendants to evaluation mode (dropout off, batch norm on running statistics).</summary>
     public void Eval() => Train(false);
 
     /// <summary>Clears the gradients of every parameter.</summary>
@@ -106,6 +111,7 @@ public abstract class Module
         }
     }
 
+    /// <summary>The total number of parameter elements.</summary>
     public int ParameterCount => Parameters().Sum(p => p.Numel);
 
     private List<(string, Tensor)> Collect(Func<Module, List<(string, Tensor)>> select)
@@ -121,6 +127,7 @@ public abstract class Module
 /// <summary>A module that maps one tensor to one tensor (layers, activations, Sequential).</summary>
 public abstract class Layer : Module
 {
+    /// <summary>Maps the input to the output, recording the ops for backward when grad mode is on.</summary>
     public abstract Tensor Forward(Tensor x);
 
     /// <summary>Whether a sample's output can depend on the other samples of its batch (batch statistics:

@@ -25,8 +25,12 @@ public sealed class SpectralNorm : Module
     /// <summary>Right singular vector estimate, (R).</summary>
     public Tensor V { get; }
 
+    /// <summary>Power-iteration state for a weight seen as a rows x columns matrix; u and v start random.</summary>
     /// <param name="rows">O, the weight's first dimension.</param>
     /// <param name="columns">R, the product of the others.</param>
+    /// <param name="rng">Draws the initial u and v.</param>
+    /// <param name="backend">Where u and v live; null for the default backend.</param>
+    /// <param name="dtype">Their element type (the weight's).</param>
     public SpectralNorm(int rows, int columns, Rng rng, IBackend? backend = null, DType dtype = DType.Float32)
     {
         if (rows < 1 || columns < 1) throw new ArgumentException($"spectral norm: the weight must have rows and columns, got {rows} x {columns}");

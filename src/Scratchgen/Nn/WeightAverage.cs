@@ -19,6 +19,7 @@ public sealed class WeightAverage : Layer
     private readonly Layer _copy;
     private readonly IReadOnlyList<Tensors.Tensor> _averaged;
 
+    /// <summary>An exponential moving average of a network's weights, held in <paramref name="copy"/>: avg = d avg + (1 - d) w after each update.</summary>
     /// <param name="copy">A second instance of the averaged network's architecture (its values are overwritten by <see cref="Reset"/>).</param>
     /// <param name="decay">d: the weight of the past, in [0, 1).</param>
     public WeightAverage(Layer copy, double decay)
@@ -36,8 +37,10 @@ public sealed class WeightAverage : Layer
         _averaged = state.Select(s => s.Tensor).ToList();
     }
 
+    /// <summary>The weight an old average keeps per update: avg = decay avg + (1 - decay) w.</summary>
     public double Decay { get; }
 
+    /// <inheritdoc/>
     public override bool MixesSamples => false;
 
     /// <summary>The averaged network's output (in evaluation mode).</summary>

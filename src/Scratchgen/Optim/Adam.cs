@@ -16,9 +16,11 @@ public class Adam : Optimizer
     private readonly double _beta1, _beta2, _eps, _weightDecay;
     private readonly bool _decoupled;
 
+    /// <summary>Adam (Kingma and Ba) with L2 weight decay added to the gradient; the defaults are PyTorch's.</summary>
     public Adam(IReadOnlyList<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0) : this(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: false) { }
 
+    /// <summary>For <see cref="AdamW"/>: <paramref name="decoupled"/> applies weight decay to the weights directly instead of through the gradient.</summary>
     protected Adam(IReadOnlyList<Tensor> parameters, double learningRate, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
         : base(parameters, learningRate)
     {
@@ -29,6 +31,7 @@ public class Adam : Optimizer
     }
 
     // One fused pass per parameter (IBackend.AdamStep; the formula is in AdamStepParams).
+    /// <inheritdoc/>
     protected override void Update(int index, Tensor p, Tensor grad, double lr)
     {
         var (m, v) = Moments(index);
@@ -37,6 +40,7 @@ public class Adam : Optimizer
 
     // Every parameter with a gradient in one call per backend (ITensorLists.AdamSteps: on a GPU, a launch per 8
     // parameters instead of one each); the same update, element for element, as Update.
+    /// <inheritdoc/>
     protected override void UpdateAll(IReadOnlyList<int> indices, double lr)
     {
         var h = StepParams(lr);
@@ -59,6 +63,7 @@ public class Adam : Optimizer
             (float)_weightDecay, _decoupled ? 1 : 0);
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, Tensor Tensor)> State()
     {
         for (int i = 0; i < Parameters.Count; i++)

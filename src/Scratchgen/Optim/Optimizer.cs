@@ -13,6 +13,7 @@ namespace Scratchgen.Optim;
 /// </summary>
 public abstract class Optimizer
 {
+    /// <summary>Checks the learning rate is positive and keeps the parameters the optimizer updates.</summary>
     protected Optimizer(IReadOnlyList<Tensor> parameters, double learningRate)
     {
         if (learningRate <= 0 || double.IsNaN(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be positive");
@@ -20,8 +21,10 @@ public abstract class Optimizer
         BaseLearningRate = learningRate;
     }
 
+    /// <summary>The tensors this optimizer updates, in place.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
 
+    /// <summary>The learning rate given at construction, before any schedule.</summary>
     public double BaseLearningRate { get; }
 
     /// <summary>Optional schedule; the rate at step t is Schedule.Rate(t, BaseLearningRate). A model may set it
@@ -31,6 +34,7 @@ public abstract class Optimizer
     /// <summary>Number of Step calls so far.</summary>
     public int StepCount { get; set; }
 
+    /// <summary>The rate the next Step uses: the schedule's at <see cref="StepCount"/>, else the base rate.</summary>
     public double CurrentLearningRate => Schedule?.Rate(StepCount, BaseLearningRate) ?? BaseLearningRate;
 
     /// <summary>Steps skipped because a gradient held NaN or infinity.</summary>
@@ -70,6 +74,7 @@ public abstract class Optimizer
         foreach (int i in indices) Update(i, Parameters[i], Parameters[i].Grad!, lr);
     }
 
+    /// <summary>Clears the gradient of every parameter.</summary>
     public void ZeroGrad()
     {
         foreach (var p in Parameters) p.ZeroGrad();
@@ -93,5 +98,6 @@ public abstract class Optimizer
         return result;
     }
 
+    /// <summary>A zero tensor with <paramref name="p"/>'s shape, dtype and backend, for optimizer state.</summary>
     protected static Tensor ZerosLike(Tensor p) => Tensor.Zeros(p.Dims, p.DType, p.Backend);
 }

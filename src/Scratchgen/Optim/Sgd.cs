@@ -12,6 +12,7 @@ public sealed class Sgd : Optimizer
     private readonly double _momentum, _weightDecay;
     private readonly bool _nesterov;
 
+    /// <summary>Stochastic gradient descent, optionally with (Nesterov) momentum and L2 weight decay, as PyTorch's SGD.</summary>
     public Sgd(IReadOnlyList<Tensor> parameters, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
         : base(parameters, learningRate)
     {
@@ -20,6 +21,7 @@ public sealed class Sgd : Optimizer
         _buffers = new Tensor?[parameters.Count];
     }
 
+    /// <inheritdoc/>
     protected override void Update(int index, Tensor p, Tensor grad, double lr)
     {
         if (_weightDecay != 0) grad = Combine(grad, p, new AxpyFn(_weightDecay));
@@ -34,6 +36,7 @@ public sealed class Sgd : Optimizer
         InPlace(p, step, new AxpyFn(-lr));
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<(string Name, Tensor Tensor)> State()
     {
         for (int i = 0; i < Parameters.Count; i++)

@@ -8,7 +8,7 @@ namespace Scratchgen.Optim;
 // the backend's Zip kernel. Adam has its own fused kernel (IBackend.AdamStep).
 
 // y = a + alpha b                    (a parameter step, weight decay added to a gradient)
-public readonly struct AxpyFn(double alpha) : IBinaryFn
+internal readonly struct AxpyFn(double alpha) : IBinaryFn
 {
     private readonly Constant _alpha = new(alpha);
 
@@ -17,7 +17,7 @@ public readonly struct AxpyFn(double alpha) : IBinaryFn
 }
 
 // y = mu a + b                       (SGD momentum buffer)
-public readonly struct MomentumFn(double mu) : IBinaryFn
+internal readonly struct MomentumFn(double mu) : IBinaryFn
 {
     private readonly Constant _mu = new(mu);
 

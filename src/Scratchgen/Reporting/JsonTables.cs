@@ -8,7 +8,7 @@ namespace Scratchgen.Reporting;
 /// objects (compression.json's points, traversal.json's dimensions) as a table of its own, one row per
 /// object and one column per name, in order of first appearance.
 /// </summary>
-public sealed record JsonTables(IReadOnlyDictionary<string, string> Values, IReadOnlyList<(string Name, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows)> Tables)
+internal sealed record JsonTables(IReadOnlyDictionary<string, string> Values, IReadOnlyList<(string Name, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows)> Tables)
 {
     /// <summary>Reads a JSON object file; one that is not JSON or not an object is refused naming the file.</summary>
     public static JsonTables Read(string path)

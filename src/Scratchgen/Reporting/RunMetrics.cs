@@ -6,7 +6,7 @@ namespace Scratchgen.Reporting;
 /// <summary>A run's metrics.jsonl as a table: one row per line (epoch), columns by dotted name in order of
 /// first appearance ("epoch", "train.loss_g", "test.loss_g", "images_per_second"...). Nested objects are
 /// flattened with dots; numbers stay numbers, anything else is kept as text.</summary>
-public sealed record RunMetrics(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows)
+internal sealed record RunMetrics(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows)
 {
     public const string FileName = "metrics.jsonl";
 

@@ -17,7 +17,7 @@ namespace Scratchgen.Reporting;
 /// Elements tests and readers can find: table#run, table#metrics, table#eval (or p#eval-missing), table#json-NAME,
 /// table#json-NAME-ARRAY, section#pictures.
 /// </summary>
-public static class RunReport
+internal static class RunReport
 {
     public const string FileName = "report.html", EvalFile = "eval.json";
     public const long MaxInlineBytes = 16L << 20;

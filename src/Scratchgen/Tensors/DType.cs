@@ -4,7 +4,9 @@ namespace Scratchgen.Tensors;
 /// (it exists so that finite-difference gradient checks are meaningful).</summary>
 public enum DType
 {
+    /// <summary>32-bit IEEE float: what training uses.</summary>
     Float32,
+    /// <summary>64-bit IEEE float: for gradient checks and references.</summary>
     Float64,
 }
 

@@ -12,8 +12,10 @@ public sealed class DeviceOutOfMemoryException(string device, DType dtype, long 
         $"({Bytes(dtype, elements) / (1024.0 * 1024.0):F1} MiB, a {dtype} tensor of {elements:N0} elements). " +
         "A smaller batch size (--batch-size) or a smaller model needs less.", inner)
 {
+    /// <summary>The device that ran out (a backend name and device).</summary>
     public string Device { get; } = device;
 
+    /// <summary>The size of the allocation that failed, in bytes.</summary>
     public long BytesRequested { get; } = Bytes(dtype, elements);
 
     private static long Bytes(DType dtype, long elements) => elements * (dtype == DType.Float64 ? 8 : 4);

@@ -105,6 +105,7 @@ public sealed class MemoryScope : IDisposable
         return released;
     }
 
+    /// <summary>Closes the scope without releasing anything it recorded.</summary>
     public void Dispose() => Close();
 
     private void Close()

@@ -9,6 +9,7 @@ public sealed class Rng
     private double _spareNormal;
     private bool _hasSpare;
 
+    /// <summary>A generator whose state is derived from <paramref name="seed"/> with SplitMix64; the same seed gives the same stream.</summary>
     public Rng(ulong seed)
     {
         ulong x = seed;
@@ -26,6 +27,7 @@ public sealed class Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The next 64 uniformly random bits (xoshiro256**).</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -129,6 +131,7 @@ public sealed class Rng
     public ulong[] GetState() =>
         [_s0, _s1, _s2, _s3, BitConverter.DoubleToUInt64Bits(_spareNormal), _hasSpare ? 1UL : 0UL];
 
+    /// <summary>Restores a state <see cref="GetState"/> returned; the stream then continues exactly from there.</summary>
     public void SetState(ReadOnlySpan<ulong> state)
     {
         if (state.Length != 6) throw new ArgumentException($"Rng state must have 6 words, got {state.Length}");

@@ -29,8 +29,10 @@ public static class Shapes
         return strides;
     }
 
+    /// <summary>The shape as text, e.g. "(2, 3, 4)".</summary>
     public static string Format(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
 
+    /// <summary>True when the two shapes have the same rank and sizes.</summary>
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>NumPy broadcasting: align from the right; each pair of sizes must be equal or one of them 1.</summary>
@@ -61,5 +63,6 @@ public static class Shapes
 /// <summary>A shape mismatch: the message names the op and the shapes involved.</summary>
 public sealed class ShapeException(string op, string message) : ArgumentException($"{op}: {message}")
 {
+    /// <summary>The op that found the mismatch.</summary>
     public string Op { get; } = op;
 }

@@ -6,8 +6,11 @@ namespace Scratchgen.Tensors;
 /// (shape, strides, offset), so reshape, transpose, slice and expand copy nothing.</summary>
 public abstract class Storage(IBackend backend, DType dtype, int length)
 {
+    /// <summary>The backend that owns the buffer.</summary>
     public IBackend Backend { get; } = backend;
+    /// <summary>The element type.</summary>
     public DType DType { get; } = dtype;
+    /// <summary>The number of elements.</summary>
     public int Length { get; } = length;
 
     /// <summary>True once <see cref="MemoryScope.End"/> has given this storage's memory back to its

@@ -26,20 +26,28 @@ public sealed partial class Tensor
     /// <summary>A new contiguous tensor over <paramref name="storage"/>.</summary>
     internal Tensor(Storage storage, int[] dims) : this(storage, dims, Shapes.ContiguousStrides(dims), 0) { }
 
+    /// <summary>The buffer this tensor is a view of (shared by reshapes, slices and transposes of it).</summary>
     public Storage Storage { get; }
 
+    /// <summary>The backend the elements live on.</summary>
     public IBackend Backend => Storage.Backend;
 
+    /// <summary>The element type.</summary>
     public DType DType => Storage.DType;
 
+    /// <summary>The size of each axis, outermost first; empty for a scalar.</summary>
     public ReadOnlySpan<int> Shape => Dims;
 
+    /// <summary>Elements to step in the storage per step along each axis (0 for a broadcast axis).</summary>
     public ReadOnlySpan<int> Strides => StrideArray;
 
+    /// <summary>The index in the storage of the first element.</summary>
     public int Offset { get; }
 
+    /// <summary>The number of axes.</summary>
     public int Rank => Dims.Length;
 
+    /// <summary>The number of elements (the product of the shape; 1 for a scalar).</summary>
     public int Numel { get; }
 
     /// <summary>Size of one axis; negative axes count from the end.</summary>
@@ -68,6 +76,7 @@ public sealed partial class Tensor
     /// <summary>The accumulated gradient of the last Backward calls (same shape as this tensor), or null.</summary>
     public Tensor? Grad { get; set; }
 
+    /// <summary>True when no recorded op produced this tensor (inputs and parameters): Backward stores gradients in leaves.</summary>
     public bool IsLeaf => GradFn == null;
 
     /// <summary>True when the elements are laid out row-major with no gaps (dimensions of size 1 ignored).</summary>
@@ -143,6 +152,7 @@ public sealed partial class Tensor
     public string Describe() =>
         $"{(Name != null ? $"'{Name}' " : "")}tensor {Shapes.Format(Dims)} {DType.Name()} on {Backend.Name}";
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         const int Max = 12;

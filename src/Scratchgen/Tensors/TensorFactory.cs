@@ -21,6 +21,7 @@ public sealed partial class Tensor
         return new Tensor(b.Allocate(dtype, Shapes.Numel(shape)), (int[])shape.Clone());
     }
 
+    /// <summary>A new tensor with every element 1.</summary>
     public static Tensor Ones(int[] shape, DType dtype = DType.Float32, IBackend? backend = null) =>
         Full(shape, 1.0, dtype, backend);
 
@@ -50,6 +51,7 @@ public sealed partial class Tensor
         return FromValues(values, [n], dtype, target);
     }
 
+    /// <summary>0, 1, ..., n - 1 as a 1-D tensor.</summary>
     public static Tensor Arange(int n, DType dtype = DType.Float32, IBackend? backend = null) => Arange(0, n, 1, dtype, backend);
 
     /// <summary>Uniform in [low, high).</summary>

@@ -21,7 +21,9 @@ namespace Scratchgen.Training;
 /// </summary>
 public static partial class Checkpoint
 {
+    /// <summary>The file in a checkpoint folder that holds the model's parameters and buffers.</summary>
     public const string ModelFile = "model.safetensors";
+    /// <summary>The file in a checkpoint folder that holds optimizer moments, step counts and random states.</summary>
     public const string StateFile = "training-state.safetensors";
 
     /// <summary>The format this version writes and reads ("format" in both files' metadata).</summary>

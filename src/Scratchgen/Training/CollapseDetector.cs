@@ -6,7 +6,7 @@ namespace Scratchgen.Training;
 /// <param name="SpreadRatio">Samples count as collapsed when their mean pairwise distance is below this fraction of the data's.</param>
 /// <param name="SpreadPatience">Consecutive collapsed spread checks before warning.</param>
 /// <param name="WarmupSteps">No warning before this step (a fresh generator draws near-identical blobs).</param>
-public sealed record CollapseThresholds(
+internal sealed record CollapseThresholds(
     double DiscriminatorLossFloor = 0.05, int DiscriminatorPatience = 100,
     double SpreadRatio = 0.2, int SpreadPatience = 2, long WarmupSteps = 200);
 
@@ -17,7 +17,7 @@ public sealed record CollapseThresholds(
 /// falls far below that of real data). Used by the image training loop and by the 2-D GAN lab.
 /// Each warning is given once per episode: it re-arms when the condition clears.
 /// </summary>
-public sealed class CollapseDetector(CollapseThresholds? thresholds = null)
+internal sealed class CollapseDetector(CollapseThresholds? thresholds = null)
 {
     private readonly CollapseThresholds _t = thresholds ?? new CollapseThresholds();
     private int _lowLossSteps, _collapsedChecks;

@@ -12,6 +12,7 @@ namespace Scratchgen.Training;
 /// training, 1.1 GB after its first evaluation; `bench models --model dcgan`).</summary>
 public static class HeldOut
 {
+    /// <summary>The model's Evaluate losses averaged over all of <paramref name="data"/> in batches of <paramref name="batchSize"/>, in evaluation mode and without gradients.</summary>
     public static IReadOnlyDictionary<string, double> Evaluate(GenerativeModel model, Dataset data, int batchSize)
     {
         bool wasTraining = model.Training;

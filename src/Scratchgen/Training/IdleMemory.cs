@@ -9,7 +9,7 @@ namespace Scratchgen.Training;
 /// own, and each would add its own set of arrays to the process's peak memory. Released between phases,
 /// the idle arrays go to the collector, and a full collection makes their memory the next phase's.
 /// </summary>
-public static class IdleMemory
+internal static class IdleMemory
 {
     /// <summary>Pools smaller than this are kept: re-allocating them would cost more time than they hold
     /// in memory (the MLP models' pools stay below it).</summary>

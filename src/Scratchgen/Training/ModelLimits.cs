@@ -3,7 +3,7 @@ namespace Scratchgen.Training;
 /// <summary>The sizes a model may be built with, whether training asks for it or a checkpoint file
 /// describes it. A checkpoint is untrusted input: these bounds keep a hostile file from asking for a
 /// network larger than training could have made, so what training writes always loads again.</summary>
-public static class ModelLimits
+internal static class ModelLimits
 {
     /// <summary>The largest latent code (the catalog's defaults are 4 to 100).</summary>
     public const int MaxLatentDim = 4096;

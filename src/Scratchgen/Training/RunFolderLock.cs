@@ -13,6 +13,7 @@ namespace Scratchgen.Training;
 /// </summary>
 public sealed class RunFolderLock : IDisposable
 {
+    /// <summary>The lock file's name inside the run folder.</summary>
     public const string FileName = ".scratchgen-run.lock";
 
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
@@ -58,14 +59,20 @@ public sealed class RunFolderLock : IDisposable
     }
 
     /// <summary>Who holds a lock: what the lock file says.</summary>
+    /// <param name="Host">The machine name.</param>
+    /// <param name="Pid">The process id (0 when the file could not be read).</param>
+    /// <param name="StartTicks">The process start time, UTC ticks: tells a reused pid apart.</param>
+    /// <param name="Command">The command line.</param>
     public sealed record LockOwner(string Host, int Pid, long StartTicks, string Command)
     {
+        /// <summary>This process, as it would write itself into a lock file.</summary>
         public static LockOwner Current()
         {
             using var self = Process.GetCurrentProcess();
             return new(Environment.MachineName, Environment.ProcessId, self.StartTime.ToUniversalTime().Ticks, Environment.CommandLine);
         }
 
+        /// <summary>The lock file's contents: host, pid, start time and command line, one key=value per line.</summary>
         public string ToText() => $"host={Host}\npid={Pid.ToString(Ci)}\nstart={StartTicks.ToString(Ci)}\ncommand={Command.ReplaceLineEndings(" ")}\n";
 
         /// <summary>Reads a lock file; one that cannot be read (cut short by a crash) reads as pid 0, not alive.</summary>
@@ -95,6 +102,7 @@ public sealed class RunFolderLock : IDisposable
             catch (InvalidOperationException) { return false; } // it exited while we looked
         }
 
+        /// <summary>The owner in words, for messages.</summary>
         public string Describe() => $"pid {Pid} on {Host}, started {Started}: {Command}";
 
         private string Started => StartTicks > 0 && StartTicks <= DateTime.MaxValue.Ticks

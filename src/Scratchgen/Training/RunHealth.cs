@@ -11,7 +11,7 @@ namespace Scratchgen.Training;
 /// are not finite, or that skipped more than <see cref="MaxSkippedShare"/> of its steps, has failed
 /// (<see cref="NonFiniteException"/>) whatever it managed to save.
 /// </summary>
-public sealed class RunHealth
+internal sealed class RunHealth
 {
     /// <summary>Stop after this many non-finite steps in a row.</summary>
     public const int MaxInARow = 10;

@@ -33,6 +33,7 @@ public sealed class RunPictures
     private readonly List<string> _written = [];
     private string _checkpointHash = "";
 
+    /// <summary>Pictures for the model's run in folder <paramref name="dir"/>: fixed noise and held-out originals from <paramref name="test"/> are drawn once from <paramref name="seed"/> so that every epoch's pictures compare.</summary>
     public RunPictures(string dir, GenerativeModel model, Dataset test, ulong seed)
     {
         _dir = dir;
@@ -48,6 +49,7 @@ public sealed class RunPictures
     /// <summary>Paths written so far, in order.</summary>
     public IReadOnlyList<string> Written => _written;
 
+    /// <summary>Adds one training step's losses to the loss curves.</summary>
     public void RecordStep(IReadOnlyDictionary<string, double> losses)
     {
         foreach (var (k, v) in losses)

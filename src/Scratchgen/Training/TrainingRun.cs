@@ -20,6 +20,7 @@ public sealed class TrainingRun
     private readonly TrainConfig _config;
     private readonly ITrainingObserver _observer;
 
+    /// <summary>A run of <paramref name="config"/> on <paramref name="data"/> (split into train and held-out sets), reporting to <paramref name="observer"/>; builds the model, data iterator and pictures, and throws ArgumentException for settings that cannot run.</summary>
     public TrainingRun(TrainConfig config, Dataset data, ITrainingObserver? observer = null)
     {
         if (config.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {config.Epochs}");
@@ -55,15 +56,21 @@ public sealed class TrainingRun
     /// <summary>Every warning the run raised (GAN collapse), in order.</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>The images trained on.</summary>
     public Dataset Train { get; }
+    /// <summary>The held-out images the per-epoch test losses come from.</summary>
     public Dataset Test { get; }
+    /// <summary>The model being trained.</summary>
     public GenerativeModel Model { get; }
+    /// <summary>The iterator over <see cref="Train"/>.</summary>
     public BatchIterator Batches { get; }
+    /// <summary>The pictures written to the run folder each epoch.</summary>
     public RunPictures Pictures { get; }
 
     /// <summary>Epoch and global step to start from (0 for a new run; set by <see cref="ResumeFrom"/>).</summary>
     public (int Epoch, long Step) Start { get; private set; }
 
+    /// <summary>The folder the run's checkpoint is written to: OutDir/checkpoint.</summary>
     public string CheckpointDir => Path.Combine(_config.OutDir, "checkpoint");
 
     /// <summary>Continues a run from a checkpoint folder written by an earlier run. The folder's run (its
@@ -151,7 +158,7 @@ public sealed class TrainingRun
     }
 
     /// <summary>The run's numerical health: steps whose loss or gradients were not finite (their updates skipped).</summary>
-    public RunHealth Health { get; } = new();
+    internal RunHealth Health { get; } = new();
 
     // A NaN/Inf loss or gradient: the optimizers have already skipped the update; count it and report it
     // (Health stops the run when it keeps happening).

@@ -20,7 +20,7 @@ public abstract class BackendParityTests
     /// <summary>Why this backend does not compare the shape set on this machine (no device, over an element
     /// cap, an op it does not cover), or null when it does. A case with a reason is reported as skipped
     /// with it, never as passed.</summary>
-    protected virtual string? NotComparedHere(OpCase c, int shapeSet) => null;
+    private protected virtual string? NotComparedHere(OpCase c, int shapeSet) => null;
 
     [SkippableTheory]
     [MemberData(nameof(OpCases.AllSets), MemberType = typeof(OpCases))]

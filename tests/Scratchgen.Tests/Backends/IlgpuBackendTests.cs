@@ -36,7 +36,7 @@ public static class IlgpuTestSets
     }
 
     /// <summary>Why ilgpu-cpu does not compare this shape set (more input elements than <see cref="MaxElements"/>), or null.</summary>
-    public static string? OverElementCap(OpCase c, int shapeSet)
+    internal static string? OverElementCap(OpCase c, int shapeSet)
     {
         int elements = c.Shapes[shapeSet].Sum(s => Shapes.Numel(s));
         return elements <= MaxElements ? null :
@@ -49,7 +49,7 @@ public sealed class IlgpuCpuBackendParityTests : BackendParityTests
 {
     protected override IBackend Backend => IlgpuDevices.Get("ilgpu-cpu");
 
-    protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.OverElementCap(c, shapeSet);
+    private protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.OverElementCap(c, shapeSet);
 }
 
 /// <summary>The catalog's products (matmul, linear, conv2d and conv_transpose2d, forward and backward: GEMMs
@@ -68,7 +68,7 @@ public sealed class IlgpuWideRungParityTests(WideCpuAccelerator wideCpu) : Backe
         }
     }
 
-    protected override string? NotComparedHere(OpCase c, int shapeSet) =>
+    private protected override string? NotComparedHere(OpCase c, int shapeSet) =>
         !(c.Name.StartsWith("matmul") || c.Name.StartsWith("linear") || c.Name.StartsWith("conv"))
             ? $"{c.Name} runs no matrix product: the wide rung is compared on the products only (IlgpuCpuBackendParityTests compares every op)"
             : IlgpuTestSets.OverElementCap(c, shapeSet);

@@ -24,7 +24,7 @@ public sealed class IlgpuCudaBackendParityTests : BackendParityTests
 
     protected override IBackend Backend => IlgpuDevices.Get(Kind);
 
-    protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.Unavailable(Kind) is { } why ? $"no usable {Kind} device: {why}" : null;
+    private protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.Unavailable(Kind) is { } why ? $"no usable {Kind} device: {why}" : null;
 
     [IlgpuDeviceFact(Kind)]
     public void Device_RunsAKnownMatMul() => IlgpuTestSets.KnownMatMul(Backend);
@@ -38,7 +38,7 @@ public sealed class IlgpuOpenClBackendParityTests : BackendParityTests
 
     protected override IBackend Backend => IlgpuDevices.Get(Kind);
 
-    protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.Unavailable(Kind) is { } why ? $"no usable {Kind} device: {why}" : null;
+    private protected override string? NotComparedHere(OpCase c, int shapeSet) => IlgpuTestSets.Unavailable(Kind) is { } why ? $"no usable {Kind} device: {why}" : null;
 
     [IlgpuDeviceFact(Kind)]
     public void Device_RunsAKnownMatMul() => IlgpuTestSets.KnownMatMul(Backend);

@@ -6,7 +6,7 @@ namespace Scratchgen.Tests.Support;
 /// <summary>Theory data drawn from <see cref="OpCatalog"/>: (case name, shape set index).</summary>
 public static class OpCases
 {
-    public static OpCase Get(string name) => OpCatalog.All.Single(c => c.Name == name);
+    internal static OpCase Get(string name) => OpCatalog.All.Single(c => c.Name == name);
 
     private static int Elements(int[][] shapes) => shapes.Sum(s => Shapes.Numel(s));
 

@@ -4,4 +4,4 @@ namespace Scratchgen.Backends;
 
 /// <summary>One parameter of an Adam step: the parameter p, its gradient g and its moments m and v (same shape;
 /// p, m and v contiguous, updated in place).</summary>
-public readonly record struct AdamTensors(Tensor P, Tensor G, Tensor M, Tensor V);
+internal readonly record struct AdamTensors(Tensor P, Tensor G, Tensor M, Tensor V);

@@ -9,7 +9,7 @@ namespace Scratchgen.Backends;
 /// mean and variance are the batch's (biased) statistics. Either tensor may be absent (null: not tracked); both
 /// are (C) and contiguous.
 /// </summary>
-public readonly record struct BatchNormRunning(Tensor? Mean, Tensor? Variance, double Momentum)
+internal readonly record struct BatchNormRunning(Tensor? Mean, Tensor? Variance, double Momentum)
 {
     public static BatchNormRunning None => new(null, null, 0);
 

@@ -4,7 +4,7 @@ namespace Scratchgen.Backends;
 
 /// <summary>A backend that runs the convolution as the chunked lowering (no <see cref="IConvGemm"/>) and saves launches
 /// in it: chunks of its own size, and a col2im that writes its output (with a bias) instead of adding to it.</summary>
-public interface IConvChunks
+internal interface IConvChunks
 {
     /// <summary>The chunk size of the lowering without this capability: 2 MB of im2col columns, which stays in a host's cache.</summary>
     const int DefaultScratchFloats = 1 << 19;

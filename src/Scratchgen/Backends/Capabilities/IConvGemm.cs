@@ -5,7 +5,7 @@ namespace Scratchgen.Backends;
 /// <summary>A backend that runs the convolution's three GEMMs on the NCHW tensors and the image directly, with no
 /// im2col matrix and no reorders between (N, K, P) and (K, N P). Without it the ops run the chunked lowering
 /// (Im2Col, MatMul, Copy and Col2Im per chunk of images).</summary>
-public interface IConvGemm
+internal interface IConvGemm
 {
     /// <summary>The convolution's GEMM: y (N, K, OH, OW) (+)= W (K, C R S) @ im2col(x), with x (N, C, H, W); w, x and y
     /// contiguous. The batch is the GEMM's column dimension (N OH OW).</summary>

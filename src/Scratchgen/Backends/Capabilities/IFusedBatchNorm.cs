@@ -9,7 +9,7 @@ namespace Scratchgen.Backends;
 /// composes them from reductions and elementwise kernels. Each method returns false, with nothing written, where the
 /// backend does not take the operands (the op then composes that part).
 /// </summary>
-public interface IFusedBatchNorm
+internal interface IFusedBatchNorm
 {
     /// <summary>mean[c] and the biased variance[c]; where invStd is given, also invStd[c] = (variance[c] + eps)^-1/2 and
     /// the running statistics, where given, updated in place (<see cref="BatchNormRunning"/>).</summary>

@@ -5,7 +5,7 @@ namespace Scratchgen.Backends;
 /// <summary>A backend with softmax row kernels, x, y, dy, dx (rows, L): with m = max x and s = sum exp(x - m) per
 /// row, softmax y = exp(x - m) / s and log-softmax y = x - m - log s. Without it the op composes them from max,
 /// sub, exp and sum.</summary>
-public interface IFusedSoftmax
+internal interface IFusedSoftmax
 {
     /// <summary>Softmax (or log-softmax) of each row of x into y. False, with nothing written, where the backend does
     /// not take these operands.</summary>

@@ -5,7 +5,7 @@ namespace Scratchgen.Backends;
 
 /// <summary>A backend that folds an elementwise function and a full sum into one launch (a mean loss, a mean of
 /// f). Without it the op runs a Zip or Map into a temporary, a Reduce and a Map.</summary>
-public interface IFusedSums
+internal interface IFusedSums
 {
     /// <summary>y = scale * sum_i f(a_i, b_i) over every element of a and b (the same shape; y one element).
     /// False, with nothing written, where the backend does not take these operands.</summary>

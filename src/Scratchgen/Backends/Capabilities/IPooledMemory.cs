@@ -4,7 +4,7 @@ namespace Scratchgen.Backends;
 /// which is what a training loop's repeated steps ask for). A caller that moves to work of other shapes
 /// (held-out evaluation after training, pictures after evaluation) can hand the idle memory back, so that
 /// the new shapes reuse it instead of adding to the process's peak.</summary>
-public interface IPooledMemory
+internal interface IPooledMemory
 {
     /// <summary>Bytes the pool holds for reuse (no tensor uses them).</summary>
     long PooledBytes { get; }

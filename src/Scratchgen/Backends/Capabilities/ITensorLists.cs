@@ -5,7 +5,7 @@ namespace Scratchgen.Backends;
 
 /// <summary>A backend that takes several tensors per launch (multi-tensor apply): an optimizer's step over all its
 /// parameters, a gradient norm over all gradients. Without it the op runs one kernel per tensor.</summary>
-public interface ITensorLists
+internal interface ITensorLists
 {
     /// <summary><see cref="IBackend.AdamStep"/> for each of a list of parameters with the same constants, with the
     /// same bits as one AdamStep each.</summary>

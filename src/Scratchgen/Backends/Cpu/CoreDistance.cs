@@ -11,7 +11,7 @@ namespace Scratchgen.Backends.Cpu;
 /// MLP GAN's steps in one process: the peers log in kernels-docs/log/, "where the host puts the two vCPUs").
 /// `bench models` samples it during each epoch so that a slow epoch can be told apart from a slow engine.
 /// </summary>
-public static class CoreDistance
+internal static class CoreDistance
 {
     /// <summary>A round trip above this many nanoseconds counts as "cores far apart".</summary>
     public const double FarNanoseconds = 150;

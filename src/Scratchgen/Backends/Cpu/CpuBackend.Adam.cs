@@ -7,7 +7,7 @@ namespace Scratchgen.Backends.Cpu;
 // The fused Adam update (AdamStepParams.Apply): one pass over p, g, m, v instead of five, 8 lanes at a
 // time, chunks over the cores. The 8-lane loop is the formula with 1 / C1 and 1 / C2 multiplied in
 // (division is the slow lane operation); the tail runs AdamStepParams.Apply itself.
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public unsafe void AdamStep(Tensor p, Tensor g, Tensor m, Tensor v, AdamStepParams h)
     {

@@ -16,7 +16,7 @@ namespace Scratchgen.Backends.Cpu;
 //             C0 = -A sdy / m - B mean                                 (one pass)
 // About 5 passes over x for forward and backward, against about 15 for the composite form
 // (kernels-docs/batchnorm.md). Non-contiguous operands are declined (the op composes them).
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     private bool TryStats(Tensor x, Tensor mean, Tensor variance)
     {

@@ -17,7 +17,7 @@ namespace Scratchgen.Backends.Cpu;
 // 8-lane loads, and lanes are independent), so fused and unfused results are equal bit for bit. (N, C) inputs and
 // non-contiguous operands are declined (the op runs plain batch norm, then Map or MapBackward). The statistics with
 // invStd and the running statistics are declined too: the op composes them from TryStatistics' plain statistics.
-public sealed partial class CpuBackend : IFusedBatchNorm
+internal sealed partial class CpuBackend : IFusedBatchNorm
 {
     public bool TryStatistics(Tensor x, Tensor mean, Tensor variance, Tensor? invStd, double eps, BatchNormRunning running) =>
         invStd == null && running.Mean == null && running.Variance == null && TryStats(x, mean, variance);

@@ -13,7 +13,7 @@ namespace Scratchgen.Backends.Cpu;
 // im2col splits the rows (c, r, s) over the cores; col2im splits the image planes (n, c), so no two
 // threads ever add into the same element. Neither allocates beyond col2im's table of R S taps.
 // (The Cpu conv ops no longer call Im2Col: their GEMMs read the image directly, CpuBackend.ConvGemm.cs.)
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
     {

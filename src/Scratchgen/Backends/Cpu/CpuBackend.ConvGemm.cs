@@ -24,7 +24,7 @@ namespace Scratchgen.Backends.Cpu;
 // Without padding (and without a phase split) xp is x itself. The padded copy is rented from the shared
 // array pool and every element of it is written (interior copied, border zeroed), so no zero-fill pass
 // precedes it. kernels-docs/conv2d.md has the variants and their measurements (V5-V7).
-public sealed partial class CpuBackend : IConvGemm
+internal sealed partial class CpuBackend : IConvGemm
 {
     public void Im2ColMatMul(Tensor w, Tensor x, Tensor y, ConvGeometry g, bool accumulate) =>
         Im2ColMatMul(w, x, y, g, accumulate, splitPhases: g.Stride > 1 && g.PatchSize >= SplitPhasesMinPatch);

@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Cpu;
 // Each runs 8 lanes at a time (Vector256); the last partial vector is padded into a stack buffer and
 // computed by the same vector code, so every element gets exactly the same formula. Large tensors
 // are cut into one contiguous chunk per core.
-public sealed partial class CpuBackend : IFusedBias
+internal sealed partial class CpuBackend : IFusedBias
 {
     private const int Lanes = 8;
 

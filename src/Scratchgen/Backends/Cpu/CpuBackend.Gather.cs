@@ -5,7 +5,7 @@ namespace Scratchgen.Backends.Cpu;
 // Gather and its adjoint scatter-add: y[i] = x[i with i[axis] = index[i]] and dst[...] += src[i].
 // Plain loops over the index (memory-bound and usually small: embeddings, class picks). Scatter-add
 // stays on one thread so that repeated indices add up in a fixed order.
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public void Gather(Tensor x, int axis, int[] index, Tensor y) => GatherScatter(x, axis, index, y, scatter: false);
 

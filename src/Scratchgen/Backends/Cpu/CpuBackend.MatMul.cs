@@ -6,7 +6,7 @@ namespace Scratchgen.Backends.Cpu;
 // c[q] (+)= a[q] @ b[q] for each batch index q, through the packed AVX2/FMA GEMM (Gemm/CpuGemm.cs).
 // Views are passed as (pointer, leading dimension, transposed?) so transposed operands are never copied;
 // only a view with neither of its last two strides equal to 1 is packed into a contiguous copy first.
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public unsafe void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate)
     {

@@ -6,7 +6,7 @@ namespace Scratchgen.Backends.Cpu;
 //   x: (N, C, H, W) -> index[(n C + c) OH OW + oh OW + ow] = ih W + iw of the window's largest value.
 // The image planes (n, c) are split over the cores; taps outside the image are skipped, so the
 // padding is never chosen.
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public void MaxPool2dIndices(Tensor x, int[] index, ConvGeometry g)
     {

@@ -11,7 +11,7 @@ namespace Scratchgen.Backends.Cpu;
 //   I == 1: each output is a contiguous row of R values (softmax over classes, a full sum);
 //   I > 1:  rows of I values are combined lane by lane (a bias gradient, batch statistics).
 // The order of combination depends only on the shape, so results are reproducible.
-public sealed partial class CpuBackend
+internal sealed partial class CpuBackend
 {
     public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn
     {

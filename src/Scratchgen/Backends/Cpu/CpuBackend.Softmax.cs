@@ -10,7 +10,7 @@ namespace Scratchgen.Backends.Cpu;
 //                 log:     s = sum exp(x - m), then y = x - (m + log s)       (three passes)
 // Backward from y: g = sum(dy y) (softmax) or sum(dy) (log), then dx = y (dy - g) or dy - exp(y) g.
 // exp is SimdMath's (x - m <= 0, clamped at -80: exp(-80) = 1.8e-35 stands in for smaller values).
-public sealed partial class CpuBackend : IFusedSoftmax
+internal sealed partial class CpuBackend : IFusedSoftmax
 {
     public bool TrySoftmax(Tensor x, Tensor y, bool log)
     {

@@ -9,7 +9,7 @@ namespace Scratchgen.Backends.Cpu;
 /// the packed GEMM in Gemm/), gather/scatter (.Gather.cs). Every kernel is tested against the
 /// Reference backend on awkward and round sizes.
 /// </summary>
-public sealed partial class CpuBackend : IBackend, IPooledMemory
+internal sealed partial class CpuBackend : IBackend, IPooledMemory
 {
     public static readonly CpuBackend Instance = new();
 

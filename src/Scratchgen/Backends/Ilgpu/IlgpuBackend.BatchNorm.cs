@@ -9,7 +9,7 @@ namespace Scratchgen.Backends.Ilgpu;
 // Batch norm's capability (IFusedBatchNorm) as fused kernels (Kernels/BatchNormKernels.cs): statistics and backward one
 // group per channel, forward one thread per element; plain batch norm is the fused batch norm + activation kernels
 // with the identity (IdentityFn). Operands that are not contiguous are declined (the op composes them).
-public sealed partial class IlgpuBackend : IFusedBatchNorm
+internal sealed partial class IlgpuBackend : IFusedBatchNorm
 {
     /// <summary>Statistics and, where asked, invStd and the running statistics in one launch (BatchNormKernels.TrainingStats),
     /// the same bits as the composition's five launches.</summary>

@@ -7,7 +7,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // Convolution lowering (im2col, col2im) and max pooling's argmax (Kernels/ConvKernels.cs).
 // Operands must be contiguous, as IBackend documents; the geometry is checked against their sizes.
-public sealed partial class IlgpuBackend : IConvChunks
+internal sealed partial class IlgpuBackend : IConvChunks
 {
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
     {

@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // Elementwise entry points: one generic kernel per shape of work (ElementwiseKernels), specialised by ILGPU
 // for each op functor, runs with the operands' strides.
-public sealed partial class IlgpuBackend : IFusedBias
+internal sealed partial class IlgpuBackend : IFusedBias
 {
     public void Map<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IUnaryFn
     {

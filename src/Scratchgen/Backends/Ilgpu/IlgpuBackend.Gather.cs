@@ -7,7 +7,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // Gather and scatter-add along one axis (Kernels/GatherKernels.cs). The index array is checked on
 // the host and uploaded to a pooled int buffer for the launch.
-public sealed partial class IlgpuBackend
+internal sealed partial class IlgpuBackend
 {
     public void Gather(Tensor x, int axis, int[] index, Tensor y) => GatherScatter("gather", x, axis, index, y, scatter: false);
 

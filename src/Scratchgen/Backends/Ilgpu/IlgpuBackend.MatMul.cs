@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // c[q] (+)= a[q] @ b[q] through the selected rung of the matmul ladder (Kernels/MatMulKernels.*).
 // Operands keep their strides (transposed views are read in place).
-public sealed partial class IlgpuBackend
+internal sealed partial class IlgpuBackend
 {
     // The tiled rungs need 256 threads per group; an accelerator with fewer (ILGPU's default CPU
     // accelerator has 16) runs V1. On a GPU each product shape runs its tuned rung (.MatMulTuning).

@@ -6,7 +6,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // The fastest rung per product, timed on the device the first time a product shape is asked for (as
 // cuDNN's benchmark mode picks a convolution algorithm), among the rungs whose results are the same bits.
-public sealed partial class IlgpuBackend
+internal sealed partial class IlgpuBackend
 {
     private MatMulKernels.Variant _matMulVariant = MatMulKernels.Default;
     private readonly Dictionary<MatMulShape, MatMulKernels.Variant> _tuned = [];

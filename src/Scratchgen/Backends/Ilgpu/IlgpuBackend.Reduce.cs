@@ -9,7 +9,7 @@ namespace Scratchgen.Backends.Ilgpu;
 // Reductions: x is split on the host into kept axes (outer, where y's size equals x's) and
 // reduced axes (inner, where y has size 1), each coalesced; ReduceKernels folds inner per output
 // with a fixed-order group tree.
-public sealed partial class IlgpuBackend : IFusedSums
+internal sealed partial class IlgpuBackend : IFusedSums
 {
     public void Reduce<TFn>(Tensor x, Tensor y, TFn fn) where TFn : struct, IReduceFn => ReduceGpu(x, y, fn);
 

@@ -7,7 +7,7 @@ namespace Scratchgen.Backends.Ilgpu;
 
 // Softmax and log-softmax rows (Kernels/SoftmaxKernels.cs): one group per row. Operands that are not
 // contiguous (rows, L) matrices are declined (the op composes them).
-public sealed partial class IlgpuBackend : IFusedSoftmax
+internal sealed partial class IlgpuBackend : IFusedSoftmax
 {
     public bool TrySoftmax(Tensor x, Tensor y, bool log)
     {

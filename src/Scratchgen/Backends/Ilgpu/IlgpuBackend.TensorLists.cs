@@ -9,7 +9,7 @@ namespace Scratchgen.Backends.Ilgpu;
 // Multi-tensor apply: an optimizer step's work over all its parameters in a launch per 8 tensors
 // (TensorList8) instead of one or two per tensor. At DCGAN sizes a GPU step is bound by launches:
 // its 18 parameters took 18 Adam launches and about 23 for the finiteness check's sum of squares.
-public sealed partial class IlgpuBackend : ITensorLists
+internal sealed partial class IlgpuBackend : ITensorLists
 {
     /// <summary>Slice length of <see cref="TrySumOfSquares"/>: fixed, so the order of its sums does not depend on the device.</summary>
     internal const int ListSliceLength = 4096;

@@ -6,7 +6,7 @@ namespace Scratchgen.Backends.Ilgpu;
 // The kernel timeline's side of the backend (KernelTimeline): profiling markers around every launch, memset,
 // upload and download while a timeline is set. Kernel() hands out the wrapped launchers; Rent, Upload and
 // Download mark their copies and memsets themselves.
-public sealed partial class IlgpuBackend
+internal sealed partial class IlgpuBackend
 {
     /// <summary>Diagnostics: when set, every launch, memset, upload and download is bracketed by profiling
     /// markers (KernelTimeline); `bench models --kernel-timeline` sets it after warm-up.</summary>

@@ -16,7 +16,7 @@ namespace Scratchgen.Backends.Ilgpu;
 /// .BatchNorm, .Softmax, .Timeline (profiling markers for KernelTimeline).
 /// ILGPU types stay inside this folder; callers see an IBackend.
 /// </summary>
-public sealed partial class IlgpuBackend : IBackend, IDisposable
+internal sealed partial class IlgpuBackend : IBackend, IDisposable
 {
     private readonly Context _context;
     private readonly Accelerator _accelerator;

@@ -10,7 +10,7 @@ using Scratchgen.Backends.Ilgpu.Kernels;
 namespace Scratchgen.Backends.Ilgpu;
 
 /// <summary>One accelerator as the devices command shows it: plain strings, no ILGPU types.</summary>
-public sealed record IlgpuDeviceInfo(string Backend, string Device, bool Usable, string Details);
+internal sealed record IlgpuDeviceInfo(string Backend, string Device, bool Usable, string Details);
 
 /// <summary>
 /// Finds ILGPU accelerators and makes one <see cref="IlgpuBackend"/> per kind on first use
@@ -20,7 +20,7 @@ public sealed record IlgpuDeviceInfo(string Backend, string Device, bool Usable,
 /// A kind that cannot be created throws <see cref="NotSupportedException"/> with the reason
 /// (no device, no driver, or ILGPU's refusal such as OpenCL without the generic address space).
 /// </summary>
-public static class IlgpuDevices
+internal static class IlgpuDevices
 {
     private static readonly Lazy<IlgpuBackend> CudaBackend = new(() => Open("cuda"));
     private static readonly Lazy<IlgpuBackend> OpenClBackend = new(() => Open("opencl"));

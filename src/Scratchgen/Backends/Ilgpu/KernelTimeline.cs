@@ -15,7 +15,7 @@ namespace Scratchgen.Backends.Ilgpu;
 /// `bench models --profile`, which waits for the device after every op, the step runs as it does unprofiled,
 /// but for the host's cost of recording two markers per launch, which can only add idle time, not busy time.
 /// </summary>
-public sealed class KernelTimeline : IDisposable
+internal sealed class KernelTimeline : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<(string Name, ProfilingMarker Start, ProfilingMarker End)> _pending = [];

@@ -7,7 +7,7 @@ namespace Scratchgen.Backends.Reference;
 // Convolution and pooling kernels as the plainest loops (the oracle for CpuBackend.Conv/.Pool):
 //   x: (N, C, H, W), cols: (C R S, N OH OW), window tap (r, s) of output (oh, ow) reads
 //   x[n, c, oh Stride - Padding + r Dilation, ow Stride - Padding + s Dilation]  (0 outside the image)
-public sealed partial class ReferenceBackend
+internal sealed partial class ReferenceBackend
 {
     public void Im2Col(Tensor x, Tensor cols, ConvGeometry g)
     {

@@ -11,7 +11,7 @@ namespace Scratchgen.Backends.Reference;
 /// in float64. Each method walks the output in row-major order and maps each position to its input
 /// elements through the views' strides.
 /// </summary>
-public sealed partial class ReferenceBackend : IBackend
+internal sealed partial class ReferenceBackend : IBackend
 {
     public static readonly ReferenceBackend Instance = new();
 

@@ -7,7 +7,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = x > 0 ? x : alpha (exp(x) - 1)       dx = dy * (x > 0 ? 1 : y + alpha)
-public readonly struct EluFn(double alpha) : IUnaryFn
+internal readonly struct EluFn(double alpha) : IUnaryFn
 {
     private readonly Constant _alpha = new(alpha);
 

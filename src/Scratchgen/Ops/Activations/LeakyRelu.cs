@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = x > 0 ? x : slope * x        dx = dy * (x > 0 ? 1 : slope)
-public readonly struct LeakyReluFn(double slope) : IUnaryFn
+internal readonly struct LeakyReluFn(double slope) : IUnaryFn
 {
     private readonly Constant _slope = new(slope);
 

@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = max(x, 0)        dx = dy * [x > 0]
-public readonly struct ReluFn : IUnaryFn
+internal readonly struct ReluFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => x > T.Zero ? x : T.Zero;
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);

@@ -7,7 +7,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = 1 / (1 + exp(-x))        dx = dy * y (1 - y)
-public readonly struct SigmoidFn : IUnaryFn
+internal readonly struct SigmoidFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.One / (T.One + T.Exp(-x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,7 +8,7 @@ namespace Scratchgen.Ops;
 
 // y = log(1 + exp(x)) = max(x, 0) + log(1 + exp(-|x|))  (the second form never overflows)
 // dx = dy * sigmoid(x)
-public readonly struct SoftplusFn : IUnaryFn
+internal readonly struct SoftplusFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

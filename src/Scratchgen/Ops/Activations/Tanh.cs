@@ -7,7 +7,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = tanh(x)        dx = dy * (1 - y^2)
-public readonly struct TanhFn : IUnaryFn
+internal readonly struct TanhFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Tanh(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

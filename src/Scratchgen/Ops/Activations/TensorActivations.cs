@@ -5,11 +5,17 @@ namespace Scratchgen.Ops;
 /// <summary>Activation functions and dropout.</summary>
 public static class TensorActivations
 {
+    /// <summary>max(x, 0) elementwise.</summary>
     public static Tensor Relu(this Tensor x) => new ReluOp(x).Run();
+    /// <summary>x for x &gt; 0, <paramref name="slope"/> x otherwise.</summary>
     public static Tensor LeakyRelu(this Tensor x, double slope = 0.01) => new LeakyReluOp(x, slope).Run();
+    /// <summary>x for x &gt; 0, <paramref name="alpha"/> (exp(x) - 1) otherwise.</summary>
     public static Tensor Elu(this Tensor x, double alpha = 1.0) => new EluOp(x, alpha).Run();
+    /// <summary>1 / (1 + exp(-x)) elementwise.</summary>
     public static Tensor Sigmoid(this Tensor x) => new SigmoidOp(x).Run();
+    /// <summary>tanh(x) elementwise.</summary>
     public static Tensor Tanh(this Tensor x) => new TanhOp(x).Run();
+    /// <summary>log(1 + exp(x)) elementwise, computed without overflow for large x.</summary>
     public static Tensor Softplus(this Tensor x) => new SoftplusOp(x).Run();
 
     /// <summary>Inverted dropout: in training, zeroes each element with probability p and scales the

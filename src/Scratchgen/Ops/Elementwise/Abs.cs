@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = |x|           dx = dy * sign(x)   (sign(0) = 0, as in PyTorch)
-public readonly struct AbsFn : IUnaryFn
+internal readonly struct AbsFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Abs(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Abs(x);

@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = min(max(x, lo), hi)      dx = dy * [lo <= x <= hi]
-public readonly struct ClampFn(double lo, double hi) : IUnaryFn
+internal readonly struct ClampFn(double lo, double hi) : IUnaryFn
 {
     private readonly Constant _lo = new(lo), _hi = new(hi);
 

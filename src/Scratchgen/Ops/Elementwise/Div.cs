@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = a / b         da = dy / b, db = -dy * a / b^2 = -dy * y / b
-public readonly struct DivFn : IBinaryFn
+internal readonly struct DivFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IReal<T> => a / b;
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a / b;
@@ -21,7 +21,7 @@ internal sealed class DivOp(Tensor a, Tensor b) : BinaryOp<DivFn>(a, b, default)
 }
 
 // [a == b] (a constant mask: the max backward uses it to find the arg-max positions)
-public readonly struct EqualFn : IBinaryFn
+internal readonly struct EqualFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IReal<T> => a == b ? T.One : T.Zero;
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => SimdMath.OneWhere(Vector256.Equals(a, b));

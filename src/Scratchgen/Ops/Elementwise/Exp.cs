@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = exp(x)        dx = dy * y
-public readonly struct ExpFn : IUnaryFn
+internal readonly struct ExpFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Exp(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Exp(x);

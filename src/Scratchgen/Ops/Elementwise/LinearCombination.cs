@@ -7,7 +7,7 @@ namespace Scratchgen.Ops;
 // y = alpha a + beta b: one Zip for an exponential moving average updated in place (batch norm's running
 // statistics: running = (1 - momentum) running + momentum scale stat), where Mul, Mul, Add and a Copy back
 // would be four kernels. Not an op on the tape: used off the tape only, so it has no backward.
-public readonly struct LinearCombinationFn(double alpha, double beta) : IBinaryFn
+internal readonly struct LinearCombinationFn(double alpha, double beta) : IBinaryFn
 {
     private readonly Constant _alpha = new(alpha), _beta = new(beta);
 

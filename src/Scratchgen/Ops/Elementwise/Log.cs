@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = ln(x)         dx = dy / x
-public readonly struct LogFn : IUnaryFn
+internal readonly struct LogFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Log(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Log(x);

@@ -8,7 +8,7 @@ namespace Scratchgen.Ops;
 // everywhere), so they are applied with Masks.Map and never recorded on the tape.
 
 // [x > 0]
-public readonly struct StepFn : IUnaryFn
+internal readonly struct StepFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => x > T.Zero ? T.One : T.Zero;
     public Vector256<float> Apply(Vector256<float> x) => SimdMath.OneWhere(Vector256.GreaterThan(x, Vector256<float>.Zero));
@@ -17,7 +17,7 @@ public readonly struct StepFn : IUnaryFn
 }
 
 // sign(x): -1, 0 or 1
-public readonly struct SignFn : IUnaryFn
+internal readonly struct SignFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
     public Vector256<float> Apply(Vector256<float> x) =>
@@ -27,7 +27,7 @@ public readonly struct SignFn : IUnaryFn
 }
 
 // [lo <= x <= hi]
-public readonly struct InRangeFn(Constant lo, Constant hi) : IUnaryFn
+internal readonly struct InRangeFn(Constant lo, Constant hi) : IUnaryFn
 {
     private readonly Constant _lo = lo, _hi = hi;
 
@@ -42,7 +42,7 @@ public readonly struct InRangeFn(Constant lo, Constant hi) : IUnaryFn
 }
 
 // x > 0 ? 1 : slope   (the derivative of leaky ReLU)
-public readonly struct LeakySlopeFn(Constant slope) : IUnaryFn
+internal readonly struct LeakySlopeFn(Constant slope) : IUnaryFn
 {
     private readonly Constant _slope = slope;
 

@@ -9,7 +9,7 @@ namespace Scratchgen.Ops;
 // Integer exponents by repeated multiplication: exact, and right for negative x, where pow gives NaN;
 // other exponents through pow (x > 0 in their domain). The vector form is exact for the common
 // exponents (2, 1, 0.5, -1) and falls back to per-lane pow.
-public readonly struct PowFn(double p) : IUnaryFn
+internal readonly struct PowFn(double p) : IUnaryFn
 {
     private readonly Constant _p = new(p), _pMinus1 = new(p - 1);
 

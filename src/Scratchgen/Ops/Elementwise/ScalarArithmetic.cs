@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = x + s         dx = dy
-public readonly struct AddScalarFn(double s) : IUnaryFn
+internal readonly struct AddScalarFn(double s) : IUnaryFn
 {
     private readonly Constant _s = new(s);
 
@@ -17,7 +17,7 @@ public readonly struct AddScalarFn(double s) : IUnaryFn
 }
 
 // y = x * s         dx = dy * s
-public readonly struct MulScalarFn(double s) : IUnaryFn
+internal readonly struct MulScalarFn(double s) : IUnaryFn
 {
     private readonly Constant _s = new(s);
 

@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = sqrt(x)       dx = dy / (2 y)
-public readonly struct SqrtFn : IUnaryFn
+internal readonly struct SqrtFn : IUnaryFn
 {
     public T Apply<T>(T x) where T : struct, IReal<T> => T.Sqrt(x);
     public Vector256<float> Apply(Vector256<float> x) => Vector256.Sqrt(x);

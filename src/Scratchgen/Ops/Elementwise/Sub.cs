@@ -6,7 +6,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Ops;
 
 // y = a - b         da = dy, db = -dy
-public readonly struct SubFn : IBinaryFn
+internal readonly struct SubFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IReal<T> => a - b;
     public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a - b;

@@ -45,7 +45,7 @@ internal sealed class BceWithLogitsOp(Tensor x, Tensor t, double scale) : Op(x, 
 }
 
 // max(a, 0) - a b + log(1 + exp(-|a|)): the per-element BCE of logit a against target b
-public readonly struct BceWithLogitsFn : IBinaryFn
+internal readonly struct BceWithLogitsFn : IBinaryFn
 {
     public T Apply<T>(T a, T b) where T : struct, IReal<T> =>
         T.Max(a, T.Zero) - a * b + T.LogP1(T.Exp(-T.Abs(a)));
@@ -54,7 +54,7 @@ public readonly struct BceWithLogitsFn : IBinaryFn
 }
 
 // scale (sigmoid(a) - b): the gradient of BCE with logits before multiplying by dL
-public readonly struct SigmoidMinusFn(double scale) : IBinaryFn
+internal readonly struct SigmoidMinusFn(double scale) : IBinaryFn
 {
     private readonly Constant _scale = new(scale);
 

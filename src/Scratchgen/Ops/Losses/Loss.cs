@@ -6,7 +6,9 @@ namespace Scratchgen.Ops;
 /// (A VAE reports "per image" losses: use Sum and divide by the batch size.)</summary>
 public enum LossReduction
 {
+    /// <summary>The mean over every element.</summary>
     Mean,
+    /// <summary>The sum over every element.</summary>
     Sum,
 }
 

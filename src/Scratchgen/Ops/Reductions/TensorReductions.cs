@@ -6,11 +6,14 @@ namespace Scratchgen.Ops;
 /// <summary>Reductions and the softmax family. Axes may be negative; no axes means all of them.</summary>
 public static class TensorReductions
 {
+    /// <summary>The sum over <paramref name="axes"/> (every axis when null); <paramref name="keepdim"/> keeps them as size 1.</summary>
     public static Tensor Sum(this Tensor x, int[]? axes = null, bool keepdim = false) =>
         new SumOp(x, ReduceShapes.Axes("sum", axes, x.Rank), keepdim).Run();
 
+    /// <summary>The sum over one axis (negative counts from the end).</summary>
     public static Tensor Sum(this Tensor x, int axis, bool keepdim = false) => x.Sum([axis], keepdim);
 
+    /// <summary>The mean over <paramref name="axes"/> (every axis when null); <paramref name="keepdim"/> keeps them as size 1.</summary>
     public static Tensor Mean(this Tensor x, int[]? axes = null, bool keepdim = false)
     {
         var normalized = ReduceShapes.Axes("mean", axes, x.Rank);
@@ -19,8 +22,10 @@ public static class TensorReductions
         return x.Sum(normalized, keepdim).Mul(1.0 / count);
     }
 
+    /// <summary>The mean over one axis (negative counts from the end).</summary>
     public static Tensor Mean(this Tensor x, int axis, bool keepdim = false) => x.Mean([axis], keepdim);
 
+    /// <summary>The maximum over <paramref name="axes"/> (every axis when null); the gradient goes to the maximal elements.</summary>
     public static Tensor Max(this Tensor x, int[]? axes = null, bool keepdim = false)
     {
         var normalized = ReduceShapes.Axes("max", axes, x.Rank);
@@ -28,6 +33,7 @@ public static class TensorReductions
         return new MaxOp(x, normalized, keepdim).Run();
     }
 
+    /// <summary>The maximum over one axis (negative counts from the end).</summary>
     public static Tensor Max(this Tensor x, int axis, bool keepdim = false) => x.Max([axis], keepdim);
 
     /// <summary>log(sum(exp(x))) over an axis, computed as m + log(sum(exp(x - m))) with m = max(x)

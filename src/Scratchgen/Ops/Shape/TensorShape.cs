@@ -15,12 +15,14 @@ public static class TensorShape
     /// <summary>(N, ...) to (N, rest).</summary>
     public static Tensor Flatten(this Tensor x) => x.Reshape([x.Dims[0], -1]);
 
+    /// <summary>A view with a new axis of size 1 at <paramref name="axis"/>.</summary>
     public static Tensor Unsqueeze(this Tensor x, int axis)
     {
         int a = Shapes.NormalizeAxis("unsqueeze", axis, x.Rank + 1);
         return x.Reshape([.. x.Dims[..a], 1, .. x.Dims[a..]]);
     }
 
+    /// <summary>A view without <paramref name="axis"/>, which must have size 1.</summary>
     public static Tensor Squeeze(this Tensor x, int axis)
     {
         int a = Shapes.NormalizeAxis("squeeze", axis, x.Rank);
@@ -28,8 +30,10 @@ public static class TensorShape
         return x.Reshape([.. x.Dims[..a], .. x.Dims[(a + 1)..]]);
     }
 
+    /// <summary>A view with the axes reordered: output axis i is input axis axes[i].</summary>
     public static Tensor Permute(this Tensor x, params int[] axes) => new PermuteOp(x, PermuteOp.Validate(axes, x.Rank)).Run();
 
+    /// <summary>A view with two axes swapped.</summary>
     public static Tensor Transpose(this Tensor x, int axis0, int axis1)
     {
         int a = Shapes.NormalizeAxis("transpose", axis0, x.Rank), b = Shapes.NormalizeAxis("transpose", axis1, x.Rank);
@@ -62,6 +66,7 @@ public static class TensorShape
     /// <summary>A contiguous copy that shares nothing with x.</summary>
     public static Tensor Clone(this Tensor x) => new CopyOp(x).Run();
 
+    /// <summary>The tensors joined along <paramref name="axis"/>; every other axis must match.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> xs, int axis)
     {
         if (xs.Count == 0) throw new ArgumentException("concat: needs at least one tensor");

@@ -6,7 +6,7 @@ namespace Scratchgen.Backends.Ilgpu.Kernels;
 /// <summary>A float inside an ILGPU kernel, as an <see cref="IReal{TSelf}"/>: the op functors' scalar forms compile for it,
 /// with ILGPU's XMath for the functions (on CUDA, its fast intrinsics; on the CPU accelerator, the same values as
 /// .NET's MathF). log(1 + x) is Log(1 + x): XMath has no log1p.</summary>
-public readonly struct GpuReal(float value) : IReal<GpuReal>, IEquatable<GpuReal>
+internal readonly struct GpuReal(float value) : IReal<GpuReal>, IEquatable<GpuReal>
 {
     public readonly float Value = value;
 
