@@ -8,7 +8,7 @@ namespace Scratchgen.Models;
 
 /// <summary>
 /// The adversarial pair shared by the GAN family: a generator G (latent -> image in [-1, 1]) and a
-/// discriminator D (image -> one logit), each with its own Adam (betas 0.5 / 0.999 as in DCGAN).
+/// discriminator D (image -> one logit), each with its own Adam (betas 0.5 / 0.999 as in DCGAN; the recipe's beta2 may shorten the second).
 /// The standard, non-saturating training step (Goodfellow et al.):
 ///   D: minimise BCE(D(x), 1 - s) + BCE(D(G(z)), 0)   (G(z) detached: only D moves; s: one-sided label
 ///                                                    smoothing, 0 in the textbook step)
@@ -22,10 +22,11 @@ namespace Scratchgen.Models;
 public abstract class GanBase : GenerativeModel
 {
     /// <summary>The knobs every GAN of the catalog has, with its own defaults.</summary>
-    protected static IEnumerable<RecipeKnob> CommonKnobs(double lrG, double lrD, double ema, double smooth, double plainLr) =>
+    protected static IEnumerable<RecipeKnob> CommonKnobs(double lrG, double lrD, double ema, double smooth, double plainLr, double beta2 = PlainBeta2) =>
     [
         new("lr_g", Format(lrG), Format(plainLr), "G's Adam learning rate (--lr sets both)"),
         new("lr_d", Format(lrD), Format(plainLr), "D's Adam learning rate (--lr sets both)"),
+        new("beta2", Format(beta2), Format(PlainBeta2), "Adam's second-moment decay for G and D: a shorter memory (0.99) lets each step's size follow the opponent's moves sooner"),
         new("ema", Format(ema), "0", "decay of the moving average of G's weights that sampling uses (0: sample the trained G)"),
         new("smooth", Format(smooth), "0", "one-sided label smoothing: D's target for real images is 1 - smooth"),
         DecayKnob("none"),
@@ -46,6 +47,9 @@ public abstract class GanBase : GenerativeModel
         DiscriminatorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, totalSteps));
         GeneratorOptimizer.Schedule = new CosineLr((int)Math.Min(int.MaxValue, Math.Max(1, GeneratorSteps(totalSteps))));
     }
+
+    /// <summary>Adam's second-moment decay in the DCGAN paper's recipe.</summary>
+    protected const double PlainBeta2 = 0.999;
 
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -68,6 +72,8 @@ public abstract class GanBase : GenerativeModel
         Discriminator = Child("discriminator", discriminator);
         double lrG = options.LearningRate ?? recipe.Number("lr_g", defaultLr);
         double lrD = discriminatorLr ?? options.LearningRate ?? recipe.Number("lr_d", lrG);
+        beta2 = recipe.Number("beta2", beta2);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"--recipe: beta2 must be in [0, 1), got {beta2}");
         GeneratorOptimizer = new Adam(g.Parameters(), lrG, beta1, beta2);
         DiscriminatorOptimizer = new Adam(discriminator.Parameters(), lrD, beta1, beta2);
         RealTarget = 1 - recipe.Number("smooth", 0);

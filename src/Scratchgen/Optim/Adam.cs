@@ -30,6 +30,13 @@ public class Adam : Optimizer
         _v = new Tensor?[parameters.Count];
     }
 
+    /// <summary>Decay of the first moment (the gradient's running mean).</summary>
+    public double Beta1 => _beta1;
+
+    /// <summary>Decay of the second moment (the squared gradient's running mean): the horizon, about 1 / (1 - beta2)
+    /// steps, over which the step size adapts.</summary>
+    public double Beta2 => _beta2;
+
     // One fused pass per parameter (IBackend.AdamStep; the formula is in AdamStepParams).
     /// <inheritdoc/>
     protected override void Update(int index, Tensor p, Tensor grad, double lr)

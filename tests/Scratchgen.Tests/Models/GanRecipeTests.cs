@@ -54,6 +54,21 @@ public sealed class GanRecipeTests
     }
 
     [Fact]
+    public void Beta2_ReachesBothOptimizers_AndIsChecked()
+    {
+        var m = (GanBase)ModelFactory.Create("dcgan", new ModelOptions(LatentDim: 8, Recipe: "plain,beta2=0.99"));
+        Assert.Equal(0.99, m.GeneratorOptimizer.Beta2);
+        Assert.Equal(0.99, m.DiscriminatorOptimizer.Beta2);
+        Assert.Equal(0.5, m.GeneratorOptimizer.Beta1);
+        var plain = (GanBase)ModelFactory.Create("gan", new ModelOptions(LatentDim: 8, Recipe: "plain"));
+        Assert.Equal(0.999, plain.DiscriminatorOptimizer.Beta2);
+        var wgan = (GanBase)ModelFactory.Create("wgan-gp", new ModelOptions(LatentDim: 8, Recipe: "plain"));
+        Assert.Equal(0.9, wgan.GeneratorOptimizer.Beta2);
+        var ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("dcgan", new ModelOptions(LatentDim: 8, Recipe: "beta2=1")));
+        Assert.Contains("beta2", ex.Message);
+    }
+
+    [Fact]
     public void CosineDecay_TakesTheRatesToZeroOverTheRun()
     {
         var m = (GanBase)ModelFactory.Create("dcgan", new ModelOptions(LatentDim: 8, Recipe: "plain,decay=cosine"));
