@@ -14,7 +14,7 @@ public sealed class Dcgan : GanBase
     /// <summary>The recipe's settings, with the textbook DCGAN's as the plain values.</summary>
     public static IReadOnlyList<RecipeKnob> Knobs { get; } =
     [
-        .. CommonKnobs(lrG: 1e-3, lrD: 1e-3, ema: 0.999, smooth: 0, plainLr: 2e-4),
+        .. CommonKnobs(lrG: 1e-3, lrD: 1e-3, ema: 0.999, smooth: 0, plainLr: 2e-4, beta2: 0.99),
         new("sn", "0", "0", "1: spectral normalisation of every weight of D (Miyato et al.)"),
         new("mbstd", "0", "0", "1: a minibatch standard deviation plane before D's head (the batch's spread as a feature)"),
         new("width", "64", "64", "channels of G's last hidden stage and D's first; each stage towards the base doubles them (capped at 256)"),
