@@ -29,7 +29,7 @@ internal sealed class LabServeCommand : Command<LabServeCommand.Settings>
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
-        [CommandOption("--replay <FILE>"), Description("A change log saved from the page (lab-log.json): start with its batch size and seed and apply each change at its step; --data, --batch-size and --seed are then taken from the log.")]
+        [CommandOption("--replay <FILE>"), Description("A change log saved from the page (lab-log.json): start with its batch size and seed and apply each change at its step; the starting settings (data, batch size, seed, knobs) are then the log's.")]
         public string? Replay { get; init; }
 
         [CommandOption("--play"), Description("Start playing at once instead of paused.")]
@@ -49,10 +49,10 @@ internal sealed class LabServeCommand : Command<LabServeCommand.Settings>
         IReadOnlyList<LabLogEntry> replay = [];
         if (s.Replay != null)
         {
-            var (batch, seed, changes) = LabChangeLog.Parse(File.ReadAllText(s.Replay), s.Replay);
-            settings = new LabSettings(BatchSize: batch, Seed: seed);
+            var (initial, changes) = LabChangeLog.Parse(File.ReadAllText(s.Replay), s.Replay);
+            settings = initial;
             replay = changes;
-            AnsiConsole.MarkupLineInterpolated($"replaying {s.Replay}: {changes.Count} changes, batch {batch}, seed {seed}");
+            AnsiConsole.MarkupLineInterpolated($"replaying {s.Replay}: {changes.Count} changes from {initial.Data}, batch {initial.BatchSize}, seed {initial.Seed}");
         }
         using var runner = new LabRunner(new LabSession(settings), replay, play: s.Play || s.Replay != null);
         var app = LocalServer.Build(s.Host, s.Port, a => LabEndpoints.Map(a, runner));

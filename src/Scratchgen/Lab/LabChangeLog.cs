@@ -12,7 +12,7 @@ internal sealed record LabLogEntry(long Step, string Field, string Value, double
 
 /// <summary>
 /// What was changed when, so that a class can replay a session (<c>lab serve --replay log.json</c>): the
-/// batch size and seed it started with, then every change in order. Replaying applies each change when the
+/// settings it started with (batch size, seed and every knob), then every change in order. Replaying applies each change when the
 /// step count reaches its step, in order; since the engine is deterministic on one machine, the replay
 /// trains the same networks. Loading validates every entry as a control message from the page would be.
 /// </summary>
@@ -25,13 +25,23 @@ internal sealed class LabChangeLog
     private readonly Lock _gate = new();
 
     /// <summary>Starts an empty log for a session that starts with these settings.</summary>
-    public LabChangeLog(int batchSize, ulong seed) => (BatchSize, Seed) = (batchSize, seed);
+    public LabChangeLog(LabSettings initial) => Initial = initial;
 
-    /// <summary>Points per update of the logged session.</summary>
-    public int BatchSize { get; }
+    /// <summary>The settings the logged session started with.</summary>
+    public LabSettings Initial { get; }
 
-    /// <summary>The seed the logged session started with.</summary>
-    public ulong Seed { get; }
+    /// <summary>The knobs of <paramref name="s"/> as the changes that set them, in the order a replay applies them.</summary>
+    public static IEnumerable<(string Field, string Value)> Knobs(LabSettings s)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        yield return s.Data == "drawn" ? ("drawn", LabDataSets.FormatPoints(s.Drawn ?? [])) : ("data", s.Data);
+        yield return ("loss", LabSettings.LossName(s.Loss));
+        yield return ("lr_d", s.LrD.ToString("R", ci));
+        yield return ("lr_g", s.LrG.ToString("R", ci));
+        yield return ("d_steps", s.DSteps.ToString(ci));
+        yield return ("g_width", s.GWidth.ToString(ci));
+        yield return ("d_width", s.DWidth.ToString(ci));
+    }
 
     /// <summary>A copy of the entries so far.</summary>
     public IReadOnlyList<LabLogEntry> Entries
@@ -51,13 +61,15 @@ internal sealed class LabChangeLog
         var changes = new JsonArray();
         foreach (var e in Entries)
             changes.Add(new JsonObject { ["step"] = e.Step, ["field"] = e.Field, ["value"] = e.Value, ["seconds"] = Math.Round(e.Seconds, 2) });
-        var root = new JsonObject { ["format"] = Format, ["batch_size"] = BatchSize, ["seed"] = Seed, ["changes"] = changes };
+        var initial = new JsonObject();
+        foreach (var (field, value) in Knobs(Initial)) initial[field] = value;
+        var root = new JsonObject { ["format"] = Format, ["batch_size"] = Initial.BatchSize, ["seed"] = Initial.Seed, ["initial"] = initial, ["changes"] = changes };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>Reads a log written by <see cref="ToJson"/>. Throws <see cref="InvalidDataException"/> naming
     /// the entry and the problem when the file is not such a log or an entry would be refused on the page.</summary>
-    public static (int BatchSize, ulong Seed, IReadOnlyList<LabLogEntry> Changes) Parse(string json, string source)
+    public static (LabSettings Initial, IReadOnlyList<LabLogEntry> Changes) Parse(string json, string source)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json); }
@@ -67,6 +79,14 @@ internal sealed class LabChangeLog
         int batch = Read(() => (int)o["batch_size"]!, source, "batch_size");
         ulong seed = Read(() => (ulong)o["seed"]!, source, "seed");
         if (batch is < 2 or > 4096) throw new InvalidDataException($"{source}: batch_size {batch} is out of range (2 to 4096)");
+        var settings = new LabSettings(BatchSize: batch, Seed: seed);
+        if (o["initial"] is JsonObject initial)
+            foreach (var (field, node) in initial)
+            {
+                var (change, error) = LabControl.Parse(field, node is JsonValue v && v.TryGetValue(out string? text) ? text : null);
+                if (change == null || field == "reset") throw new InvalidDataException($"{source}: initial {field}: {error ?? "a reset is not a setting"}");
+                settings = LabControl.Apply(settings, change);
+            }
         if (o["changes"] is not JsonArray changes) throw new InvalidDataException($"{source}: \"changes\" must be an array");
         var entries = new List<LabLogEntry>();
         long previous = -1;
@@ -84,7 +104,7 @@ internal sealed class LabChangeLog
             previous = change.Field == "reset" ? 0 : step;
             entries.Add(new LabLogEntry(step, change.Field, change.Value, c["seconds"] is JsonValue s && s.TryGetValue(out double sec) ? sec : 0));
         }
-        return (batch, seed, entries);
+        return (settings, entries);
     }
 
     private static T Read<T>(Func<T> read, string where, string name)

@@ -19,7 +19,7 @@ internal sealed class LabRunner : IDisposable
     public const int TraceEvery = 50;
 
     private readonly LabSession _session;
-    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly ConcurrentQueue<(Action Run, ManualResetEventSlim Done)> _commands = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Queue<LabLogEntry> _replay;
     private readonly Thread _thread;
@@ -65,17 +65,14 @@ internal sealed class LabRunner : IDisposable
     /// <summary>Queues a validated change for the next step.</summary>
     public void Change(LabChange change) => Enqueue(() => _session.Apply(change));
 
-    /// <summary>Runs a command on the runner's thread and waits until it ran and a frame shows it.</summary>
+    /// <summary>Runs a command on the runner's thread and waits until it ran and a frame shows it (a single
+    /// step: until the step ran).</summary>
     private void Enqueue(Action command)
     {
-        var done = new ManualResetEventSlim();
-        _commands.Enqueue(() =>
-        {
-            try { command(); }
-            finally { done.Set(); }
-        });
+        var done = new ManualResetEventSlim(); // not disposed: a late Set after a timed-out wait must not throw
+        _commands.Enqueue((command, done));
         _wake.Release();
-        done.Wait(TimeSpan.FromSeconds(10));
+        done.Wait(TimeSpan.FromSeconds(30));
     }
 
     private void Loop()
@@ -87,12 +84,13 @@ internal sealed class LabRunner : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                bool changed = false;
+                var answered = new List<ManualResetEventSlim>();
                 while (_commands.TryDequeue(out var command))
                 {
-                    command();
-                    changed = true;
+                    answered.Add(command.Done);
+                    command.Run();
                 }
+                bool changed = answered.Count > 0;
                 while (_replay.Count > 0 && _replay.Peek().Step == _session.Step)
                 {
                     var e = _replay.Dequeue();
@@ -118,6 +116,7 @@ internal sealed class LabRunner : IDisposable
                     _frame = _session.Frame(_playing, _rate);
                     lastFrame = now;
                 }
+                foreach (var done in answered) done.Set();
                 if (!_playing && _pendingSteps == 0 && _commands.IsEmpty) _wake.Wait(TimeSpan.FromMilliseconds(200));
             }
         }

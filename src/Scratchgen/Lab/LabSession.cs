@@ -48,7 +48,7 @@ internal sealed class LabSession
     {
         _backend = backend ?? Backend.Default;
         Settings = settings;
-        Log = new LabChangeLog(settings.BatchSize, settings.Seed);
+        Log = new LabChangeLog(settings);
         Restart();
     }
 
