@@ -10,7 +10,7 @@ namespace Scratchgen.Lab;
 internal sealed record LabFrame(
     long Step, bool Playing, LabSettings Settings, double Extent, float[] Real, float[] Fake, float[] Arrows,
     int SurfaceSide, float[] Surface, string SurfaceKind, IReadOnlyList<(long Step, double D, double G)> Losses,
-    double LossD, double LossG, ModeReport Metrics, IReadOnlyList<(long Step, string Text)> Warnings,
+    double LossD, double LossG, ModeReport Metrics, long MetricsStep, IReadOnlyList<(long Step, string Text)> Warnings,
     IReadOnlyList<LabLogEntry> Log, long TraceStep, double StepsPerSecond)
 {
     private byte[]? _json;
@@ -58,6 +58,7 @@ internal sealed record LabFrame(
             w.WriteNumber("modesCovered", Metrics.ModesCovered);
             w.WriteNumber("modes", Metrics.Modes);
             w.WriteNumber("highQuality", Math.Round(Metrics.HighQualityShare, 4));
+            w.WriteNumber("step", MetricsStep);
             w.WriteEndObject();
             w.WriteStartArray("warnings");
             foreach (var (step, text) in Warnings)

@@ -17,7 +17,7 @@ namespace Scratchgen.Lab;
 internal sealed class LabSession
 {
     /// <summary>Side of D's decision-surface grid.</summary>
-    public const int GridSide = 48;
+    public const int GridSide = 32;
 
     /// <summary>Fixed-noise points drawn (with arrows) and real points drawn.</summary>
     public const int Shown = 300;
@@ -25,7 +25,7 @@ internal sealed class LabSession
     /// <summary>Fixed-noise points the mode metrics are measured on.</summary>
     public const int Evaluated = 1000;
 
-    /// <summary>Steps between two spread checks of the collapse detector.</summary>
+    /// <summary>Steps between two measurements of the mode metrics and spread checks of the collapse detector.</summary>
     public const int SpreadEvery = 50;
 
     private const int MaxHistory = 600;
@@ -42,6 +42,8 @@ internal sealed class LabSession
     private readonly List<(long Step, string Text)> _warnings = [];
     private int _historyStride = 1, _rebuilds;
     private double _lastD = double.NaN, _lastG = double.NaN;
+    private ModeReport _metrics = null!;
+    private long _metricsStep;
 
     /// <summary>A session with these settings, its weights drawn from their seed.</summary>
     public LabSession(LabSettings settings, IBackend? backend = null)
@@ -84,6 +86,7 @@ internal sealed class LabSession
             case "g_width" when before.GWidth != Settings.GWidth: _gan.RebuildG(Settings.GWidth, Settings.Seed * 2 + 1 + 1000UL * (ulong)++_rebuilds); break;
             case "d_width" when before.DWidth != Settings.DWidth: _gan.RebuildD(Settings.DWidth, Settings.Seed * 2 + 2 + 1000UL * (ulong)++_rebuilds); break;
         }
+        _metricsStep = -1; // a paused frame measures the changed session afresh
     }
 
     private void Restart()
@@ -109,6 +112,16 @@ internal sealed class LabSession
         _realSpread = CollapseDetector.MeanPairwiseDistance(_real, 2);
         _grid = _gan.Points(LabPanel.GridPoints(GridSide, data.Extent));
         _detector = new CollapseDetector(new CollapseThresholds(WarmupSteps: 200));
+        Measure();
+    }
+
+    // The mode metrics on all the fixed-noise points; returns the shown ones' spread for the detector.
+    private double Measure()
+    {
+        var all = _gan.Generate(_noise);
+        _metrics = ModeCoverage.Measure(all, Settings.Distribution);
+        _metricsStep = Step;
+        return CollapseDetector.MeanPairwiseDistance(all.AsSpan(0, 2 * Shown), 2);
     }
 
     /// <summary>One lab step: D updates then a G update, with the knobs as they stand. With
@@ -133,11 +146,7 @@ internal sealed class LabSession
         if (!double.IsFinite(lossD) || !double.IsFinite(lossG))
             if (_warnings.Count == 0 || !_warnings[^1].Text.Contains("not finite", StringComparison.Ordinal))
                 _warnings.Add((Step, $"step {Step}: a loss is not finite (D {lossD:G3}, G {lossG:G3}): the optimizers skip such steps; lower the learning rates or reset."));
-        if (Step % SpreadEvery == 0)
-        {
-            var fake = _gan.Generate(_noise.Slice(0, 0, Shown));
-            if (_detector.ObserveSpread(Step, CollapseDetector.MeanPairwiseDistance(fake, 2), _realSpread) is string c) _warnings.Add((Step, c));
-        }
+        if (Step % SpreadEvery == 0 && _detector.ObserveSpread(Step, Measure(), _realSpread) is string c) _warnings.Add((Step, c));
     }
 
     private void Record(double d, double g)
@@ -152,17 +161,19 @@ internal sealed class LabSession
     }
 
     /// <summary>The picture of the session now: real points, G's points for fixed noise with the direction
-    /// G's next update moves each, D's surface, the losses so far, the mode metrics, warnings and the log.</summary>
+    /// G's next update moves each, D's surface, the losses so far, warnings and the log, and the mode metrics
+    /// as last measured (every <see cref="SpreadEvery"/> steps, or now when paused: a frame is cheap to build
+    /// because the metrics' 1,000-point forward pass is not part of it while playing).</summary>
     public LabFrame Frame(bool playing, double stepsPerSecond)
     {
         var s = Settings;
         var data = s.Distribution;
-        var all = _gan.Generate(_noise);
-        var shown = all.AsSpan(0, 2 * Shown).ToArray();
+        if (!playing && _metricsStep != Step) Measure();
+        var shown = _gan.Generate(_noise.Slice(0, 0, Shown));
         return new LabFrame(
             Step, playing, s, data.Extent, _real, shown, _gan.PointGradients(shown, s.Loss),
             GridSide, _gan.Surface(_grid, s.Loss), s.Loss == LabLoss.WganGp ? "critic score, min-max scaled" : "P(real)",
-            [.. _history], _lastD, _lastG, ModeCoverage.Measure(all, data), [.. _warnings], Log.Entries,
+            [.. _history], _lastD, _lastG, _metrics, _metricsStep, [.. _warnings], Log.Entries,
             LastTrace?.Step ?? 0, stepsPerSecond);
     }
 }

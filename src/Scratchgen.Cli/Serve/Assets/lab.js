@@ -129,7 +129,7 @@ function render(f) {
   drawLosses(f);
   $('loss-now').textContent = ' now: D ' + fmt(f.lossD) + ', G ' + fmt(f.lossG);
   $('metrics').textContent = f.metrics.modesCovered + ' of ' + f.metrics.modes + ' modes covered, ' +
-    (100 * f.metrics.highQuality).toFixed(1) + ' % of G\'s points high quality (within 3 std of a centre), on 1,000 points from fixed noise';
+    (100 * f.metrics.highQuality).toFixed(1) + ' % of G\'s points high quality (within 3 std of a centre), on 1,000 points from fixed noise, at step ' + f.metrics.step;
   const ul = $('warnings');
   if (f.warnings.length !== ul.dataset.count * 1 || (f.warnings.length === 0 && !ul.dataset.count)) {
     ul.replaceChildren();
