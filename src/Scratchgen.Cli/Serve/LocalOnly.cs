@@ -18,13 +18,16 @@ internal static class LocalOnly
     public static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
-    /// <summary>Whether a request's Host header is one this server answers (<paramref name="extraHost"/>: the --host address, or null).</summary>
+    /// <summary>Whether a request's Host header is one this server answers (<paramref name="extraHost"/>: the --host
+    /// address, or null). Listening on every address (0.0.0.0 or ::), any IP address is answered as Host: DNS
+    /// rebinding needs a name, so names other than localhost stay refused.</summary>
     public static bool HostAllowed(HostString host, string? extraHost)
     {
         if (!host.HasValue) return false;
         string name = host.Host;
         return LoopbackNames.Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
-            || (extraHost != null && extraHost.Equals(name, StringComparison.OrdinalIgnoreCase));
+            || (extraHost != null && extraHost.Trim('[', ']').Equals(name.Trim('[', ']'), StringComparison.OrdinalIgnoreCase))
+            || (extraHost is "0.0.0.0" or "::" && IPAddress.TryParse(name.Trim('[', ']'), out _));
     }
 
     /// <summary>The checks as middleware, plus headers that keep the pages from being framed or sniffed.</summary>

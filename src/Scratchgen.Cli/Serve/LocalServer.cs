@@ -58,7 +58,8 @@ internal static class LocalServer
             throw new ArgumentException($"--port {port}: cannot listen there ({ex.Message}); choose another port, or 0 for any free one");
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return address.Replace("://[::]", "://localhost", StringComparison.Ordinal).TrimEnd('/') + "/";
+        // Listening on every address, the page is opened through this machine's own.
+        return address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://localhost:", StringComparison.Ordinal).TrimEnd('/') + "/";
     }
 
     /// <summary>Waits for Ctrl+C or SIGTERM (or <paramref name="alsoStop"/>), then stops the server cleanly.</summary>
