@@ -75,6 +75,17 @@ public sealed class LabBrowserTests(ITestOutputHelper output) : IDisposable
             "document.getElementById('trace').textContent.slice(0, 200)");
         Assert.Contains("bce_with_logits", await page.Eval<string>("document.getElementById('trace').textContent"));
 
+        // A data set drawn by clicking: three clicks on the plane become three Gaussians the GAN trains on.
+        await page.Page.SelectAsync("#data", "drawn");
+        var box = await (await page.Page.QuerySelectorAsync("#plane")).BoundingBoxAsync();
+        foreach (var (fx, fy) in new[] { (0.3m, 0.3m), (0.7m, 0.3m), (0.5m, 0.75m) })
+            await page.Page.Mouse.ClickAsync(box.X + fx * box.Width, box.Y + fy * box.Height);
+        await page.Page.ClickAsync("#draw-apply");
+        await page.WaitFor("[...document.querySelectorAll('#log tbody tr')].some(r => r.cells[1].textContent === 'drawn' && r.cells[2].textContent.split(';').length === 3)",
+            "the drawn set in the change log", LogRows);
+        await page.WaitFor("document.getElementById('metrics').textContent.includes(' of 3 modes')", "the metrics measured on the 3 drawn modes",
+            "document.getElementById('metrics').textContent");
+
         // The only console errors: the browser's note of each refused control's 400 answer.
         Assert.Equal(3, page.Errors.Count);
         Assert.All(page.Errors, e => Assert.Contains("status of 400", e));
