@@ -12,8 +12,9 @@ namespace Scratchgen.Lab;
 /// </summary>
 internal sealed class LabRunner : IDisposable
 {
-    /// <summary>Least time between two frames while playing (25 frames per second).</summary>
-    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(40);
+    /// <summary>Least time between two frames while playing (at most 30 frames per second; a frame costs about
+    /// as much as one step, so more would slow training more than it shows).</summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(33);
 
     /// <summary>While playing, one step in this many is traced for the "what is happening" panel.</summary>
     public const int TraceEvery = 50;
