@@ -16,11 +16,15 @@ internal static class LabEndpoints
     public static void Map(WebApplication app, LabRunner runner)
     {
         app.MapGet("/", () => LocalServer.Asset("lab.html"));
-        app.MapGet("/api/frame", (HttpContext context) =>
+        // ?after=N (the X-Frame of the frame the page has): answered when a newer frame is out, or after a second.
+        app.MapGet("/api/frame", async (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
             if (runner.Failure is Exception ex) return Results.Json(new { error = $"the lab stopped: {ex.GetType().Name}: {ex.Message}" }, statusCode: 500);
-            return Results.Bytes(runner.Frame.Json, "application/json");
+            long after = long.TryParse(context.Request.Query["after"], out long a) ? a : -1;
+            var (frame, version) = await runner.NextFrameAsync(after, TimeSpan.FromSeconds(1), context.RequestAborted);
+            context.Response.Headers["X-Frame"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Bytes(frame.Json, "application/json");
         });
         app.MapGet("/api/trace", (HttpContext context) =>
         {

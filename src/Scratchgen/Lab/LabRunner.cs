@@ -26,6 +26,8 @@ internal sealed class LabRunner : IDisposable
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private volatile LabFrame _frame;
+    private long _version;
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _playing;
     private int _pendingSteps;
     private double _rate;
@@ -44,6 +46,26 @@ internal sealed class LabRunner : IDisposable
 
     /// <summary>The latest snapshot.</summary>
     public LabFrame Frame => _frame;
+
+    /// <summary>Counts published frames: a page that has frame N asks for a newer one.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>The latest frame once it is newer than <paramref name="after"/>, or the latest after
+    /// <paramref name="timeout"/> (a page waits here instead of fetching the same frame again).</summary>
+    public async Task<(LabFrame Frame, long Version)> NextFrameAsync(long after, TimeSpan timeout, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Version <= after && DateTime.UtcNow < deadline && !cancel.IsCancellationRequested)
+        {
+            var published = Volatile.Read(ref _published).Task;
+            if (Version > after) break;
+            try { await published.WaitAsync(deadline - DateTime.UtcNow, cancel); }
+            catch (TimeoutException) { break; }
+            catch (OperationCanceledException) { break; }
+        }
+        long version = Version;
+        return (_frame, version);
+    }
 
     /// <summary>The trace of the last traced step (read from the runner's thread's last publication).</summary>
     public LabTrace? Trace { get; private set; }
@@ -115,6 +137,8 @@ internal sealed class LabRunner : IDisposable
                 {
                     Trace = _session.LastTrace;
                     _frame = _session.Frame(_playing, _rate);
+                    Interlocked.Increment(ref _version);
+                    Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     lastFrame = now;
                 }
                 foreach (var done in answered) done.Set();

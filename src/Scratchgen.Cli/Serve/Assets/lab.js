@@ -5,7 +5,7 @@
 const $ = id => document.getElementById(id);
 const stats = { frames: 0, framesWithNewStep: 0, lastStep: -1, errors: 0, fps: 0, surfaceDraws: 0 };
 window.labStats = stats;
-let frame = null, drawing = false, drawn = [], traceStep = -1, knobsFilled = false, fpsWindow = { count: 0, at: performance.now() };
+let frame = null, frameVersion = -1, drawing = false, drawn = [], traceStep = -1, knobsFilled = false, fpsWindow = { count: 0, at: performance.now() };
 
 function message(text, isError) {
   const m = $('message');
@@ -176,15 +176,19 @@ async function loadTrace() {
 }
 
 async function poll() {
+  let wait = 0;
   try {
-    const r = await fetch('/api/frame');
+    // The server holds the request until a frame newer than ours is out (or a second passes).
+    const r = await fetch('/api/frame?after=' + frameVersion);
     const f = await r.json();
-    if (f.error) message(f.error, true); else { frame = f; render(f); }
+    const version = Number(r.headers.get('X-Frame'));
+    if (f.error) message(f.error, true); else if (version !== frameVersion) { frameVersion = version; frame = f; render(f); }
   } catch (e) {
     stats.errors++;
     $('state').textContent = 'server not answering';
+    wait = 500;
   }
-  setTimeout(poll, 15);
+  setTimeout(poll, wait);
 }
 
 function setDrawing(on) {
