@@ -69,6 +69,7 @@ internal sealed class LabServeCommand : Command<LabServeCommand.Settings>
         string url = LocalServer.StartAsync(app, s.Port).GetAwaiter().GetResult();
         AnsiConsole.MarkupLineInterpolated($"[bold]GAN lab[/] on {url}  (open it in a browser; Ctrl+C stops)");
         Console.Out.Flush();
+        if (s.Open) LocalServer.OpenInBrowser(url);
         LocalServer.RunUntilInterruptedAsync(app).GetAwaiter().GetResult();
         AnsiConsole.MarkupLineInterpolated($"stopped at step {runner.Frame.Step}");
         return ExitCodes.Ok;
@@ -109,19 +110,4 @@ internal static class LabDefaults
 {
     /// <summary>Hidden width of G and D.</summary>
     public const int Width = 128;
-}
-
-/// <summary>The options every served page shares.</summary>
-internal class ServeSettings : CommandSettings
-{
-    [CommandOption("--port <N>"), Description("TCP port (0: any free port; the URL is printed).")]
-    [DefaultValue(LocalServer.DefaultPort)]
-    public int Port { get; init; } = LocalServer.DefaultPort;
-
-    [CommandOption("--host <ADDRESS>"), Description("Address to listen on. The default, 127.0.0.1, is this machine only; any other address is warned about loudly (no password protects the page).")]
-    [DefaultValue("127.0.0.1")]
-    public string Host { get; init; } = "127.0.0.1";
-
-    public override ValidationResult Validate() =>
-        Port is < 0 or > 65535 ? ValidationResult.Error("--port must be between 0 and 65535") : ValidationResult.Success();
 }

@@ -25,6 +25,7 @@ internal sealed class ServeCommand : Command<ServeCommand.Settings>
         string url = LocalServer.StartAsync(app, s.Port).GetAwaiter().GetResult();
         AnsiConsole.MarkupLineInterpolated($"[bold]run view[/] of {files.Root} on {url}  (read-only; Ctrl+C stops)");
         Console.Out.Flush();
+        if (s.Open) LocalServer.OpenInBrowser(url);
         LocalServer.RunUntilInterruptedAsync(app).GetAwaiter().GetResult();
         AnsiConsole.MarkupLine("stopped");
         return ExitCodes.Ok;

@@ -62,6 +62,22 @@ internal static class LocalServer
         return address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://localhost:", StringComparison.Ordinal).TrimEnd('/') + "/";
     }
 
+    /// <summary>Opens <paramref name="url"/> in the default browser (xdg-open, open or the shell); says so when none starts.</summary>
+    public static void OpenInBrowser(string url)
+    {
+        try
+        {
+            var start = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
+                ? new System.Diagnostics.ProcessStartInfo(OperatingSystem.IsLinux() ? "xdg-open" : "open") { ArgumentList = { url } }
+                : new System.Diagnostics.ProcessStartInfo(url) { UseShellExecute = true };
+            using var p = System.Diagnostics.Process.Start(start);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]could not open a browser ({ex.Message}): open {url} yourself[/]");
+        }
+    }
+
     /// <summary>Waits for Ctrl+C or SIGTERM (or <paramref name="alsoStop"/>), then stops the server cleanly.</summary>
     public static async Task RunUntilInterruptedAsync(WebApplication app, CancellationToken alsoStop = default)
     {
