@@ -42,6 +42,7 @@ app.Configure(config =>
     config.AddBranch("lab", lab =>
     {
         lab.SetDescription("Small, visual experiments for teaching.");
+        lab.AddCommand<LabServeCommand>("serve").WithDescription("The live GAN lab in the browser (127.0.0.1): play, pause, step and change data, loss, learning rates, D steps and widths while the engine trains a 2-D GAN; D's surface, G's gradient arrows, losses, mode coverage, warnings, the step's ops; a replayable change log.");
         lab.AddCommand<GanLabCommand>("gan2d").WithDescription("A plain GAN and WGAN-GP side by side on a 2-D ring or grid of Gaussians: GIFs of points and decision surface, modes covered, collapse warnings.");
     });
     config.AddBranch("bench", bench =>
@@ -55,6 +56,7 @@ app.Configure(config =>
     config.AddCommand<ImportTorchCommand>("import-torch").WithDescription("Turn a PyTorch state dict saved with safetensors into a checkpoint folder: names mapped, every shape and dtype checked.");
     config.AddCommand<ExportOnnxCommand>("export-onnx").WithDescription("Write a checkpoint's generator (latent codes to images) as an ONNX model, for ONNX Runtime and other runtimes.");
     config.AddCommand<InspectCommand>("inspect").WithDescription("Print the provenance (synthetic, model, checkpoint hash, seed) a PNG or GIF written by Scratchgen carries.");
+    config.AddCommand<ServeCommand>("serve").WithDescription("A read-only live page of a training run folder (127.0.0.1): latest sample grid, loss curves, per-epoch metrics and warnings, refreshed while the run writes them.");
     config.AddCommand<ReportCommand>("report").WithDescription("Write a static, self-contained HTML page of a run: pictures, per-epoch curves and metrics, eval.json.");
     config.AddCommand<DetectCommand>("detect").WithDescription("Train a small real-vs-generated classifier per kept epoch of a run and report its ROC AUC on unseen images.");
     config.AddCommand<AnomalyCommand>("anomaly").WithDescription("Train an AE or VAE on all digits but one, score held-out images, report the ROC AUC of the held-out digit and picture the most and least anomalous.");

@@ -87,6 +87,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--keep-epochs"), Description("Also keep each epoch's weights in checkpoint/epoch_NNN/model.safetensors (for detect).")]
         public bool KeepEpochs { get; init; }
 
+        [CommandOption("--serve"), Description("Show the run live on a local page (127.0.0.1; the URL is printed): latest sample grid, loss curves, metrics and warnings per epoch. The page stays up after the run ends, until Ctrl+C.")]
+        public bool Serve { get; init; }
+
+        [CommandOption("--port <N>"), Description("With --serve: the TCP port (0: any free port).")]
+        public int? Port { get; init; }
+
         public override ValidationResult Validate()
         {
             if (InitFrom != null && Resume != null) return ValidationResult.Error("--init-from and --resume exclude each other: --resume continues a run, --init-from starts a new one from its weights");
@@ -104,6 +110,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (BatchSize is < 1) return ValidationResult.Error("--batch-size must be at least 1");
             if (LearningRate is not null and not > 0) return ValidationResult.Error("--lr must be positive");
             if (LatentDim is < 1 or > ModelLimits.MaxLatentDim) return ValidationResult.Error($"--latent-dim must be from 1 to {ModelLimits.MaxLatentDim}");
+            if (Port != null && !Serve) return ValidationResult.Error("--port is the port of --serve's page: give --serve too");
+            if (Port is < 0 or > 65535) return ValidationResult.Error("--port must be between 0 and 65535");
             if (MaxSteps is < 1) return ValidationResult.Error("--max-steps must be at least 1");
             if (Architecture is not null && !Checkpoint.Architectures.Contains(Architecture)) return ValidationResult.Error($"--arch must be {OptionHelp.Choices(Checkpoint.Architectures)}");
             if (ImageSize is < 4 or > ModelLimits.MaxSide) return ValidationResult.Error($"--image-size must be between 4 and {ModelLimits.MaxSide}");
@@ -143,6 +151,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]model[/] {run.Model.Kind} ({run.Model.ParameterCount:N0} parameters, latent {run.Model.Options.LatentDim}) on {backend.Name}; train {run.Train.Count}, test {run.Test.Count}; output {Path.GetFullPath(config.OutDir)}");
 
+        Microsoft.AspNetCore.Builder.WebApplication? server = null;
+        if (given.Serve)
+        {
+            Directory.CreateDirectory(config.OutDir);
+            var files = new Serve.SafeFiles(config.OutDir);
+            int port = given.Port ?? Serve.LocalServer.DefaultPort;
+            server = Serve.LocalServer.Build("127.0.0.1", port, a => Serve.RunEndpoints.Map(a, files));
+            AnsiConsole.MarkupLineInterpolated($"[bold]live view[/] on {Serve.LocalServer.StartAsync(server, port).GetAwaiter().GetResult()}  (read-only)");
+        }
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -165,8 +182,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            if (server != null && interrupt.IsCancellationRequested) Serve.LocalServer.StopAsync(server).GetAwaiter().GetResult();
         }
         Summary.Print(run, results);
+        if (server != null && !interrupt.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("the run is finished; its page stays up until Ctrl+C");
+            Console.Out.Flush();
+            Serve.LocalServer.RunUntilInterruptedAsync(server).GetAwaiter().GetResult();
+        }
         if (interrupt.IsCancellationRequested)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted: checkpoint saved in {run.CheckpointDir}; continue with --resume {run.CheckpointDir}[/]");

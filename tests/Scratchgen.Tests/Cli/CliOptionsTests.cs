@@ -46,7 +46,7 @@ public sealed class CliOptionsTests : IDisposable
                 next.AddRange(Commands(result.Output).Select(c => (string[])[.. path, c]));
             }
         }
-        foreach (var verb in new[] { "train", "sample", "denoise", "eval", "inspect", "demo xor", "classifier train", "lab gan2d", "bench models" })
+        foreach (var verb in new[] { "train", "sample", "denoise", "eval", "inspect", "demo xor", "classifier train", "lab gan2d", "lab serve", "serve", "bench models" })
             Assert.True(pages.ContainsKey(verb), $"'{verb}' was not found among the {pages.Count} help pages: {string.Join(", ", pages.Keys)}");
         var broken = pages.Where(p => p.Value.ExitCode != 0 || !p.Value.Output.Contains("USAGE:", StringComparison.Ordinal)).ToList();
         Assert.True(broken.Count == 0, string.Join("\n\n", broken.Select(p => $"{p.Key} --help: exit {p.Value.ExitCode}\n{p.Value.Output}")));
