@@ -28,7 +28,7 @@ public sealed class RunPictures
     private readonly int[]? _labels;
     private readonly Batch _originals;
     private readonly ulong _seed;
-    private readonly List<Raster> _frames = [];
+    private readonly List<CompressedRaster> _frames = []; // the GIF's frames, one per epoch
     private readonly Dictionary<string, List<double>> _stepLosses = [];
     private readonly List<string> _written = [];
     private string _checkpointHash = "";
@@ -65,7 +65,7 @@ public sealed class RunPictures
         _checkpointHash = File.Exists(checkpointFile) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(checkpointFile))) : "";
         var samples = Generate(() => _model.Decode(_noise, _labels));
         var grid = SampleGrid.Render(samples, _model.Range, Columns, scale: 2);
-        _frames.Add(grid);
+        _frames.Add(new CompressedRaster(grid));
         Save(grid, $"samples_epoch_{result.Epoch:D3}.png", result.Epoch);
         if (_model.HasEncoder)
         {
@@ -80,7 +80,7 @@ public sealed class RunPictures
         if (results.Count == 0) return;
         int lastEpoch = results[^1].Epoch;
         string gif = Path.Combine(_dir, "training.gif");
-        ImageFiles.SaveGif(_frames, gif, Provenance(lastEpoch), frameDelayMs: 600);
+        ImageFiles.SaveGif(_frames.Select(f => f.Expand()).ToList(), gif, Provenance(lastEpoch), frameDelayMs: 600);
         _written.Add(gif);
 
         var series = new List<(string Name, IReadOnlyList<double> Values)>();
