@@ -1,3 +1,4 @@
+using Scratchgen.Tests.Support;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Scratchgen.Backends;
@@ -191,7 +192,7 @@ public sealed partial class BackendBoundaryTests
 
     private static IReadOnlyList<string> SourceFiles(params string[] under)
     {
-        string dir = Path.Combine([RepoRoot(), .. under]);
+        string dir = RepoPaths.Under(under);
         Assert.True(Directory.Exists(dir), "missing " + dir);
         return Directory.GetFiles(dir, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
@@ -200,7 +201,7 @@ public sealed partial class BackendBoundaryTests
 
     private static IReadOnlyList<string> TextFiles(string under)
     {
-        string dir = Path.Combine(RepoRoot(), under);
+        string dir = Path.Combine(RepoPaths.Root(), under);
         Assert.True(Directory.Exists(dir), "missing " + dir);
         return Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
             .Where(f => TextExtensions.Contains(Path.GetExtension(f), StringComparer.Ordinal))
@@ -208,15 +209,8 @@ public sealed partial class BackendBoundaryTests
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
     }
 
-    private static string Relative(string file) => Path.GetRelativePath(RepoRoot(), file);
+    private static string Relative(string file) => Path.GetRelativePath(RepoPaths.Root(), file);
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        return dir.FullName;
-    }
 
     [GeneratedRegex(@"\bScratchgen\.Ops\b")]
     private static partial Regex OpsNamespace();

@@ -1,3 +1,4 @@
+using Scratchgen.Tests.Support;
 using System.Text.RegularExpressions;
 using Scratchgen.Backends.Ilgpu.Kernels;
 
@@ -32,10 +33,7 @@ public sealed partial class MatMulTuningCandidatesTests
     // Rung names of the table rows "| Ilgpu Vn... | ... | H100 |" (or another NVIDIA device).
     private static HashSet<string> GpuTimedRungs()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        var rows = File.ReadAllLines(Path.Combine(dir.FullName, "kernels-docs", "matmul.md"));
+        var rows = File.ReadAllLines(RepoPaths.Under("kernels-docs", "matmul.md"));
         return rows.Select(r => GpuRow().Match(r)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
     }
 

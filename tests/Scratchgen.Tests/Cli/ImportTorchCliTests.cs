@@ -72,9 +72,6 @@ public sealed class ImportTorchCliTests : IDisposable
 
     private static string Fixture()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        return Path.Combine(dir.FullName, "tests", "fixtures", "torch-vae", "model.safetensors");
+        return RepoPaths.Under("tests", "fixtures", "torch-vae", "model.safetensors");
     }
 }

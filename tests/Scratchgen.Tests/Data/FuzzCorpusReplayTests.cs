@@ -1,3 +1,4 @@
+using Scratchgen.Tests.Support;
 using Scratchgen.Fuzz;
 
 namespace Scratchgen.Tests.Data;
@@ -17,10 +18,7 @@ public sealed class FuzzCorpusReplayTests
 
     private static string CorpusDir(string target)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        return Path.Combine(dir.FullName, "tests", "Scratchgen.Fuzz", "corpus", target);
+        return RepoPaths.Under("tests", "Scratchgen.Fuzz", "corpus", target);
     }
 
     [Theory, MemberData(nameof(Targets))]

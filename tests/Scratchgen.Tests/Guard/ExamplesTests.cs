@@ -1,3 +1,4 @@
+using Scratchgen.Tests.Support;
 using System.Xml.Linq;
 
 namespace Scratchgen.Tests.Guard;
@@ -15,7 +16,7 @@ public sealed class ExamplesTests
     [Fact]
     public void EveryExample_ReferencesThePackage_HasAReadme_AndIsRunByTheScript()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root();
         var projects = Directory.GetDirectories(Path.Combine(root, "examples"))
             .SelectMany(d => Directory.GetFiles(d, "*.csproj")).OrderBy(p => p, StringComparer.Ordinal).ToList();
         Assert.Equal(Expected, projects.Select(p => Path.GetFileName(Path.GetDirectoryName(p)!)).ToArray());
@@ -27,7 +28,7 @@ public sealed class ExamplesTests
     [Fact]
     public void TheSolution_DoesNotBuildTheExamples_AndCiRunsTheScript()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root();
         Assert.DoesNotContain("examples", File.ReadAllText(Path.Combine(root, "Scratchgen.sln")), StringComparison.OrdinalIgnoreCase);
         Assert.Contains(".ci/examples.sh", File.ReadAllText(Path.Combine(root, ".ci", "run")));
     }
@@ -63,11 +64,4 @@ public sealed class ExamplesTests
             yield return $"examples/{name}: not run by .ci/examples.sh";
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        return dir.FullName;
-    }
 }

@@ -1,3 +1,4 @@
+using Scratchgen.Tests.Support;
 using Scratchgen.Autograd;
 using Scratchgen.Backends;
 using Scratchgen.Checkpoints;
@@ -161,9 +162,6 @@ public sealed class TorchImportTests
 
     private static string FixturePath(string file)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Scratchgen.sln"))) dir = dir.Parent;
-        Assert.True(dir != null, "cannot find the repository root (Scratchgen.sln) above " + AppContext.BaseDirectory);
-        return Path.Combine(dir.FullName, "tests", "fixtures", "torch-vae", file);
+        return RepoPaths.Under("tests", "fixtures", "torch-vae", file);
     }
 }
