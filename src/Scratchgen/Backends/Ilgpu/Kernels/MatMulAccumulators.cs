@@ -34,18 +34,21 @@ internal struct Accumulator8x8
 {
     private Accumulator4x4 _c00, _c01, _c10, _c11;
 
-    /// <summary>One rank-1 update: c[u, v] += a[u] b[v] with a's 8 values at tileA4[ra], tileA4[ra + 16]
-    /// and b's at tileB4[rb], tileB4[rb + 16] (4 shared loads of 16 bytes, 64 FMAs).</summary>
+    /// <summary>One rank-1 update: c[u, v] += a[u] b[v], a's 8 values as a0 (u = 0..3) and a1 (u = 4..7), b's likewise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Step(ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int ra, int rb)
+    public void Rank1(Float4 a0, Float4 a1, Float4 b0, Float4 b1)
     {
-        Float4 a0 = tileA4[ra], a1 = tileA4[ra + 16];
-        Float4 b0 = tileB4[rb], b1 = tileB4[rb + 16];
         _c00.Fma(a0.X, a0.Y, a0.Z, a0.W, b0.X, b0.Y, b0.Z, b0.W);
         _c01.Fma(a0.X, a0.Y, a0.Z, a0.W, b1.X, b1.Y, b1.Z, b1.W);
         _c10.Fma(a1.X, a1.Y, a1.Z, a1.W, b0.X, b0.Y, b0.Z, b0.W);
         _c11.Fma(a1.X, a1.Y, a1.Z, a1.W, b1.X, b1.Y, b1.Z, b1.W);
     }
+
+    /// <summary>A rank-1 update in the split layout (V6-V8): a's 8 values at tileA4[ra] and tileA4[ra + 16],
+    /// b's at tileB4[rb] and tileB4[rb + 16] (4 shared loads of 16 bytes, 64 FMAs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step(ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int ra, int rb) =>
+        Rank1(tileA4[ra], tileA4[ra + 16], tileB4[rb], tileB4[rb + 16]);
 
     /// <summary>The 8 rank-1 steps of a K slice, written out (V7, V8): step p reads a at sa[p pitchA4] and b at
     /// sb[p pitchB4], the k rows of the slice in each tile, in Float4. Inlined, the offsets are constants that
@@ -66,15 +69,16 @@ internal struct Accumulator8x8
     public readonly float Get(int u, int v) =>
         u < 4 ? (v < 4 ? _c00.Get(u, v) : _c01.Get(u, v - 4)) : (v < 4 ? _c10.Get(u - 4, v) : _c11.Get(u - 4, v - 4));
 
-    /// <summary>c[q, i, j] (+)= the block, in V6's split layout: the thread's rows are row0 + 4 ty + {0..3, 64..67},
-    /// its columns col0 + 4 tx + {0..3, 64..67} (so a half-warp's reads and writes are 16 consecutive Float4);
-    /// outputs past the matrix edge are skipped.</summary>
-    public readonly void StoreSplitBlock(ArrayView<float> c, MatView vc, MatDims d, int q, int row0, int col0, int tx, int ty)
+    /// <summary>c[q, i, j] (+)= the block: the thread's u-th row is row0 + layout.Output(ty, u), its v-th column
+    /// col0 + layout.Output(tx, v); outputs past the matrix edge are skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Store<TLayout>(ArrayView<float> c, MatView vc, MatDims d, int q, int row0, int col0, int tx, int ty, TLayout layout)
+        where TLayout : struct, IBlockLayout
     {
         for (int u = 0; u < 8; u++)
             for (int v = 0; v < 8; v++)
             {
-                int i = row0 + 4 * ty + (u & 3) + (u >> 2) * 64, j = col0 + 4 * tx + (v & 3) + (v >> 2) * 64;
+                int i = row0 + layout.Output(ty, u), j = col0 + layout.Output(tx, v);
                 if (i >= d.M || j >= d.N) continue;
                 float sum = Get(u, v);
                 int o = vc.At(q, i, j);

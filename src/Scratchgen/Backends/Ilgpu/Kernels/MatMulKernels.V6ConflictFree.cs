@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace Scratchgen.Backends.Ilgpu.Kernels;
@@ -16,34 +17,28 @@ internal static partial class MatMulKernels
     //    the half-warp: 2-way conflicted. Here a thread owns columns 4 tx .. 4 tx + 3 and 64 + 4 tx .. 64 + 4 tx + 3
     //    (rows likewise 4 ty .. and 64 + 4 ty ..), so a half-warp's Float4 reads are 16 consecutive ones: 256
     //    bytes in two conflict-free wavefronts. The output stores become 16-byte runs per thread as well.
-    // Everything else (128 x 128 block, BK 8, double buffering, 64 accumulators, global loads) is V5's. Not yet
-    // timed on a GPU: the ladder in bench/gpu runs it beside V5 (kernels-docs/ilgpu.md).
+    // Everything else (128 x 128 block, BK 8, double buffering, 64 accumulators, global loads) is V5's.
     // Launch: explicit, grid (ceil(N/128), ceil(M/128), B), group (16, 16). Limits: none (edges zero-filled).
-    public static void V6ConflictFree(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, MatView va, MatView vb, MatView vc, MatDims d)
+    public static void V6ConflictFree(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, MatView va, MatView vb, MatView vc, MatDims d) =>
+        DoubleBuffered<V6Layout>(a, b, c, va, vb, vc, d,
+            SharedMemory.Allocate<Float4>(2 * V4Depth * V6PitchA / 4), SharedMemory.Allocate<Float4>(2 * V4Depth * V4Block / 4));
+}
+
+/// <summary>V6's layout: a's tile padded to 132 floats a k row, the split outputs (rows 4 ty + {0..3, 64..67},
+/// columns likewise) read as Float4 at a 64-float distance, the K step a loop of 8.</summary>
+internal readonly struct V6Layout : IBlockLayout
+{
+    public int PitchA => MatMulKernels.V6PitchA;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty)
     {
-        const int TileA = V4Depth * V6PitchA, TileB = V4Depth * V4Block;
-        var tileA4 = SharedMemory.Allocate<Float4>(2 * TileA / 4); // [buffer][p][m / 4], rows of 33 Float4
-        var tileB4 = SharedMemory.Allocate<Float4>(2 * TileB / 4); // [buffer][p][n / 4], rows of 32 Float4
-        ArrayView<float> tileA = tileA4.Cast<float>(), tileB = tileB4.Cast<float>();
-        int tx = Group.IdxX, ty = Group.IdxY, t = ty * V4Threads + tx, q = Grid.IdxZ;
-        int row0 = Grid.IdxY * V4Block, col0 = Grid.IdxX * V4Block;
-        var next = default(V4Slice);
-        next.Load(a, b, va, vb, d, q, row0, col0, 0, t);
-        next.StorePaddedA(tileA, tileB, 0, 0, t);
-        Group.Barrier();
-        var acc = default(Accumulator8x8);
-        int buffer = 0;
-        for (int p0 = 0; p0 < d.K; p0 += V4Depth)
-        {
-            bool more = p0 + V4Depth < d.K;
-            if (more) next.Load(a, b, va, vb, d, q, row0, col0, p0 + V4Depth, t);
-            int baseA4 = buffer * TileA / 4, baseB4 = buffer * TileB / 4;
-            for (int p = 0; p < V4Depth; p++)
-                acc.Step(tileA4, tileB4, baseA4 + p * (V6PitchA / 4) + ty, baseB4 + p * (V4Block / 4) + tx);
-            if (more) next.StorePaddedA(tileA, tileB, (buffer ^ 1) * TileA, (buffer ^ 1) * TileB, t);
-            Group.Barrier();
-            buffer ^= 1;
-        }
-        acc.StoreSplitBlock(c, vc, d, q, row0, col0, tx, ty);
+        for (int p = 0; p < MatMulKernels.V4Depth; p++)
+            acc.Step(tileA4, tileB4, baseA / 4 + p * (MatMulKernels.V6PitchA / 4) + ty, baseB / 4 + p * (MatMulKernels.V4Block / 4) + tx);
     }
+
+    public int Output(int lane, int u) => SplitOutput(lane, u);
+
+    /// <summary>The split layout's u-th row (column) of a thread: 4 lane + {0..3, 64..67} (V6, V7 and V8).</summary>
+    public static int SplitOutput(int lane, int u) => 4 * lane + (u & 3) + (u >> 2) * 64;
 }

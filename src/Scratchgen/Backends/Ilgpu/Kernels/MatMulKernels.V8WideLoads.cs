@@ -56,7 +56,7 @@ internal static partial class MatMulKernels
             Group.Barrier();
             buffer ^= 1;
         }
-        acc.StoreSplitBlock(c, vc, d, q, row0, col0, tx, ty);
+        acc.Store(c, vc, d, q, row0, col0, tx, ty, default(V6Layout));
     }
 
     /// <summary>Whether V8's 16-byte loads may read this operand, a (B, outer, K) matrix: a unit stride along
