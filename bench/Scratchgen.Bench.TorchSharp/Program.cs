@@ -353,7 +353,7 @@ sealed class Gan : ITrainable
 }
 
 /// <summary>Forward + backward (dx, dw, db) of the DCGAN's conv layers at batch 64, as
-/// src/Scratchgen/Diagnostics/ConvLayerBenchmark.cs and bench/peers/torch_conv_layers.py time them.</summary>
+/// src/Scratchgen.Cli/Benchmarks/ConvLayerBenchmark.cs and bench/peers/torch_conv_layers.py time them.</summary>
 static class ConvBench
 {
     static readonly (string Name, bool Transposed, int Cin, int Cout, int H, int W)[] Layers =

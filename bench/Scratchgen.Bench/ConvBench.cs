@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Scratchgen.Diagnostics;
+using Scratchgen.Cli.Benchmarks;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch side of the DCGAN conv layer timings (src/Scratchgen/Diagnostics/ConvLayerBenchmark.cs).
+"""PyTorch side of the DCGAN conv layer timings (src/Scratchgen.Cli/Benchmarks/ConvLayerBenchmark.cs).
 
 Same work as ours: batch 64, float32, 4x4 kernels, stride 2, padding 1, bias; per repetition the
 forward and a backward with a fixed output gradient, computing dx, dw and db, gradients cleared first.

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Scratchgen.Diagnostics;
+using Scratchgen.Cli.Benchmarks;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

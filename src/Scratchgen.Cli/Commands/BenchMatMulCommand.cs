@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Scratchgen.Backends.Cpu.Gemm;
+using Scratchgen.Cli.Benchmarks;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -32,6 +32,17 @@ public sealed partial class BackendBoundaryTests
             $"IBackend has {members.Count} members, at most {MaxBackendMembers} allowed: {string.Join(", ", members)}");
     }
 
+    /// <summary>Benchmarks are tools, not the engine: the library (what the package ships) holds none; the CLI's
+    /// bench commands and bench/ carry them.</summary>
+    [Fact]
+    public void TheLibrary_HoldsNoBenchmarks()
+    {
+        var library = typeof(IBackend).Assembly.GetTypes().Select(t => t.Name).ToList();
+        Assert.Contains("CpuGemm", library); // the kernels stay
+        var benchmarks = library.Where(n => n.Contains("Benchmark", StringComparison.Ordinal) || n == "FmaPeak").ToList();
+        Assert.True(benchmarks.Count == 0, "benchmark types in the library: " + string.Join(", ", benchmarks));
+    }
+
     [Fact]
     public void MemberCount_CountsEveryMethodOverloadAndProperty()
     {

@@ -133,6 +133,23 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
     }
 
+    /// <summary>The bench commands time the library's kernels from the CLI (their workloads live there, not in
+    /// the library): the matmul table names the rungs and relates each to the measured FMA peak, the conv
+    /// table has one row per DCGAN layer.</summary>
+    [Fact]
+    public void BenchMatMulAndConv_TimeTheLibrarysKernels()
+    {
+        var matmul = CliProcess.Run(["bench", "matmul", "--sizes", "33"], Timeout);
+        Assert.True(matmul.ExitCode == 0, $"exit code {matmul.ExitCode}; output:\n{matmul.Output}");
+        Assert.Matches(@"FMA peak of this machine .*: \d+(\.\d+)? GFLOPS", matmul.Output);
+        Assert.Contains("V3Packed", matmul.Output);
+        Assert.Contains("% of peak", matmul.Output);
+        var conv = CliProcess.Run(["bench", "conv", "--batch", "1"], Timeout);
+        Assert.True(conv.ExitCode == 0, $"exit code {conv.ExitCode}; output:\n{conv.Output}");
+        foreach (var layer in new[] { "D conv 1->64", "D conv 64->128", "G conv_transpose 128->64", "G conv_transpose 64->1" })
+            Assert.Contains(layer, conv.Output);
+    }
+
     /// <summary>A bad SCRATCHGEN_MATMUL is a bad option, said before any device is opened or anything trained.</summary>
     [Fact]
     public void BadMatMulEnvironmentVariable_IsABadOption()

@@ -38,8 +38,8 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
 
     /// <summary>On a GPU the conv lowering's chunks are as large as 64 MB of columns (a DCGAN layer's whole
     /// batch of 128 in one chunk, where 2 MB chunks made 13 chunks of 4 launches per call: the 4,960
-    /// reorders per epoch of the ilgpu log in kernels-docs/log/). Not yet timed on a GPU; correctness on CUDA is
-    /// covered by the large shape sets of the parity tests. ILGPU's CPU accelerator keeps the host's
+    /// reorders per epoch of the ilgpu log in kernels-docs/log/; what a GPU run has measured is in
+    /// kernels-docs/ilgpu.md). Correctness on CUDA is covered by the large shape sets of the parity tests. ILGPU's CPU accelerator keeps the host's
     /// 2 MB, so CI still walks several chunks.</summary>
     public int ConvScratchFloats => _accelerator.AcceleratorType == AcceleratorType.CPU ? IConvChunks.DefaultScratchFloats : 1 << 24;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Scratchgen.Backends.Cpu.Gemm;
 
-namespace Scratchgen.Backends.Cpu.Gemm;
+namespace Scratchgen.Cli.Benchmarks;
 
 /// <summary>One timed (size, variant) cell: median wall time of C = A*B for square n, and its GFLOPS.</summary>
 internal sealed record GemmBenchRow(int N, string Variant, double MedianMs, double Gflops);

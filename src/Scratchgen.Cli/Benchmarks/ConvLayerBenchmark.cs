@@ -3,7 +3,7 @@ using Scratchgen.Backends;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
-namespace Scratchgen.Diagnostics;
+namespace Scratchgen.Cli.Benchmarks;
 
 /// <summary>One DCGAN convolution layer: 4x4 kernel, stride 2, padding 1, with bias.
 /// Transposed: x (N, Cin, H, W) -> (N, Cout, 2H, 2W); else x (N, Cin, H, W) -> (N, Cout, H/2, W/2).</summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Scratchgen.Backends.Cpu.Gemm;
+namespace Scratchgen.Cli.Benchmarks;
 
 // Measures the machine's single-precision FMA peak, the ceiling the GEMM table is compared with.
 // Each thread runs 12 independent Vector256 FMA chains (latency 4 x 2 FMA pipes = 8 in flight needed
