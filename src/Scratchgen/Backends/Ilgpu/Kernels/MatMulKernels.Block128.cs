@@ -33,10 +33,11 @@ internal static partial class MatMulKernels
         {
             bool more = p0 + V4Depth < d.K;
             if (more) next.Load(a, b, va, vb, d, q, row0, col0, p0 + V4Depth, t);
-            layout.Slice(ref acc, tileA4, tileB4, buffer * tileA, buffer * tileB, tx, ty);
-            if (more) next.Store(tileAf, tileBf, (buffer ^ 1) * tileA, (buffer ^ 1) * tileB, t, layout.PitchA);
+            layout.Slice(ref acc, tileA4, tileB4, buffer, tx, ty);
+            int other = buffer ^ 1;
+            if (more) next.Store(tileAf, tileBf, other * tileA, other * tileB, t, layout.PitchA);
             Group.Barrier();
-            buffer ^= 1;
+            buffer = other;
         }
         acc.Store(c, vc, d, q, row0, col0, tx, ty, layout);
     }
@@ -49,9 +50,9 @@ internal interface IBlockLayout
     /// <summary>Floats per k row of a's shared tile: 128, or more to move its rows to other banks.</summary>
     int PitchA { get; }
 
-    /// <summary>One K slice's 8 rank-1 updates of the thread's outputs, reading the buffer whose tiles start
-    /// at floats baseA (a) and baseB (b); thread (tx, ty) of the group.</summary>
-    void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty);
+    /// <summary>One K slice's 8 rank-1 updates of the thread's outputs, reading shared buffer `buffer` (0 or 1:
+    /// its a tile starts at float buffer 8 PitchA, its b tile at buffer 8 128); thread (tx, ty) of the group.</summary>
+    void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int buffer, int tx, int ty);
 
     /// <summary>The row (column) of the 128 x 128 block that the thread with row (column) index `lane` in its
     /// group keeps as its u-th output row (column), u = 0..7.</summary>

@@ -23,12 +23,13 @@ internal readonly struct V4Layout : IBlockLayout
     public int PitchA => MatMulKernels.V4Block;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty)
+    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int buffer, int tx, int ty)
     {
         ArrayView<float> tileA = tileA4.Cast<float>(), tileB = tileB4.Cast<float>();
+        int baseAB = buffer * (MatMulKernels.V4Depth * MatMulKernels.V4Block); // a's and b's tiles have the same pitch
         for (int p = 0; p < MatMulKernels.V4Depth; p++)
         {
-            int ra = baseA + p * MatMulKernels.V4Block + ty, rb = baseB + p * MatMulKernels.V4Block + tx;
+            int ra = baseAB + p * MatMulKernels.V4Block + ty, rb = baseAB + p * MatMulKernels.V4Block + tx;
             acc.Rank1(Every16th(tileA, ra), Every16th(tileA, ra + 64), Every16th(tileB, rb), Every16th(tileB, rb + 64));
         }
     }

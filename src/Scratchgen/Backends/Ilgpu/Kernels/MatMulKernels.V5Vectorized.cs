@@ -21,12 +21,13 @@ internal readonly struct V5Layout : IBlockLayout
     public int PitchA => MatMulKernels.V4Block;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty)
+    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int buffer, int tx, int ty)
     {
+        int base4 = buffer * (MatMulKernels.V4Depth * MatMulKernels.V4Block) / 4; // a's and b's tiles have the same pitch
         for (int p = 0; p < MatMulKernels.V4Depth; p++)
         {
-            int ra = baseA / 4 + p * (MatMulKernels.V4Block / 4) + 2 * ty, rb = baseB / 4 + p * (MatMulKernels.V4Block / 4) + 2 * tx;
-            acc.Rank1(tileA4[ra], tileA4[ra + 1], tileB4[rb], tileB4[rb + 1]);
+            int r4 = base4 + p * (MatMulKernels.V4Block / 4);
+            acc.Rank1(tileA4[r4 + 2 * ty], tileA4[r4 + 2 * ty + 1], tileB4[r4 + 2 * tx], tileB4[r4 + 2 * tx + 1]);
         }
     }
 

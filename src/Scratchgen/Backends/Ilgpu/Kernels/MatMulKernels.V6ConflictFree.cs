@@ -31,10 +31,10 @@ internal readonly struct V6Layout : IBlockLayout
     public int PitchA => MatMulKernels.V6PitchA;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty)
+    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int buffer, int tx, int ty)
     {
         for (int p = 0; p < MatMulKernels.V4Depth; p++)
-            acc.Step(tileA4, tileB4, baseA / 4 + p * (MatMulKernels.V6PitchA / 4) + ty, baseB / 4 + p * (MatMulKernels.V4Block / 4) + tx);
+            acc.Step(tileA4, tileB4, buffer * (MatMulKernels.V4Depth * MatMulKernels.V6PitchA) / 4 + p * (MatMulKernels.V6PitchA / 4) + ty, buffer * (MatMulKernels.V4Depth * MatMulKernels.V4Block) / 4 + p * (MatMulKernels.V4Block / 4) + tx);
     }
 
     public int Output(int lane, int u) => SplitOutput(lane, u);

@@ -26,11 +26,11 @@ internal readonly struct V7Layout : IBlockLayout
     public int PitchA => MatMulKernels.V6PitchA;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int baseA, int baseB, int tx, int ty)
+    public void Slice(ref Accumulator8x8 acc, ArrayView<Float4> tileA4, ArrayView<Float4> tileB4, int buffer, int tx, int ty)
     {
         // This K step's rows of the tiles, from the thread's first Float4: each rank-1 step then reads at
         // constant offsets, which ptxas folds into the LDS instructions' immediates.
-        acc.Slice(tileA4.SubView(baseA / 4 + ty), tileB4.SubView(baseB / 4 + tx), MatMulKernels.V6PitchA / 4, MatMulKernels.V4Block / 4);
+        acc.Slice(tileA4.SubView(buffer * (MatMulKernels.V4Depth * MatMulKernels.V6PitchA) / 4 + ty), tileB4.SubView(buffer * (MatMulKernels.V4Depth * MatMulKernels.V4Block) / 4 + tx), MatMulKernels.V6PitchA / 4, MatMulKernels.V4Block / 4);
     }
 
     public int Output(int lane, int u) => V6Layout.SplitOutput(lane, u);
