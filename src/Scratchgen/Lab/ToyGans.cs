@@ -10,7 +10,7 @@ namespace Scratchgen.Lab;
 /// step, <see cref="WganGp"/>'s critic with gradient penalty) with small MLPs, points carried as
 /// 1x1x2 "images" so that nothing of the image code path changes:
 ///   G: z (16) -> 128 -> 128 -> 2, ReLU         D: (1, 1, 2) -> flatten -> 2 -> 128 -> 128 -> 1, ReLU
-/// Measured on the ring (seeds 1-3, 3,000 steps, batch 256; README): "gan", with D learning ten times
+/// Measured on the ring (seeds 1-3, 3,000 steps, batch 256; the command guide, src/Scratchgen.Cli/README.md): "gan", with D learning ten times
 /// slower than G (1e-4 against 1e-3), bunches up on one mode or none; the same networks with D learning
 /// as fast as G ("gan-balanced") cover 6 to 8 of the 8; WGAN-GP spreads over the ring but is still
 /// blurry at this budget.
