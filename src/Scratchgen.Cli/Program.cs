@@ -51,6 +51,7 @@ app.Configure(config =>
         bench.AddCommand<BenchModelsCommand>("models").WithDescription("Training images/s and peak memory of the reference models (MLP AE, VAE, GAN, DCGAN) on the embedded data.");
         bench.AddCommand<BenchQualityCommand>("quality").WithDescription("Train every catalog model with its defaults for 3 seeds and score each (FID, IS, classes covered, label agreement, -ELBO, collapse warnings, wall time): quality.md and quality.json.");
         bench.AddCommand<BenchConvCommand>("conv").WithDescription("Forward+backward ms of the DCGAN conv layers at batch 64.");
+        bench.AddCommand<BenchLadderCommand>("ladder").WithDescription("Every rung of a kernel family (matmul, conv, batchnorm, elementwise, reduce) on the backends named: checked against the float64 reference on awkward and round shapes, then timed, with its rate and share of the FMA peak.");
         bench.AddCommand<BenchMatMulCommand>("matmul").WithDescription("SGEMM GFLOPS of every Cpu variant and % of the measured FMA peak (optionally beside numpy/OpenBLAS).");
     });
     config.AddCommand<ImportTorchCommand>("import-torch").WithDescription("Turn a PyTorch state dict saved with safetensors into a checkpoint folder: names mapped, every shape and dtype checked.");

@@ -4,14 +4,15 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Scratchgen.Backends.Cpu.Gemm;
 using Scratchgen.Cli.Benchmarks;
+using Scratchgen.Cli.Benchmarks.Ladders;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Scratchgen.Cli.Commands;
 
 /// <summary>
-/// SGEMM GFLOPS of every Cpu GEMM variant on square sizes, as a percentage of this machine's FMA peak
-/// (measured first with a small FMA loop). With --numpy, numpy/OpenBLAS runs the same sizes in the
+/// SGEMM GFLOPS of every Cpu GEMM variant on square sizes (the matmul ladder's Cpu rungs, timed as `bench
+/// ladder matmul` times them), as a percentage of this machine's FMA peak (measured first with a small FMA loop). With --numpy, numpy/OpenBLAS runs the same sizes in the
 /// same session, size by size alternating with ours, and the table shows the ratio.
 /// </summary>
 internal sealed partial class BenchMatMulCommand : Command<BenchMatMulCommand.Settings>
@@ -48,14 +49,17 @@ internal sealed partial class BenchMatMulCommand : Command<BenchMatMulCommand.Se
             : "V3Packed runs its AVX2 micro-kernel (6x16 tile): .NET reports no AVX-512 on this machine (or DOTNET_EnableAVX512F=0 hides it)");
         var table = new Table().AddColumns("n", "variant", "median ms", "GFLOPS", "% of peak");
         if (s.Numpy) table.AddColumns("numpy GFLOPS", "ours / numpy");
+        var ladder = new MatMulLadder();
+        var rungs = ladder.Rungs(["cpu"]).ToList();
         foreach (int n in sizes)
         {
-            var rows = GemmBenchmark.Run([n], log: null);
+            var problem = ladder.Problem(ladder.TimingShape(n), seed: 1);
             double? numpy = s.Numpy ? NumpyGflops(n) : null;
-            foreach (var r in rows)
+            foreach (var rung in rungs.Where(r => ladder.Work(problem.Shape) <= r.MaxTimedWork))
             {
-                var cells = new List<string> { n.ToString(), r.Variant, r.MedianMs.ToString("F3"), r.Gflops.ToString("F1"), (100 * r.Gflops / peak).ToString("F0") + " %" };
-                if (s.Numpy) cells.AddRange([numpy?.ToString("F1") ?? "n/a", numpy is double g ? (r.Gflops / g).ToString("F2") + "x" : "n/a"]);
+                var t = ladder.Time(rung, problem);
+                var cells = new List<string> { n.ToString(), rung.Name, t.MedianMs.ToString("F3"), t.Rate.ToString("F1"), (100 * t.Rate / peak).ToString("F0") + " %" };
+                if (s.Numpy) cells.AddRange([numpy?.ToString("F1") ?? "n/a", numpy is double g ? (t.Rate / g).ToString("F2") + "x" : "n/a"]);
                 table.AddRow(cells.ToArray());
             }
         }

@@ -150,6 +150,30 @@ public sealed class CliProcessTests : IDisposable
             Assert.Contains(layer, conv.Output);
     }
 
+    /// <summary>`bench ladder` checks and times a family's rungs; a family or backend it does not know, or backends
+    /// on which no rung runs, are bad arguments (exit 2) named in the message.</summary>
+    [Fact]
+    public void BenchLadder_ChecksAndTimesTheRungs_AndRefusesWhatItCannotRun()
+    {
+        var reduce = CliProcess.Run(["bench", "ladder", "reduce", "--backends", "cpu,reference", "--sizes", "8"], Timeout);
+        Assert.True(reduce.ExitCode == 0, $"exit code {reduce.ExitCode}; output:\n{reduce.Output}");
+        Assert.Contains("reduce sum rows+cols on cpu, 8x1024:", reduce.Output);
+        Assert.Contains("reduce sum rows+cols on reference, 8x1024:", reduce.Output);
+        Assert.Matches(@"GB/s", reduce.Output);
+        var family = CliProcess.Run(["bench", "ladder", "gemm"], Timeout);
+        Assert.True(family.ExitCode == 2, $"exit code {family.ExitCode}; output:\n{family.Output}");
+        Assert.Contains("unknown kernel family 'gemm'", family.Output);
+        var backend = CliProcess.Run(["bench", "ladder", "conv", "--backends", "cpu,gpu"], Timeout);
+        Assert.True(backend.ExitCode == 2, $"exit code {backend.ExitCode}; output:\n{backend.Output}");
+        Assert.Contains("unknown backend 'gpu'", backend.Output);
+        if (!Scratchgen.Backends.Ilgpu.IlgpuDevices.CudaAvailable())
+        {
+            var none = CliProcess.Run(["bench", "ladder", "reduce", "--backends", "cuda", "--check-only"], Timeout);
+            Assert.True(none.ExitCode == 2, $"exit code {none.ExitCode}; output:\n{none.Output}");
+            Assert.Contains("no rung of reduce runs on this machine", none.Output);
+        }
+    }
+
     /// <summary>A bad SCRATCHGEN_MATMUL is a bad option, said before any device is opened or anything trained.</summary>
     [Fact]
     public void BadMatMulEnvironmentVariable_IsABadOption()
