@@ -51,6 +51,11 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
                 : ValidationResult.Success();
     }
 
+    /// <summary>The latent sizes of the peers' twins of the reference models (bench/peers/torch_models.py,
+    /// torch_dcgan.py, the TorchSharp project), so that a speed comparison runs the same networks whatever
+    /// the catalog's defaults are.</summary>
+    private static readonly Dictionary<string, int> PeerLatent = new() { ["ae"] = 32, ["vae"] = 20, ["gan"] = 100, ["dcgan"] = 100 };
+
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellation)
     {
         string[] models = s.Model != null ? [s.Model] : ["ae", "vae", "gan", "dcgan"];
@@ -78,7 +83,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
             var cores = backend is Scratchgen.Backends.Cpu.CpuBackend ? new CoreDistanceSampler() : null;
             ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device, s.KernelTimeline) : cores;
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, TrainCount: 9000, Backend: backend, Recipe: s.Recipe), data, observer);
+            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, LatentDim: PeerLatent.TryGetValue(name, out int latent) ? latent : null, TrainCount: 9000, Backend: backend, Recipe: s.Recipe), data, observer);
             IReadOnlyList<EpochResult> results;
             using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
             {
