@@ -47,14 +47,20 @@ internal static class LadderBackends
     public static Rung OpRung(string name, string backendName, IBackend backend, Func<Tensor[], int[], Tensor> op, Func<LadderProblem, int[][]> shapes) =>
         new(name, backendName, p => new OpRun(backend, op, p.Shape, p.Inputs.Select((x, i) => Tensor.FromArray(x, shapes(p)[i], backend)).ToArray()));
 
+    // Each run's tensors go back to the backend's pool when the next run ends (a memory scope per run, carried
+    // from the previous one), as in a training step: the timings are of the kernels, not of fresh arrays.
     private sealed class OpRun(IBackend backend, Func<Tensor[], int[], Tensor> op, int[] shape, Tensor[] inputs) : IRungRun
     {
         private Tensor? _output;
+        private MemoryScope? _previous;
 
         public void Run()
         {
+            using var scope = MemoryScope.Begin(carryFrom: _previous);
             using (GradMode.NoGrad()) _output = op(inputs, shape);
             if (backend is IlgpuBackend device) device.Synchronize();
+            scope.End(keep: [_output]);
+            _previous = scope;
         }
 
         public float[] Result() => _output!.ToArray();
