@@ -25,6 +25,9 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
         [DefaultValue("128,256")]
         public string Sizes { get; init; } = "128,256";
 
+        [CommandOption("--rungs <LIST>"), Description("Comma-separated rung names to run (default: every rung of the family on those backends).")]
+        public string? Rungs { get; init; }
+
         [CommandOption("--check-only"), Description("Check every rung on the family's shapes; time nothing.")]
         public bool CheckOnly { get; init; }
 
@@ -49,6 +52,13 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
         var rungs = ladder.Rungs(backends).ToList();
         if (rungs.Count == 0)
             throw new Scratchgen.Backends.DeviceUnavailableException($"--backends {s.Backends}: no rung of {ladder.Family} runs on this machine there");
+        if (s.Rungs != null)
+        {
+            var named = BackendList(s.Rungs);
+            if (named.FirstOrDefault(n => !rungs.Any(r => r.Name == n)) is { } unknown)
+                throw new ArgumentException($"--rungs: {ladder.Family} has no rung '{unknown}' on {s.Backends}: expected one of {string.Join(", ", rungs.Select(r => r.Name).Distinct())}");
+            rungs = rungs.Where(r => named.Contains(r.Name)).ToList();
+        }
         double peak = ladder.RateUnit == "GFLOPS" && rungs.Any(r => r.Backend == "cpu") ? FmaPeak.MeasureGflops(Environment.ProcessorCount) : 0;
         if (peak > 0) AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads): [bold]{peak:F1} GFLOPS[/]");
         bool allPassed = true;

@@ -160,6 +160,13 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("reduce sum rows+cols on cpu, 8x1024:", reduce.Output);
         Assert.Contains("reduce sum rows+cols on reference, 8x1024:", reduce.Output);
         Assert.Matches(@"GB/s", reduce.Output);
+        var one = CliProcess.Run(["bench", "ladder", "matmul", "--rungs", "V3Packed", "--sizes", "16"], Timeout);
+        Assert.True(one.ExitCode == 0, $"exit code {one.ExitCode}; output:\n{one.Output}");
+        Assert.Contains("matmul V3Packed on cpu, 16x16x16:", one.Output);
+        Assert.DoesNotContain("V2Simd", one.Output);
+        var rung = CliProcess.Run(["bench", "ladder", "matmul", "--rungs", "V9"], Timeout);
+        Assert.True(rung.ExitCode == 2, $"exit code {rung.ExitCode}; output:\n{rung.Output}");
+        Assert.Contains("--rungs: matmul has no rung 'V9'", rung.Output);
         var family = CliProcess.Run(["bench", "ladder", "gemm"], Timeout);
         Assert.True(family.ExitCode == 2, $"exit code {family.ExitCode}; output:\n{family.Output}");
         Assert.Contains("unknown kernel family 'gemm'", family.Output);
