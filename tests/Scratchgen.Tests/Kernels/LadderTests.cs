@@ -77,6 +77,32 @@ public sealed class LadderTests
         Assert.False(ladder.Check(shortK, problem).Passed);
     }
 
+    /// <summary>Past 2^27 multiply-adds the matmul reference computes every other row (here), and the check still
+    /// fails a wrong value in a computed row and a NaN in a row it skipped.</summary>
+    [Fact]
+    public void LargeMatMul_IsCheckedOnSampledRows_AndStillFailsWrongOrNonFiniteOutputs()
+    {
+        var ladder = KernelLadder.Named("matmul")!;
+        var problem = ladder.Problem([2048, 16, 8192], seed: 1);
+        var (expected, allowed) = ladder.Reference(problem);
+        Assert.True(double.IsFinite(allowed[0]) && double.IsPositiveInfinity(allowed[16]) && double.IsFinite(allowed[2 * 16]),
+            "rows 0 and 2 computed, row 1 skipped");
+        var rung = ladder.Rungs(["cpu"]).Single(r => r.Name == "V3Packed");
+        float[] got;
+        using (var run = rung.Bind(problem))
+        {
+            run.Run();
+            got = run.Result();
+        }
+        Assert.True(ladder.Check(new Rung("v3", "test", _ => new FixedRun(got)), problem).Passed);
+        var wrong = (float[])got.Clone();
+        wrong[5] += (float)(2 * allowed[5]);
+        Assert.False(ladder.Check(new Rung("wrong", "test", _ => new FixedRun(wrong)), problem).Passed);
+        var nan = (float[])got.Clone();
+        nan[16 + 3] = float.NaN;
+        Assert.False(ladder.Check(new Rung("nan", "test", _ => new FixedRun(nan)), problem).Passed);
+    }
+
     [Fact]
     public void Time_RunsAtLeastFiveTimes_AndRatesTheWork()
     {
