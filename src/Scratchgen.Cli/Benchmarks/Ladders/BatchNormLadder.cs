@@ -1,4 +1,3 @@
-using Scratchgen.Backends;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -10,7 +9,7 @@ namespace Scratchgen.Cli.Benchmarks.Ladders;
 /// Shape (N, C, H, W). Reference: the Reference backend in float64; the statistics are float32 sums of N H W
 /// terms, so each output may miss by sqrt(N H W) u times (|normalized x| + 1) |gamma| besides the usual tolerance.
 /// </summary>
-internal sealed class BatchNormLadder : KernelLadder
+internal sealed class BatchNormLadder : OpLadder
 {
     public override string Family => "batchnorm";
 
@@ -33,15 +32,15 @@ internal sealed class BatchNormLadder : KernelLadder
         return new(s, [x, Uniform(s[1], rng), Uniform(s[1], rng)]);
     }
 
-    private static int[][] Shapes(LadderProblem p) => [p.Shape, [p.Shape[1]], [p.Shape[1]]];
+    protected override string OpName => "batch_norm";
 
-    private static Tensor Normalize(Tensor[] t, int[] shape) => t[0].BatchNorm(t[1], t[2], training: true);
+    protected override int[][] InputShapes(LadderProblem p) => [p.Shape, [p.Shape[1]], [p.Shape[1]]];
+
+    protected override Tensor Apply(Tensor[] t, int[] shape) => t[0].BatchNorm(t[1], t[2], training: true);
 
     public override (double[] Expected, double[] Allowed) Reference(LadderProblem p)
     {
-        var shapes = Shapes(p);
-        var t = p.Inputs.Select((x, i) => Tensor.FromArray(x.Select(v => (double)v).ToArray(), shapes[i], DType.Float64, Backend.Reference)).ToArray();
-        double[] expected = Normalize(t, p.Shape).ToDoubleArray();
+        double[] expected = InFloat64(p);
         int c = p.Shape[1], plane = p.Shape[2] * p.Shape[3], count = p.Shape[0] * plane;
         var allowed = new double[expected.Length];
         for (int i = 0; i < expected.Length; i++)
@@ -51,12 +50,5 @@ internal sealed class BatchNormLadder : KernelLadder
             allowed[i] = Allowed(expected[i], count, (normalized + 1) * gamma);
         }
         return (expected, allowed);
-    }
-
-    public override IEnumerable<Rung> Rungs(IReadOnlyList<string> backends)
-    {
-        foreach (var name in backends)
-            if (LadderBackends.Get(name, out _) is { } backend)
-                yield return LadderBackends.OpRung("batch_norm", name, backend, Normalize, Shapes);
     }
 }

@@ -12,7 +12,7 @@ namespace Scratchgen.Cli.Benchmarks.Ladders;
 /// direct convolution CpuDirectConv (V4 of that page). Shape (N, C, H, W, K, R, stride, padding). Reference:
 /// the Reference backend in float64; each output may miss it by sqrt(C R R + 1) u times its sum of |terms|.
 /// </summary>
-internal sealed class ConvLadder : KernelLadder
+internal sealed class ConvLadder : OpLadder
 {
     public override string Family => "conv";
 
@@ -44,31 +44,26 @@ internal sealed class ConvLadder : KernelLadder
         return new(s, [Uniform(g.N * g.C * g.H * g.W, rng), Uniform(g.K * g.PatchSize, rng), Uniform(g.K, rng)]);
     }
 
-    private static int[][] Shapes(LadderProblem p) =>
+    protected override string OpName => "conv2d";
+
+    protected override int[][] InputShapes(LadderProblem p) =>
         [[p.Shape[0], p.Shape[1], p.Shape[2], p.Shape[3]], [p.Shape[4], p.Shape[1], p.Shape[5], p.Shape[5]], [p.Shape[4]]];
 
-    private static Tensor Conv(Tensor[] t, int[] s) => t[0].Conv2d(t[1], t[2], stride: s[6], padding: s[7]);
+    protected override Tensor Apply(Tensor[] t, int[] s) => t[0].Conv2d(t[1], t[2], stride: s[6], padding: s[7]);
 
     public override (double[] Expected, double[] Allowed) Reference(LadderProblem p)
     {
-        var shapes = Shapes(p);
-        Tensor[] Doubles(Func<float, double> f) =>
-            p.Inputs.Select((x, i) => Tensor.FromArray(x.Select(v => f(v)).ToArray(), shapes[i], DType.Float64, Backend.Reference)).ToArray();
-        double[] expected = Conv(Doubles(v => v), p.Shape).ToDoubleArray();
-        double[] magnitude = Conv(Doubles(v => Math.Abs(v)), p.Shape).ToDoubleArray();
+        double[] expected = InFloat64(p), magnitude = InFloat64(p, Math.Abs);
         double terms = Geometry(p.Shape).PatchSize + 1;
         return (expected, expected.Select((e, i) => Allowed(e, terms, magnitude[i])).ToArray());
     }
 
+    /// <summary>Each backend's conv2d, and the direct convolution where the CPU has FMA and cpu is named.</summary>
     public override IEnumerable<Rung> Rungs(IReadOnlyList<string> backends)
     {
-        foreach (var name in backends)
-        {
-            if (LadderBackends.Get(name, out _) is not { } backend) continue;
-            yield return LadderBackends.OpRung("conv2d", name, backend, Conv, Shapes);
-            if (name == "cpu" && Fma.IsSupported)
-                yield return new("CpuDirectConv", name, p => new DirectRun(p));
-        }
+        foreach (var rung in base.Rungs(backends)) yield return rung;
+        if (backends.Contains("cpu") && Fma.IsSupported)
+            yield return new("CpuDirectConv", "cpu", p => new DirectRun(p));
     }
 
     private sealed class DirectRun(LadderProblem p) : IRungRun

@@ -1,4 +1,3 @@
-using Scratchgen.Backends;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -9,7 +8,7 @@ namespace Scratchgen.Cli.Benchmarks.Ladders;
 /// broadcasting, then a map. Rungs: each backend's kernels. Shape (rows, cols).
 /// Reference: the Reference backend in float64, within the suite's tolerance.
 /// </summary>
-internal sealed class ElementwiseLadder : KernelLadder
+internal sealed class ElementwiseLadder : OpLadder
 {
     public override string Family => "elementwise";
 
@@ -30,22 +29,15 @@ internal sealed class ElementwiseLadder : KernelLadder
         return new(s, [Uniform(s[0] * s[1], rng), Uniform(s[1], rng)]);
     }
 
-    private static int[][] Shapes(LadderProblem p) => [p.Shape, [p.Shape[1]]];
+    protected override string OpName => "add+tanh";
 
-    private static Tensor Apply(Tensor[] t, int[] shape) => t[0].Add(t[1]).Tanh();
+    protected override int[][] InputShapes(LadderProblem p) => [p.Shape, [p.Shape[1]]];
+
+    protected override Tensor Apply(Tensor[] t, int[] shape) => t[0].Add(t[1]).Tanh();
 
     public override (double[] Expected, double[] Allowed) Reference(LadderProblem p)
     {
-        var shapes = Shapes(p);
-        var t = p.Inputs.Select((x, i) => Tensor.FromArray(x.Select(v => (double)v).ToArray(), shapes[i], DType.Float64, Backend.Reference)).ToArray();
-        double[] expected = Apply(t, p.Shape).ToDoubleArray();
+        double[] expected = InFloat64(p);
         return (expected, expected.Select(e => Allowed(e, 0, 0)).ToArray());
-    }
-
-    public override IEnumerable<Rung> Rungs(IReadOnlyList<string> backends)
-    {
-        foreach (var name in backends)
-            if (LadderBackends.Get(name, out _) is { } backend)
-                yield return LadderBackends.OpRung("add+tanh", name, backend, Apply, Shapes);
     }
 }

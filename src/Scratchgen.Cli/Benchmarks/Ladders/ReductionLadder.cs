@@ -1,4 +1,3 @@
-using Scratchgen.Backends;
 using Scratchgen.Ops;
 using Scratchgen.Tensors;
 
@@ -10,7 +9,7 @@ namespace Scratchgen.Cli.Benchmarks.Ladders;
 /// backend's kernels. Shape (rows, cols). Reference: the Reference backend in float64; a sum of n terms may miss
 /// it by sqrt(n) u sum |x|.
 /// </summary>
-internal sealed class ReductionLadder : KernelLadder
+internal sealed class ReductionLadder : OpLadder
 {
     public override string Family => "reduce";
 
@@ -26,23 +25,16 @@ internal sealed class ReductionLadder : KernelLadder
 
     public override LadderProblem Problem(int[] s, int seed) => new(s, [Uniform(s[0] * s[1], new Random(seed))]);
 
-    private static int[][] Shapes(LadderProblem p) => [p.Shape];
+    protected override string OpName => "sum rows+cols";
 
-    private static Tensor Sums(Tensor[] t, int[] shape) => TensorShape.Concat([t[0].Sum(1), t[0].Sum(0)], 0);
+    protected override int[][] InputShapes(LadderProblem p) => [p.Shape];
+
+    protected override Tensor Apply(Tensor[] t, int[] shape) => TensorShape.Concat([t[0].Sum(1), t[0].Sum(0)], 0);
 
     public override (double[] Expected, double[] Allowed) Reference(LadderProblem p)
     {
-        var x = Tensor.FromArray(p.Inputs[0].Select(v => (double)v).ToArray(), p.Shape, DType.Float64, Backend.Reference);
-        double[] expected = Sums([x], p.Shape).ToDoubleArray();
-        double[] magnitude = Sums([x.Abs()], p.Shape).ToDoubleArray();
+        double[] expected = InFloat64(p), magnitude = InFloat64(p, Math.Abs);
         int rows = p.Shape[0], cols = p.Shape[1];
         return (expected, expected.Select((e, i) => Allowed(e, i < rows ? cols : rows, magnitude[i])).ToArray());
-    }
-
-    public override IEnumerable<Rung> Rungs(IReadOnlyList<string> backends)
-    {
-        foreach (var name in backends)
-            if (LadderBackends.Get(name, out _) is { } backend)
-                yield return LadderBackends.OpRung("sum rows+cols", name, backend, Sums, Shapes);
     }
 }
