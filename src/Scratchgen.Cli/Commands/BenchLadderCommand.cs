@@ -63,9 +63,11 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
         if (peak > 0) AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads): [bold]{peak:F1} GFLOPS[/]");
         bool allPassed = true;
         var checks = new Table().AddColumns("rung", "backend", "shapes checked", "worst error / allowed", "result");
+        // Each problem and its float64 reference once, for every rung.
+        var checkProblems = ladder.CheckShapes.Select(shape => ladder.Problem(shape, seed: 1)).Select(p => (Problem: p, Reference: ladder.Reference(p))).ToList();
         foreach (var rung in rungs)
         {
-            var results = ladder.CheckShapes.Select(shape => ladder.Check(rung, ladder.Problem(shape, seed: 1))).ToList();
+            var results = checkProblems.Select(c => ladder.Check(rung, c.Problem, c.Reference)).ToList();
             var worst = results.MaxBy(r => r.WorstRatio)!;
             allPassed &= worst.Passed;
             checks.AddRow(rung.Name, rung.Backend, results.Count.ToString(), worst.WorstRatio.ToString("G3"), worst.Passed ? "ok" : "FAIL: " + Markup.Escape(worst.Worst));
@@ -78,9 +80,10 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
         foreach (int size in BenchMatMulCommand.ParseSizes(s.Sizes)!)
         {
             var problem = ladder.Problem(ladder.TimingShape(size), seed: 2);
+            var reference = ladder.Reference(problem);
             foreach (var rung in rungs.Where(r => ladder.Work(problem.Shape) <= r.MaxTimedWork))
             {
-                var check = ladder.Check(rung, problem);
+                var check = ladder.Check(rung, problem, reference);
                 allPassed &= check.Passed;
                 var t = ladder.Time(rung, problem);
                 var cells = new List<string> { rung.Name, rung.Backend, problem.Label, check.Passed ? "ok" : "FAIL", t.MedianMs.ToString("F3"), t.MinMs.ToString("F3"), t.Rate.ToString("F1") };

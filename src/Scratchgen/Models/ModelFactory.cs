@@ -8,8 +8,7 @@ public static class ModelFactory
     /// makes a DCGAN draw recognisable digits within 5 epochs (batch 32: yes; 128: not yet; both
     /// measured with this code and with its PyTorch twin, bench/peers/torch_dcgan.py). The DCGAN draws from a
     /// 16-D latent, not the paper's 100-D one: in a budget of a few epochs G learns the smaller code's map much
-    /// sooner (FID 56.9 against 77.8 over 3 seeds, every seed lower; bench/QUALITY.md); `--latent-dim 100`
-    /// trains the paper's.</summary>
+    /// sooner (bench/QUALITY.md has the measurements); `--latent-dim 100` trains the paper's.</summary>
     public static IReadOnlyList<(string Name, string Description, int LatentDim, int Epochs, int BatchSize)> Catalog { get; } =
     [
         ("ae", "autoencoder (MLP 784-512-128-32, or --arch conv)", 32, 5, 128),
