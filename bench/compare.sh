@@ -5,7 +5,7 @@
 # /usr/bin/python3 has them, PyTorch 1.13 (bench/peers/torch_models.py, torch_dcgan.py) joins the model
 # rounds and numpy/OpenBLAS (bench/peers/numpy_sgemm.py) the SGEMM rounds (--no-python leaves them out).
 #
-#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm] [--no-python] [--isa auto|avx2|avx512]
+#   bench/compare.sh [--rounds N] [--epochs N (default 2; the last epoch is compared)] [--models "ae vae gan dcgan"] [--no-models] [--no-conv] [--no-sgemm] [--no-python] [--isa auto|avx2|avx512] [--recipe plain|default]
 #
 # --isa avx2 runs every .NET process (ours and TorchSharp's host) with DOTNET_EnableAVX512F=0, so .NET
 # reports no AVX-512 and our kernels take their AVX2 paths, as on most users' machines; --isa avx512
@@ -23,6 +23,10 @@
 # ~330 ns when not, and then an MLP GAN step of ours is ~1.6x slower; TorchSharp's side has no such probe):
 # read such rounds with that in mind.
 #
+# The peers' twins are the textbook networks, so ours train with --recipe plain (the same layers; for the
+# MLP GAN the default recipe adds three batch norms to G, a minibatch-spread feature to D and an average
+# of G's weights, 0.80x the images/s: bench/QUALITY.md). --recipe default times each model's defaults.
+#
 # The TorchSharp project (bench/Scratchgen.Bench.TorchSharp) is not in Scratchgen.sln: its first restore
 # downloads about 1.3 GB. SCRATCHGEN_ROOT=DIR measures the Scratchgen sources in DIR instead of this
 # checkout (e.g. another commit), the TorchSharp side still comes from here. Logs go to $LOG_DIR.
@@ -37,6 +41,7 @@ EPOCHS=2   # images/s of the last epoch: the first one also pays for JIT compila
 MODELS="ae vae gan dcgan"
 DO_MODELS=1 DO_CONV=1 DO_SGEMM=1 DO_PYTHON=1
 ISA=auto
+RECIPE=plain
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -47,7 +52,8 @@ while [ $# -gt 0 ]; do
     --no-sgemm) DO_SGEMM=0; shift ;;
     --no-python) DO_PYTHON=0; shift ;;
     --isa) ISA="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --recipe) RECIPE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +62,11 @@ case "$ISA" in
   avx2) export DOTNET_EnableAVX512F=0 ;;
   avx512) grep -qw avx512f /proc/cpuinfo || { echo "--isa avx512: this CPU has no AVX-512F (see /proc/cpuinfo)" >&2; exit 2; } ;;
   *) echo "--isa must be auto, avx2 or avx512, got '$ISA'" >&2; exit 2 ;;
+esac
+case "$RECIPE" in
+  plain) ;;
+  default) RECIPE="" ;;
+  *) echo "--recipe must be plain or default, got '$RECIPE'" >&2; exit 2 ;;
 esac
 if grep -qw avx512f /proc/cpuinfo && [ "$ISA" != avx2 ]; then RAN=avx512; else RAN=avx2; fi
 echo "== instruction set: $RAN (--isa $ISA; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
@@ -114,7 +125,7 @@ if [ "$DO_MODELS" = 1 ]; then
         load=$(cut -d' ' -f1 /proc/loadavg)
         if [ "$side" = ours ]; then
           if [ "$OURS_MODE" = bench ]; then
-            ours bench models --model "$m" --epochs "$EPOCHS" > "$log" 2>&1
+            ours bench models --model "$m" --epochs "$EPOCHS" ${RECIPE:+--recipe "$RECIPE"} > "$log" 2>&1
             line=$(grep -E "^$m epoch $EPOCHS( on [a-z-]+)?:" "$log" | tail -1)
             rss=$(echo "$line" | num 'peak RSS [0-9.]+')
           else
