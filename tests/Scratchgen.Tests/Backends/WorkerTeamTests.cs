@@ -4,7 +4,8 @@ namespace Scratchgen.Tests.Backends;
 
 /// <summary>The Cpu backend's fork-join team (WorkerTeam.cs): every part runs exactly once, jobs posted
 /// back to back (faster than a worker falls asleep, and slower) are never lost, a nested or concurrent
-/// call is refused rather than deadlocking, and a part's exception reaches the caller.</summary>
+/// call is refused rather than deadlocking, a part's exception reaches the caller, and a work-sharing job's
+/// part that has not started when the caller is done is withdrawn, never run late.</summary>
 public class WorkerTeamTests
 {
     // Counts how often each part ran, and on which thread.
@@ -179,6 +180,45 @@ public class WorkerTeamTests
             if (!stolen) stolenNever++;
         }
         Assert.True(stolen, $"in 50 attempts the slow share's last item never ran on another core ({stolenNever} parallel runs where the stalled core finished it itself)");
+    }
+
+    // A work-sharing job whose worker parts, if they start, take 2 ms: records which parts started and finished.
+    private sealed class SharingJob(int parts) : IWorkSharingJob
+    {
+        public readonly int[] Started = new int[parts];
+        public readonly int[] Finished = new int[parts];
+
+        public void Run(int part)
+        {
+            Interlocked.Increment(ref Started[part]);
+            if (part > 0) Thread.Sleep(2);
+            Interlocked.Increment(ref Finished[part]);
+        }
+    }
+
+    [MultiCoreFact]
+    public void AWorkSharingJob_WithdrawsAPartNotYetStarted_WaitsForAStartedOne_AndNeverRunsAWithdrawnOneLater()
+    {
+        int parts = WorkerTeam.Size;
+        var jobs = new List<(SharingJob Job, int[] StartedAtReturn)>();
+        for (int j = 0; j < 40; j++)
+        {
+            var job = new SharingJob(parts);
+            // Past the spin the workers block, so part 0 (instant) mostly returns before a worker wakes.
+            RunOnTeam(job, parts, beforeEachTry: () => Thread.Sleep(WorkerTeam.SpinMicroseconds / 1000 + 20));
+            int[] started = Enumerable.Range(0, parts).Select(p => Volatile.Read(ref job.Started[p])).ToArray();
+            Assert.Equal(1, started[0]);
+            for (int p = 1; p < parts; p++)
+            {
+                Assert.InRange(started[p], 0, 1);
+                Assert.Equal(started[p], Volatile.Read(ref job.Finished[p])); // a started part was waited for
+            }
+            jobs.Add((job, started));
+        }
+        Thread.Sleep(50);
+        foreach (var (job, started) in jobs)
+            Assert.Equal(started, job.Started); // a withdrawn part never ran after the job returned
+        Assert.True(jobs.Any(x => x.StartedAtReturn.Skip(1).Contains(0)), "no part was ever withdrawn in 40 jobs posted to sleeping workers");
     }
 
     private sealed class DelegateJob(Action<int> run) : IParallelJob

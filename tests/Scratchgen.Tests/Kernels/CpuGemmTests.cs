@@ -137,13 +137,53 @@ public sealed unsafe class CpuGemmTests
             (CpuGemm.MC - 1, 37, 29), (CpuGemm.MC, 37, 29), (CpuGemm.MC + 1, 37, 29), (2 * CpuGemm.MC + 5, 20, CpuGemm.KC + 1),
             (5, CpuGemm.NC - 1, 9), (5, CpuGemm.NC + 1, 9), (3, 2 * CpuGemm.NC + 17, 3),
             (128, 400, 300), (301, 33, 129), (97, 333, 70),
+            // A packed whole just under and just over what the column-chunk schedule takes (6-row panels):
+            // the chunks, and above them the fixed halves with their cooperative packing of A.
+            (64, 64, (int)(CpuGemm.ColumnChunksMaxAFloats / 66)), (64, 64, (int)(CpuGemm.ColumnChunksMaxAFloats / 66) + 1),
         ];
         for (int s = 0; s < shapes.Length; s++)
             foreach (bool accumulate in new[] { false, true })
                 CheckVariants(variants, shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
     }
 
-    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
+    // The column-chunk schedule packs A by claims: a group of panels that another thread claimed and never
+    // finished (the host took that thread off its core) must be packed by the thread that needs it. Here every
+    // other group of every block is claimed by nobody that will pack it, the pack buffer starts as NaN, and the
+    // result must still be V3Packed's on one thread, bit for bit.
+    [Fact]
+    public void ColumnChunks_GroupsClaimedAndNeverPacked_ArePackedByTheThreadThatNeedsThem()
+    {
+        int m = CpuGemm.MC + 50, n = 70, k = CpuGemm.KC + 9;
+        var rng = new Random(5);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] expected = new float[m * n], c = new float[m * n];
+        long packed = CpuGemm.PackedASize(m, k) + 64;
+        float* aWhole = (float*)NativeMemory.AlignedAlloc((nuint)(packed * sizeof(float)), 64);
+        try
+        {
+            new Span<float>(aWhole, (int)packed).Fill(float.NaN);
+            fixed (float* pa = a, pb = b, pe = expected, pc = c)
+            {
+                CpuGemm.V3Packed(m, n, k, pa, k, false, pb, n, false, pe, n, false, maxThreads: 1);
+                var job = new CpuGemm.GemmJob(m, n, k, pa, k, false, pb, n, false, pc, n, false);
+                var claims = new CpuGemm.ColumnChunkClaims(m, k, job.MR);
+                int blocks = 2 * 2, groups = (CpuGemm.MC / job.MR + CpuGemm.GemmJob.ClaimPanels - 1) / CpuGemm.GemmJob.ClaimPanels, claimed = 0;
+                for (int block = 0; block < blocks; block++)
+                    for (int g = 0; g < groups; g += 2)
+                        if (claims.TryClaim(block, g)) claimed++;
+                Assert.Equal(blocks * ((groups + 1) / 2), claimed);
+                job.RunColumnChunks(1, aWhole, claims);
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(aWhole);
+        }
+        Assert.True(expected.SequenceEqual(c), "the column chunks with stranded claims differ from V3Packed on one thread");
+    }
+
+    // Sgemm's matrix-vector and outer-product paths    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
     // (the DCGAN's 6272 -> 1 linear layer and its gradients) and awkward ones, every transpose, padded
     // views, with and without accumulate.
     [Theory, MemberData(nameof(Transposes))]

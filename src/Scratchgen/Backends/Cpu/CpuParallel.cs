@@ -32,7 +32,8 @@ internal static class CpuParallel
     /// contiguous share, front to back; a core that finishes its share then takes what is left of the others',
     /// from their far ends. A core the host slows down (a shared machine) thus hands its tail to the other
     /// instead of keeping it waiting at the join, while each core still works mostly on the data its share
-    /// of the previous op wrote. The body is called on runs of up to <paramref name="grain"/> items (0: about
+    /// of the previous op wrote; a worker that has not started by the time the caller runs out of items is not
+    /// waited for (<see cref="IWorkSharingJob"/>). The body is called on runs of up to <paramref name="grain"/> items (0: about
     /// 16 runs per share); which core runs an item varies from call to call, so the items must not depend on
     /// each other (each writes only its own outputs).</summary>
     public static void ForBalanced(int count, long costPerItem, Action<int, int> body, int grain = 0, long minWork = 1 << 15)
@@ -51,7 +52,7 @@ internal static class CpuParallel
     // ForBalanced's shares: share p holds the runs [lo, hi) not yet taken, packed in one long (lo in the low
     // half), so that its owner (taking from lo) and the others (taking from hi) agree by compare-and-swap.
     // One cache line per share.
-    private sealed class Shares : IParallelJob
+    private sealed class Shares : IWorkSharingJob
     {
         private const int Stride = 8; // longs per cache line
         private readonly long[] _runs;

@@ -11,6 +11,13 @@ internal interface IParallelJob
     void Run(int part);
 }
 
+/// <summary>A job whose parts share its work through the job itself (a counter, shares others may take
+/// from): every part takes work until none is left, so part 0 returns only when all of it has been taken.
+/// A part whose worker has not started by then is withdrawn instead of waited for: a worker the host keeps
+/// off its core (another process on it) then costs nothing, where a fixed part would hold the caller until
+/// the host ran it. A part that has started is waited for as usual.</summary>
+internal interface IWorkSharingJob : IParallelJob;
+
 /// <summary>
 /// The Cpu backend's only threads besides the caller: one dedicated worker per extra core, shared by
 /// the GEMM (CpuGemm.Threads.cs) and every other parallel kernel (<see cref="CpuParallel"/>).
@@ -41,7 +48,8 @@ internal static class WorkerTeam
     private static int s_held;
     private static Posting? s_posted; // the latest job; a worker runs each posting once
 
-    /// <summary>Runs job.Run(0 .. parts-1) in parallel and returns true when every part is done; false
+    /// <summary>Runs job.Run(0 .. parts-1) in parallel and returns true when every part is done (or, for an
+    /// <see cref="IWorkSharingJob"/>, withdrawn before its worker started it); false
     /// (nothing run) when the team is held by another job or parts is 1 or more than <see cref="Size"/>.
     /// An exception from a worker's part is rethrown here once all parts have ended.</summary>
     public static bool TryRun(IParallelJob job, int parts)
@@ -59,6 +67,11 @@ internal static class WorkerTeam
             Exception? own = null;
             try { job.Run(0); }
             catch (Exception e) { own = e; }
+
+            if (job is IWorkSharingJob)
+                for (int i = 1; i < parts; i++)
+                    if (Interlocked.CompareExchange(ref post.State[i], Posting.Withdrawn, Posting.Waiting) == Posting.Waiting)
+                        Interlocked.Decrement(ref post.Remaining);
 
             var spin = new SpinWait();
             while (Volatile.Read(ref post.Remaining) > 0)
@@ -81,10 +94,14 @@ internal static class WorkerTeam
     }
 
     // One job as the workers see it: parts 1.. run on workers 1.., each decrements Remaining when done.
+    // State[i]: part i is Waiting for its worker, Started by it, or Withdrawn by the caller (a work-sharing
+    // job's part that had not started when part 0 returned; the caller then decremented Remaining for it).
     private sealed class Posting(IParallelJob job, int parts)
     {
+        public const int Waiting = 0, Started = 1, Withdrawn = 2;
         public readonly IParallelJob Job = job;
         public readonly int Parts = parts;
+        public readonly int[] State = new int[parts];
         public int Remaining = parts - 1;
         public Exception? Failure;
     }
@@ -127,6 +144,8 @@ internal static class WorkerTeam
                 var post = Volatile.Read(ref s_posted)!;
                 seen = post;
                 if (_index >= post.Parts) continue; // this job has fewer parts than there are workers
+                if (Interlocked.CompareExchange(ref post.State[_index], Posting.Started, Posting.Waiting) != Posting.Waiting)
+                    continue; // withdrawn: the caller finished the job's work without this part
                 try { post.Job.Run(_index); }
                 catch (Exception e) { Interlocked.CompareExchange(ref post.Failure, e, null); }
                 Interlocked.Decrement(ref post.Remaining);

@@ -18,7 +18,10 @@ internal static partial class CpuGemm
             if (threads <= 1)
                 return false;
             var shared = Shared();
-            return WorkerTeam.TryRun(new WorkItem(job, threads, split, shared.First, shared.Second, new SpinBarrier(threads)), threads);
+            IParallelJob work = split == GemmSplit.ColumnChunks
+                ? new ColumnChunksItem(job, threads, shared.First, new ColumnChunkClaims(job.M, job.K, job.MR))
+                : new WorkItem(job, threads, split, shared.First, shared.Second, new SpinBarrier(threads));
+            return WorkerTeam.TryRun(work, threads);
         }
 
         private static SharedPackBuffers Shared()
@@ -29,24 +32,25 @@ internal static partial class CpuGemm
         }
     }
 
-    // What every thread of one GEMM runs; thread t differs only in its index.
+    // What every thread of one GEMM with fixed halves runs; thread t differs only in its index.
     private sealed unsafe class WorkItem(GemmJob job, int count, GemmSplit split, float* shared0, float* shared1, SpinBarrier barrier) : IParallelJob
     {
-        private readonly ChunkCounter _chunks = new();
-
         public void Run(int t)
         {
-            switch (split)
-            {
-                case GemmSplit.ColumnChunks: job.RunColumnChunks(t, count, shared0, barrier, _chunks); break;
-                case GemmSplit.N: job.RunSplitN(t, count, shared0, shared1, barrier); break;
-                default: job.RunSplitM(t, count, shared0, shared1, barrier); break;
-            }
+            if (split == GemmSplit.N) job.RunSplitN(t, count, shared0, shared1, barrier);
+            else job.RunSplitM(t, count, shared0, shared1, barrier);
         }
     }
 
+    // The column-chunk schedule: every thread takes chunks until none is left, so a worker that has not
+    // started when the caller runs out of chunks is not waited for (IWorkSharingJob).
+    private sealed unsafe class ColumnChunksItem(GemmJob job, int count, float* aWhole, ColumnChunkClaims claims) : IWorkSharingJob
+    {
+        public void Run(int t) => job.RunColumnChunks(count, aWhole, claims);
+    }
+
     // How the threads of one GEMM share C: fixed column halves (RunSplitN), fixed row halves (RunSplitM), or
-    // column chunks taken one at a time after A is packed whole (RunColumnChunks).
+    // column chunks taken one at a time, A packed whole by the threads that need it (RunColumnChunks).
     internal enum GemmSplit { N, M, ColumnChunks }
 
     // All `count` threads call SignalAndWait(g) for g = 0, 1, 2, ...; call g returns once every thread

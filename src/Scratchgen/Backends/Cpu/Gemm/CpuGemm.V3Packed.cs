@@ -25,8 +25,10 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 //             and NC = 4080; every thread that runs a GEMM holds one).
 // The first k-block overwrites C (unless accumulate), later ones add, so C is never zeroed separately.
 //
-// Threads (CpuGemm.Threads.cs): C is cut into one strip per core, along n (whole 16-column panels)
-// when m <= n, else along m (whole 6-row panels). The operand both strips need (A for an n split,
+// Threads (CpuGemm.Threads.cs): along n (whole 16-column panels) when m <= n, else along m (whole
+// 6-row panels). An n split whose packed A fits one shared buffer (about 4 MB) deals out chunks of C's
+// columns (RunColumnChunks), with no barrier: A is packed whole by the threads that first need each
+// block. Otherwise C is cut into one strip per core and the operand both strips need (A for an n split,
 // B for an m split) is packed once, cooperatively: each thread packs a share of its panels into a
 // shared double buffer, then all meet at a spin barrier and compute. Tile boundaries do not move
 // with the thread count, so every C element is summed in the same order: results are bit-identical
@@ -116,48 +118,68 @@ internal static partial class CpuGemm
         internal bool SuitsColumnChunks => index.APacked == null && PackedASize(m, k, kernel) <= ColumnChunksMaxAFloats;
 
         // The column-chunk schedule for an n split (m <= n) with a small A (the conv forward W @ im2col(x) and
-        // weight gradient dY @ im2col(x)ᵀ, the MLP layers' x @ Wᵀ): the threads first pack all of A together,
-        // each its share of the panels of every block, into aWhole (the layout PackWholeA writes) and meet once
-        // at the barrier; then each thread takes the next chunk of C's columns from `next` until none is left,
-        // and for each k-block packs that chunk of B and runs it against every A block. No barrier after the
-        // first, and a thread that is slowed down (by the host, on a shared machine) simply takes fewer chunks,
-        // where the fixed halves of RunSplitN left the other thread spinning at the next barrier. Each C
-        // element is still summed in the same order (k-blocks in order), whoever runs its chunk.
+        // weight gradient dY @ im2col(x)ᵀ, the MLP layers' x @ Wᵀ): each thread takes the next chunk of C's
+        // columns from the shared claims until none is left, and for each k-block packs that chunk of B and runs
+        // it against every block of A. A is packed once, whole, into aWhole (the layout PackWholeA writes), by
+        // whichever threads first need each block: a thread claims the block's unclaimed groups of panels and
+        // packs them (APanelClaims). No thread ever waits for another for long: a thread the host slows down
+        // (another process on its core) takes fewer chunks, and a group it claimed but has not finished is packed
+        // again by the thread that needs it. Each C element is still summed in the same order (k-blocks in order),
+        // whoever runs its chunk, and every copy of a group is the same bytes.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal void RunColumnChunks(int t, int count, float* aWhole, SpinBarrier barrier, ChunkCounter next)
+        internal void RunColumnChunks(int count, float* aWhole, ColumnChunkClaims claims)
         {
-            // Thread t packs its share of the MR-row panels of every block of A, so the work splits evenly
-            // whatever k is (dealing out whole KC blocks leaves one thread idle where k <= KC, as in the
-            // MLP GAN's layers).
-            for (int pc = 0; pc < k; pc += KC)
-            {
-                int kc = Math.Min(KC, k - pc);
-                for (int ic = 0; ic < m; ic += MC)
-                {
-                    (int r0, int r1) = Share(Math.Min(MC, m - ic), _mr, t, count);
-                    if (r1 > r0)
-                        PackBlockA(r1 - r0, kc, ic + r0, pc, aWhole + WholeABlock(m, _mr, ic, pc, kc) + (long)r0 * kc);
-                }
-            }
-            barrier.SignalAndWait(0);
-
             float* bPack = PackBuffers.ForCurrentThread().B;
-            int panels = (n + NR - 1) / NR;
-            // About four chunks per thread, each 2-16 panels wide (32-256 columns): 128x3136x1024 (the DCGAN's
-            // 64->128 forward) 1.03-1.10x against RunSplitN in one process, the MLP shapes within +-2 %.
-            int chunkColumns = Math.Clamp(panels / (count * 4), 2, 16) * NR;
+            int chunkColumns = ChunkColumns(count);
             int chunks = (n + chunkColumns - 1) / chunkColumns;
-            for (int q = next.Take(); q < chunks; q = next.Take())
+            for (int q = claims.TakeChunk(); q < chunks; q = claims.TakeChunk())
             {
                 int j0 = q * chunkColumns, nc = Math.Min(chunkColumns, n - j0);
+                int block = 0;
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
                     PackBlockB(kc, nc, pc, j0, bPack);
-                    for (int ic = 0; ic < m; ic += MC)
-                        Compute(Math.Min(MC, m - ic), nc, kc, aWhole + WholeABlock(m, _mr, ic, pc, kc), bPack, ic, j0, accumulate || pc > 0);
+                    for (int ic = 0; ic < m; ic += MC, block++)
+                    {
+                        int mc = Math.Min(MC, m - ic);
+                        float* aBlock = aWhole + WholeABlock(m, _mr, ic, pc, kc);
+                        if (!claims.IsReady(block))
+                            PackShared(mc, kc, ic, pc, aBlock, block, claims);
+                        Compute(mc, nc, kc, aBlock, bPack, ic, j0, accumulate || pc > 0);
+                    }
                 }
             }
+        }
+
+        // About four chunks per thread, each 2-16 panels wide (32-256 columns): 128x3136x1024 (the DCGAN's
+        // 64->128 forward) 1.03-1.10x against RunSplitN in one process, the MLP shapes within +-2 %.
+        internal int ChunkColumns(int threads) => Math.Clamp((n + NR - 1) / NR / (threads * 4), 2, 16) * NR;
+
+        // Groups of this many MR-row panels are the unit that threads claim when they pack A's blocks.
+        internal const int ClaimPanels = 4;
+
+        // Block (ic, pc) of A packed into aBlock by the threads that need it: first the groups no thread has
+        // claimed, then, for each group another thread claimed and has not finished, a short wait for it and
+        // past that the same group packed here too (into the same place: the same bytes).
+        private void PackShared(int mc, int kc, int ic, int pc, float* aBlock, int block, ColumnChunkClaims claims)
+        {
+            int groupRows = ClaimPanels * _mr;
+            int groups = (mc + groupRows - 1) / groupRows;
+            for (int g = 0; g < groups; g++)
+                if (claims.TryClaim(block, g))
+                    PackGroup(mc, kc, ic, pc, aBlock, block, g, claims);
+            for (int g = 0; g < groups; g++)
+                if (!claims.AwaitPacked(block, g))
+                    PackGroup(mc, kc, ic, pc, aBlock, block, g, claims);
+            claims.MarkReady(block);
+        }
+
+        private void PackGroup(int mc, int kc, int ic, int pc, float* aBlock, int block, int g, ColumnChunkClaims claims)
+        {
+            int r0 = g * ClaimPanels * _mr, r1 = Math.Min(mc, r0 + ClaimPanels * _mr);
+            PackBlockA(r1 - r0, kc, ic + r0, pc, aBlock + (long)r0 * kc);
+            claims.MarkPacked(block, g);
         }
 
         // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
@@ -230,19 +252,13 @@ internal static partial class CpuGemm
         }
     }
 
-    // Largest packed A (floats) for the column-chunk schedule: 2 MB (the shared pack buffer holds it). Every
-    // chunk reads all of A again, from L2 or L3: the DCGAN's 64->128 forward (W, 128 x 1024) is 512 KB, its
-    // weight gradient (dY, 128 x 3136) 1.6 MB, the MLP layers' A at most 1.6 MB. A 4 MB A ran no faster than
-    // with RunSplitN, so larger ones keep it (the matmul log in kernels-docs/log/, "Column chunks").
-    internal const long ColumnChunksMaxAFloats = 1L << 19;
-
-    // The next chunk index for the threads of one GEMM (RunColumnChunks).
-    internal sealed class ChunkCounter
-    {
-        private int _next;
-
-        internal int Take() => Interlocked.Increment(ref _next) - 1;
-    }
+    // Largest packed A (floats) for the column-chunk schedule: what one half of the shared pack buffer holds
+    // (sized for a packed B block, about 4 MB; A of 1024 x 1024 exactly). Every chunk reads all of A again,
+    // from L2 or L3: the DCGAN's 64->128 forward (W, 128 x 1024) is 512 KB, its weight gradient (dY,
+    // 128 x 6272 at batch 128) 3.3 MB, the MLP layers' A at most 1.6 MB. On two quiet cores a 4 MB A runs
+    // about as fast in chunks as with RunSplitN; with one core busy the chunks keep going where RunSplitN
+    // waits at every block's barrier (kernels-docs/matmul.md, "Two cores with one of them busy").
+    internal const long ColumnChunksMaxAFloats = BBlockFloats - Slack;
 
     // Rows of A rounded up to whole mr-row panels.
     private static int PaddedRows(int m, int mr) => (m + mr - 1) / mr * mr;
