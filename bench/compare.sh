@@ -92,7 +92,15 @@ num() { grep -oE "$1" | head -1 | grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
 PY=/usr/bin/python3
 HAVE_TORCH=0 HAVE_NUMPY=0
 if [ "$DO_PYTHON" = 1 ] && [ -x "$PY" ]; then
-  "$PY" -c "import torch" > /dev/null 2>&1 && HAVE_TORCH=1
+  # Debian's PyTorch runs its matrix products on the system BLAS: without libopenblas0-pthread that is the
+  # reference BLAS, about 30x slower, and a comparison against it would be meaningless, so it is skipped.
+  if "$PY" -c "import torch" > /dev/null 2>&1; then
+    if "$PY" -c "import torch, threadpoolctl, sys; sys.exit(not any(i.get('internal_api') == 'openblas' for i in threadpoolctl.threadpool_info()))" > /dev/null 2>&1; then
+      HAVE_TORCH=1
+    else
+      echo "note: $PY's PyTorch does not run on OpenBLAS (apt-get install libopenblas0-pthread python3-threadpoolctl): its column is skipped"
+    fi
+  fi
   "$PY" -c "import numpy, threadpoolctl" > /dev/null 2>&1 && HAVE_NUMPY=1
 fi
 pytorch_model() { # model epochs log

@@ -146,12 +146,14 @@ public sealed unsafe class CpuGemmTests
                 CheckVariants(variants, shapes[s].M, shapes[s].N, shapes[s].K, transA, transB, pad: s % 2 == 0 ? 0 : 3, accumulate, seed: 1000 + s);
     }
 
-    // The column-chunk schedule packs A by claims: a group of panels that another thread claimed and never
-    // finished (the host took that thread off its core) must be packed by the thread that needs it. Here every
-    // other group of every block is claimed by nobody that will pack it, the pack buffer starts as NaN, and the
-    // result must still be V3Packed's on one thread, bit for bit.
+    // The column-chunk schedule packs A by claims: where a group of panels that another thread claimed is not
+    // packed in time (the host took that thread off its core), the thread that needs the block packs all of it
+    // into its own buffer, and never writes the claimed group in the shared copy (a packing store spills, for a
+    // moment, into later rows of its panel). Here every other group of every block is claimed by nobody that will
+    // pack it and the shared buffer starts as NaN: the result must still be V3Packed's on one thread, bit for
+    // bit, and the stranded groups must still hold NaN.
     [Fact]
-    public void ColumnChunks_GroupsClaimedAndNeverPacked_ArePackedByTheThreadThatNeedsThem()
+    public void ColumnChunks_GroupsClaimedAndNeverPacked_AreNotWaitedFor_NorWrittenByOthers()
     {
         int m = CpuGemm.MC + 50, n = 70, k = CpuGemm.KC + 9;
         var rng = new Random(5);
@@ -168,12 +170,26 @@ public sealed unsafe class CpuGemmTests
                 CpuGemm.V3Packed(m, n, k, pa, k, false, pb, n, false, pe, n, false, maxThreads: 1);
                 var job = new CpuGemm.GemmJob(m, n, k, pa, k, false, pb, n, false, pc, n, false);
                 var claims = new CpuGemm.ColumnChunkClaims(m, k, job.MR);
-                int blocks = 2 * 2, groups = (CpuGemm.MC / job.MR + CpuGemm.GemmJob.ClaimPanels - 1) / CpuGemm.GemmJob.ClaimPanels, claimed = 0;
-                for (int block = 0; block < blocks; block++)
-                    for (int g = 0; g < groups; g += 2)
-                        if (claims.TryClaim(block, g)) claimed++;
-                Assert.Equal(blocks * ((groups + 1) / 2), claimed);
+                int groupRows = CpuGemm.GemmJob.ClaimPanels * job.MR, claimed = 0;
+                var stranded = new List<(int Block, int Row0, int Rows, int Kc, long Start)>();
+                int block = 0;
+                for (int pc0 = 0; pc0 < k; pc0 += CpuGemm.KC)
+                    for (int ic = 0; ic < m; ic += CpuGemm.MC, block++)
+                    {
+                        int kc = Math.Min(CpuGemm.KC, k - pc0), mc = Math.Min(CpuGemm.MC, m - ic);
+                        long start = (long)pc0 * ((m + job.MR - 1) / job.MR * job.MR) + (long)ic * kc;
+                        for (int g = 0; g * groupRows < mc; g += 2)
+                        {
+                            Assert.True(claims.TryClaim(block, g));
+                            claimed++;
+                            stranded.Add((block, g * groupRows, Math.Min(groupRows, mc - g * groupRows), kc, start));
+                        }
+                    }
+                Assert.True(claimed >= 4);
                 job.RunColumnChunks(1, aWhole, claims);
+                foreach (var (blk, row0, rows, kc, start) in stranded)
+                    for (long i = start + (long)row0 * kc; i < start + (long)(row0 + rows) * kc; i++)
+                        Assert.True(float.IsNaN(aWhole[i]), $"block {blk}: a stranded group (rows {row0}..) was written in the shared copy at float {i}");
             }
         }
         finally

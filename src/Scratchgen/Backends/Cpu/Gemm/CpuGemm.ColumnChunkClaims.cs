@@ -11,9 +11,9 @@ internal static partial class CpuGemm
     {
         private const int Free = 0, Claimed = 1, Packed = 2;
 
-        // How long a thread that needs a group another thread is packing waits before packing it itself:
-        // a few times what packing a group takes (24 or 64 rows of up to KC floats), far less than the
-        // milliseconds for which the host may keep a thread off its core.
+        // How long a thread that needs a block whose groups other threads are packing waits before it packs the
+        // block into its own buffer: a few times what packing a group takes (24 or 64 rows of up to KC floats),
+        // far less than the milliseconds for which the host may keep a thread off its core.
         private static readonly long PatienceTicks = Stopwatch.Frequency * 20 / 1_000_000;
 
         private readonly int _groupsPerBlock;
@@ -43,16 +43,20 @@ internal static partial class CpuGemm
         // Packed reads them too.
         internal void MarkPacked(int block, int group) => Volatile.Write(ref _groups[block * _groupsPerBlock + group], Packed);
 
-        // Waits up to PatienceTicks for a claimed group to be packed; false if it still is not.
-        internal bool AwaitPacked(int block, int group)
+        // Waits up to PatienceTicks for the first `groups` groups of a block to be packed; false if one still is not.
+        internal bool AwaitPacked(int block, int groups)
         {
-            ref int state = ref _groups[block * _groupsPerBlock + group];
-            if (Volatile.Read(ref state) == Packed) return true;
-            long deadline = Stopwatch.GetTimestamp() + PatienceTicks;
-            while (Volatile.Read(ref state) != Packed)
+            long deadline = 0;
+            for (int g = 0; g < groups; g++)
             {
-                if (Stopwatch.GetTimestamp() > deadline) return false;
-                Thread.SpinWait(8);
+                ref int state = ref _groups[block * _groupsPerBlock + g];
+                while (Volatile.Read(ref state) != Packed)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    if (deadline == 0) deadline = now + PatienceTicks;
+                    else if (now > deadline) return false;
+                    Thread.SpinWait(8);
+                }
             }
             return true;
         }

@@ -122,14 +122,16 @@ internal static partial class CpuGemm
         // columns from the shared claims until none is left, and for each k-block packs that chunk of B and runs
         // it against every block of A. A is packed once, whole, into aWhole (the layout PackWholeA writes), by
         // whichever threads first need each block: a thread claims the block's unclaimed groups of panels and
-        // packs them (APanelClaims). No thread ever waits for another for long: a thread the host slows down
-        // (another process on its core) takes fewer chunks, and a group it claimed but has not finished is packed
-        // again by the thread that needs it. Each C element is still summed in the same order (k-blocks in order),
-        // whoever runs its chunk, and every copy of a group is the same bytes.
+        // packs them (ColumnChunkClaims). No thread waits for another for long: a thread the host slows down
+        // (another process on its core) takes fewer chunks, and where a group another thread claimed is still
+        // not packed after a short wait, the thread packs the whole block into its own buffer for this chunk.
+        // Only a group's claimer ever writes it in aWhole: packing stores spill, for a moment, into later rows
+        // of the same panel, which a reader of a finished group must never see. Each C element is still summed
+        // in the same order (k-blocks in order), whoever runs its chunk, from the same packed values.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal void RunColumnChunks(int count, float* aWhole, ColumnChunkClaims claims)
         {
-            float* bPack = PackBuffers.ForCurrentThread().B;
+            var own = PackBuffers.ForCurrentThread();
             int chunkColumns = ChunkColumns(count);
             int chunks = (n + chunkColumns - 1) / chunkColumns;
             for (int q = claims.TakeChunk(); q < chunks; q = claims.TakeChunk())
@@ -139,14 +141,14 @@ internal static partial class CpuGemm
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
-                    PackBlockB(kc, nc, pc, j0, bPack);
+                    PackBlockB(kc, nc, pc, j0, own.B);
                     for (int ic = 0; ic < m; ic += MC, block++)
                     {
                         int mc = Math.Min(MC, m - ic);
                         float* aBlock = aWhole + WholeABlock(m, _mr, ic, pc, kc);
-                        if (!claims.IsReady(block))
-                            PackShared(mc, kc, ic, pc, aBlock, block, claims);
-                        Compute(mc, nc, kc, aBlock, bPack, ic, j0, accumulate || pc > 0);
+                        if (!claims.IsReady(block) && !PackShared(mc, kc, ic, pc, aBlock, block, claims))
+                            PackBlockA(mc, kc, ic, pc, aBlock = own.A);
+                        Compute(mc, nc, kc, aBlock, own.B, ic, j0, accumulate || pc > 0);
                     }
                 }
             }
@@ -159,27 +161,22 @@ internal static partial class CpuGemm
         // Groups of this many MR-row panels are the unit that threads claim when they pack A's blocks.
         internal const int ClaimPanels = 4;
 
-        // Block (ic, pc) of A packed into aBlock by the threads that need it: first the groups no thread has
-        // claimed, then, for each group another thread claimed and has not finished, a short wait for it and
-        // past that the same group packed here too (into the same place: the same bytes).
-        private void PackShared(int mc, int kc, int ic, int pc, float* aBlock, int block, ColumnChunkClaims claims)
+        // Packs the groups of block (ic, pc) that no thread has claimed into aBlock, then waits a little for the
+        // groups other threads claimed. True when the whole block is packed there (and marked ready).
+        private bool PackShared(int mc, int kc, int ic, int pc, float* aBlock, int block, ColumnChunkClaims claims)
         {
             int groupRows = ClaimPanels * _mr;
             int groups = (mc + groupRows - 1) / groupRows;
             for (int g = 0; g < groups; g++)
-                if (claims.TryClaim(block, g))
-                    PackGroup(mc, kc, ic, pc, aBlock, block, g, claims);
-            for (int g = 0; g < groups; g++)
-                if (!claims.AwaitPacked(block, g))
-                    PackGroup(mc, kc, ic, pc, aBlock, block, g, claims);
+            {
+                if (!claims.TryClaim(block, g)) continue;
+                int r0 = g * groupRows;
+                PackBlockA(Math.Min(groupRows, mc - r0), kc, ic + r0, pc, aBlock + (long)r0 * kc);
+                claims.MarkPacked(block, g);
+            }
+            if (!claims.AwaitPacked(block, groups)) return false;
             claims.MarkReady(block);
-        }
-
-        private void PackGroup(int mc, int kc, int ic, int pc, float* aBlock, int block, int g, ColumnChunkClaims claims)
-        {
-            int r0 = g * ClaimPanels * _mr, r1 = Math.Min(mc, r0 + ClaimPanels * _mr);
-            PackBlockA(r1 - r0, kc, ic + r0, pc, aBlock + (long)r0 * kc);
-            claims.MarkPacked(block, g);
+            return true;
         }
 
         // Thread t of `count` owns whole 16-column panels of C and packs its own B; the packed A block
