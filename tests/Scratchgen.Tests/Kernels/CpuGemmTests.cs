@@ -137,9 +137,9 @@ public sealed unsafe class CpuGemmTests
             (CpuGemm.MC - 1, 37, 29), (CpuGemm.MC, 37, 29), (CpuGemm.MC + 1, 37, 29), (2 * CpuGemm.MC + 5, 20, CpuGemm.KC + 1),
             (5, CpuGemm.NC - 1, 9), (5, CpuGemm.NC + 1, 9), (3, 2 * CpuGemm.NC + 17, 3),
             (128, 400, 300), (301, 33, 129), (97, 333, 70),
-            // A packed whole just under and just over what the column-chunk schedule takes (6-row panels):
-            // the chunks, and above them the fixed halves with their cooperative packing of A.
-            (64, 64, (int)(CpuGemm.ColumnChunksMaxAFloats / 66)), (64, 64, (int)(CpuGemm.ColumnChunksMaxAFloats / 66) + 1),
+            // A packed whole (6-row panels: 66 rows) just under and just over what one half of the shared pack buffer
+            // holds (a packed B block): the column chunks with A there, and in the buffer grown for a larger A.
+            (64, 64, (CpuGemm.NC + CpuGemm.NR) * CpuGemm.KC / 66), (64, 64, (CpuGemm.NC + CpuGemm.NR) * CpuGemm.KC / 66 + 1),
         ];
         for (int s = 0; s < shapes.Length; s++)
             foreach (bool accumulate in new[] { false, true })
@@ -197,6 +197,42 @@ public sealed unsafe class CpuGemmTests
             NativeMemory.AlignedFree(aWhole);
         }
         Assert.True(expected.SequenceEqual(c), "the column chunks with stranded claims differ from V3Packed on one thread");
+    }
+
+    // The fixed halves of an n split (RunSplitN), which V3Packed takes only for an A over 64 MB: two threads pack
+    // each A block cooperatively and meet at a barrier per block. Run here directly on two threads, across
+    // several A blocks and k-blocks, it must give V3Packed's one-thread result bit for bit.
+    [Fact]
+    public void RunSplitN_TwoThreadsPackingATogether_MatchOneThreadBitForBit()
+    {
+        int m = 2 * CpuGemm.MC + 7, n = 3 * CpuGemm.NR * 5 + 3, k = CpuGemm.KC + 29;
+        var rng = new Random(9);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] expected = new float[m * n], c = new float[m * n];
+        long blockFloats = (long)CpuGemm.MC * CpuGemm.KC + 64;
+        float* a0 = (float*)NativeMemory.AlignedAlloc((nuint)(blockFloats * sizeof(float)), 64);
+        float* a1 = (float*)NativeMemory.AlignedAlloc((nuint)(blockFloats * sizeof(float)), 64);
+        try
+        {
+            fixed (float* pa = a, pb = b, pe = expected, pc = c)
+            {
+                CpuGemm.V3Packed(m, n, k, pa, k, false, pb, n, false, pe, n, false, maxThreads: 1);
+                var job = new CpuGemm.GemmJob(m, n, k, pa, k, false, pb, n, false, pc, n, false);
+                var barrier = new CpuGemm.SpinBarrier(2);
+                nint s0 = (nint)a0, s1 = (nint)a1;
+                var other = new Thread(() => job.RunSplitN(1, 2, (float*)s0, (float*)s1, barrier));
+                other.Start();
+                job.RunSplitN(0, 2, a0, a1, barrier);
+                other.Join();
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(a0);
+            NativeMemory.AlignedFree(a1);
+        }
+        Assert.True(expected.SequenceEqual(c), "RunSplitN on two threads differs from V3Packed on one");
     }
 
     // Sgemm's matrix-vector and outer-product paths    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores

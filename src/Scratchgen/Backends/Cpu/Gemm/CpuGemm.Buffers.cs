@@ -8,7 +8,7 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 //                      finalizer when the thread dies;
 //   SharedPackBuffers  the double buffer that threads of one GEMM pack the shared operand into
 //                      (A blocks for an n split, B blocks for an m split, all of A for column
-//                      chunks), owned by GemmThreads.
+//                      chunks where it fits one half, else a buffer grown for it), owned by GemmThreads.
 // These are scratch caches, not state: no result depends on what was in them.
 internal static partial class CpuGemm
 {
@@ -41,9 +41,31 @@ internal static partial class CpuGemm
     // the process (held by GemmThreads), so it has no finalizer.
     private sealed unsafe class SharedPackBuffers
     {
-        private static readonly long Half = Math.Max(Math.Max(ABlockFloats, BBlockFloats), ColumnChunksMaxAFloats + Slack);
+        private static readonly long Half = Math.Max(ABlockFloats, BBlockFloats);
 
         internal readonly float* First = AlignedFloats(Half);
         internal readonly float* Second = AlignedFloats(Half);
+
+        private readonly Lock _grow = new();
+        private float* _wholeA;
+        private long _wholeAFloats;
+
+        // A buffer of at least `floats` for an A packed whole that First cannot hold, grown on demand and kept.
+        // Only the job that holds the worker team calls this (from inside its parts), so no other GEMM is using
+        // the buffer while it is replaced.
+        internal float* WholeA(long floats)
+        {
+            if (floats + Slack <= Half) return First;
+            lock (_grow)
+            {
+                if (floats > _wholeAFloats)
+                {
+                    if (_wholeA != null) NativeMemory.AlignedFree(_wholeA);
+                    _wholeA = AlignedFloats(floats + Slack);
+                    _wholeAFloats = floats;
+                }
+                return _wholeA;
+            }
+        }
     }
 }

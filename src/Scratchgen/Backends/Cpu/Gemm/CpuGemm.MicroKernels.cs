@@ -21,7 +21,7 @@ internal enum GemmKernel
 // per element, p in order within a KC block, blocks added in order), so they agree bit for bit (tested).
 internal static partial class CpuGemm
 {
-    private const int NR = 16;
+    internal const int NR = 16;
     private const int MaxMR = 16;
 
     /// <summary>The kernel Auto resolves to on this CPU.</summary>

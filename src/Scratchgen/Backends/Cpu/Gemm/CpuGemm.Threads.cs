@@ -19,7 +19,7 @@ internal static partial class CpuGemm
                 return false;
             var shared = Shared();
             IParallelJob work = split == GemmSplit.ColumnChunks
-                ? new ColumnChunksItem(job, threads, shared.First, new ColumnChunkClaims(job.M, job.K, job.MR))
+                ? new ColumnChunksItem(job, threads, shared, new ColumnChunkClaims(job.M, job.K, job.MR))
                 : new WorkItem(job, threads, split, shared.First, shared.Second, new SpinBarrier(threads));
             return WorkerTeam.TryRun(work, threads);
         }
@@ -44,9 +44,23 @@ internal static partial class CpuGemm
 
     // The column-chunk schedule: every thread takes chunks until none is left, so a worker that has not
     // started when the caller runs out of chunks is not waited for (IWorkSharingJob).
-    private sealed unsafe class ColumnChunksItem(GemmJob job, int count, float* aWhole, ColumnChunkClaims claims) : IWorkSharingJob
+    private sealed unsafe class ColumnChunksItem(GemmJob job, int count, SharedPackBuffers shared, ColumnChunkClaims claims) : IWorkSharingJob
     {
-        public void Run(int t) => job.RunColumnChunks(count, aWhole, claims);
+        private readonly Lock _resolve = new();
+        private nint _aWhole;
+
+        public void Run(int t) => job.RunColumnChunks(count, AWhole(), claims);
+
+        // Where A is packed whole: resolved by the first part that runs, while this job holds the team.
+        private float* AWhole()
+        {
+            if (Volatile.Read(ref _aWhole) is var ready and not 0) return (float*)ready;
+            lock (_resolve)
+            {
+                if (_aWhole == 0) _aWhole = (nint)shared.WholeA(PackedASize(job.M, job.K, job.Kernel));
+                return (float*)_aWhole;
+            }
+        }
     }
 
     // How the threads of one GEMM share C: fixed column halves (RunSplitN), fixed row halves (RunSplitM), or

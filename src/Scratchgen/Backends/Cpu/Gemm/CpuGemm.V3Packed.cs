@@ -26,9 +26,9 @@ namespace Scratchgen.Backends.Cpu.Gemm;
 // The first k-block overwrites C (unless accumulate), later ones add, so C is never zeroed separately.
 //
 // Threads (CpuGemm.Threads.cs): along n (whole 16-column panels) when m <= n, else along m (whole
-// 6-row panels). An n split whose packed A fits one shared buffer (about 4 MB) deals out chunks of C's
-// columns (RunColumnChunks), with no barrier: A is packed whole by the threads that first need each
-// block. Otherwise C is cut into one strip per core and the operand both strips need (A for an n split,
+// 6-row panels). An n split whose packed A is at most 64 MB deals out chunks of C's columns
+// (RunColumnChunks), with no barrier: A is packed whole by the threads that first need each block.
+// Otherwise C is cut into one strip per core and the operand both strips need (A for an n split,
 // B for an m split) is packed once, cooperatively: each thread packs a share of its panels into a
 // shared double buffer, then all meet at a spin barrier and compute. Tile boundaries do not move
 // with the thread count, so every C element is summed in the same order: results are bit-identical
@@ -116,6 +116,7 @@ internal static partial class CpuGemm
         // Whether the column-chunk schedule (RunColumnChunks) fits: A not prepacked by the caller and, packed
         // whole, no larger than ColumnChunksMaxAFloats (below).
         internal bool SuitsColumnChunks => index.APacked == null && PackedASize(m, k, kernel) <= ColumnChunksMaxAFloats;
+        internal GemmKernel Kernel => kernel;
 
         // The column-chunk schedule for an n split (m <= n) with a small A (the conv forward W @ im2col(x) and
         // weight gradient dY @ im2col(x)ᵀ, the MLP layers' x @ Wᵀ): each thread takes the next chunk of C's
@@ -249,13 +250,14 @@ internal static partial class CpuGemm
         }
     }
 
-    // Largest packed A (floats) for the column-chunk schedule: what one half of the shared pack buffer holds
-    // (sized for a packed B block, about 4 MB; A of 1024 x 1024 exactly). Every chunk reads all of A again,
-    // from L2 or L3: the DCGAN's 64->128 forward (W, 128 x 1024) is 512 KB, its weight gradient (dY,
-    // 128 x 6272 at batch 128) 3.3 MB, the MLP layers' A at most 1.6 MB. On two quiet cores a 4 MB A runs
-    // about as fast in chunks as with RunSplitN; with one core busy the chunks keep going where RunSplitN
-    // waits at every block's barrier (kernels-docs/matmul.md, "Two cores with one of them busy").
-    internal const long ColumnChunksMaxAFloats = BBlockFloats - Slack;
+    // Largest packed A (floats) for the column-chunk schedule: 64 MB (A up to 4096 x 4096). Up to what one half of
+    // the shared pack buffer holds (a packed B block, about 4 MB) A goes there; a larger one goes to a buffer
+    // grown for it and kept (SharedPackBuffers.WholeA). Every chunk reads all of A again, from L2, L3 or memory
+    // (at n = 2048, 16 MB of A for about 2 GFLOP per chunk). On two quiet cores the chunks run about as fast as
+    // the fixed halves of RunSplitN (0.95-1.10x at n = 1024-2048); with one core busy they keep going where
+    // RunSplitN waits at every block's barrier (1.4-1.5x; kernels-docs/matmul.md, "Two cores with one of
+    // them busy"). Larger A keeps RunSplitN, whose packing buffers stay the size of one block.
+    internal const long ColumnChunksMaxAFloats = 1L << 24;
 
     // Rows of A rounded up to whole mr-row panels.
     private static int PaddedRows(int m, int mr) => (m + mr - 1) / mr * mr;
