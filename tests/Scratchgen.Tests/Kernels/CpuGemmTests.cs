@@ -151,28 +151,24 @@ public sealed unsafe class CpuGemmTests
     // into its own buffer, and never writes the claimed group in the shared copy (a packing store spills, for a
     // moment, into later rows of its panel). Here every other group of every block is claimed by nobody that will
     // pack it and the shared buffer starts as NaN: the result must still be V3Packed's on one thread, bit for
-    // bit, and the stranded groups must still hold NaN.
+    // bit (and within the oracle's tolerance), and the stranded groups must still hold NaN.
     [Fact]
     public void ColumnChunks_GroupsClaimedAndNeverPacked_AreNotWaitedFor_NorWrittenByOthers()
     {
         int m = CpuGemm.MC + 50, n = 70, k = CpuGemm.KC + 9;
-        var rng = new Random(5);
-        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] expected = new float[m * n], c = new float[m * n];
+        using var problem = new GemmProblem(m, n, k, transA: false, transB: false, pad: 3, accumulate: false, seed: 5);
+        float[] expected = problem.Run((m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1));
         long packed = CpuGemm.PackedASize(m, k) + 64;
         float* aWhole = (float*)NativeMemory.AlignedAlloc((nuint)(packed * sizeof(float)), 64);
         try
         {
             new Span<float>(aWhole, (int)packed).Fill(float.NaN);
-            fixed (float* pa = a, pb = b, pe = expected, pc = c)
+            var stranded = new List<(int Block, int Row0, int Rows, int Kc, long Start)>();
+            float[] got = problem.Run((m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
             {
-                CpuGemm.V3Packed(m, n, k, pa, k, false, pb, n, false, pe, n, false, maxThreads: 1);
-                var job = new CpuGemm.GemmJob(m, n, k, pa, k, false, pb, n, false, pc, n, false);
+                var job = new CpuGemm.GemmJob(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc);
                 var claims = new CpuGemm.ColumnChunkClaims(m, k, job.MR);
-                int groupRows = CpuGemm.GemmJob.ClaimPanels * job.MR, claimed = 0;
-                var stranded = new List<(int Block, int Row0, int Rows, int Kc, long Start)>();
-                int block = 0;
+                int groupRows = CpuGemm.GemmJob.ClaimPanels * job.MR, block = 0;
                 for (int pc0 = 0; pc0 < k; pc0 += CpuGemm.KC)
                     for (int ic = 0; ic < m; ic += CpuGemm.MC, block++)
                     {
@@ -181,61 +177,60 @@ public sealed unsafe class CpuGemmTests
                         for (int g = 0; g * groupRows < mc; g += 2)
                         {
                             Assert.True(claims.TryClaim(block, g));
-                            claimed++;
                             stranded.Add((block, g * groupRows, Math.Min(groupRows, mc - g * groupRows), kc, start));
                         }
                     }
-                Assert.True(claimed >= 4);
                 job.RunColumnChunks(1, aWhole, claims);
-                foreach (var (blk, row0, rows, kc, start) in stranded)
-                    for (long i = start + (long)row0 * kc; i < start + (long)(row0 + rows) * kc; i++)
-                        Assert.True(float.IsNaN(aWhole[i]), $"block {blk}: a stranded group (rows {row0}..) was written in the shared copy at float {i}");
-            }
+            });
+            Assert.True(stranded.Count >= 4);
+            foreach (var (blk, row0, rows, kc, start) in stranded)
+                for (long i = start + (long)row0 * kc; i < start + (long)(row0 + rows) * kc; i++)
+                    Assert.True(float.IsNaN(aWhole[i]), $"block {blk}: a stranded group (rows {row0}..) was written in the shared copy at float {i}");
+            problem.Check("ColumnChunks with stranded claims", got);
+            Assert.True(expected.SequenceEqual(got), "the column chunks with stranded claims differ from V3Packed on one thread");
         }
         finally
         {
             NativeMemory.AlignedFree(aWhole);
         }
-        Assert.True(expected.SequenceEqual(c), "the column chunks with stranded claims differ from V3Packed on one thread");
     }
 
     // The fixed halves of an n split (RunSplitN), which V3Packed takes only for an A over 64 MB: two threads pack
     // each A block cooperatively and meet at a barrier per block. Run here directly on two threads, across
-    // several A blocks and k-blocks, it must give V3Packed's one-thread result bit for bit.
+    // several A blocks and k-blocks, it must give V3Packed's one-thread result bit for bit (and within the
+    // oracle's tolerance).
     [Fact]
     public void RunSplitN_TwoThreadsPackingATogether_MatchOneThreadBitForBit()
     {
         int m = 2 * CpuGemm.MC + 7, n = 3 * CpuGemm.NR * 5 + 3, k = CpuGemm.KC + 29;
-        var rng = new Random(9);
-        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] expected = new float[m * n], c = new float[m * n];
+        using var problem = new GemmProblem(m, n, k, transA: false, transB: false, pad: 3, accumulate: false, seed: 9);
+        float[] expected = problem.Run((m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1));
         long blockFloats = (long)CpuGemm.MC * CpuGemm.KC + 64;
         float* a0 = (float*)NativeMemory.AlignedAlloc((nuint)(blockFloats * sizeof(float)), 64);
         float* a1 = (float*)NativeMemory.AlignedAlloc((nuint)(blockFloats * sizeof(float)), 64);
         try
         {
-            fixed (float* pa = a, pb = b, pe = expected, pc = c)
+            nint s0 = (nint)a0, s1 = (nint)a1;
+            float[] got = problem.Run((m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) =>
             {
-                CpuGemm.V3Packed(m, n, k, pa, k, false, pb, n, false, pe, n, false, maxThreads: 1);
-                var job = new CpuGemm.GemmJob(m, n, k, pa, k, false, pb, n, false, pc, n, false);
+                var job = new CpuGemm.GemmJob(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc);
                 var barrier = new CpuGemm.SpinBarrier(2);
-                nint s0 = (nint)a0, s1 = (nint)a1;
                 var other = new Thread(() => job.RunSplitN(1, 2, (float*)s0, (float*)s1, barrier));
                 other.Start();
-                job.RunSplitN(0, 2, a0, a1, barrier);
+                job.RunSplitN(0, 2, (float*)s0, (float*)s1, barrier);
                 other.Join();
-            }
+            });
+            problem.Check("RunSplitN on two threads", got);
+            Assert.True(expected.SequenceEqual(got), "RunSplitN on two threads differs from V3Packed on one");
         }
         finally
         {
             NativeMemory.AlignedFree(a0);
             NativeMemory.AlignedFree(a1);
         }
-        Assert.True(expected.SequenceEqual(c), "RunSplitN on two threads differs from V3Packed on one");
     }
 
-    // Sgemm's matrix-vector and outer-product paths    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
+    // Sgemm's matrix-vector and outer-product paths (m, n or k = 1) at sizes that split over the cores
     // (the DCGAN's 6272 -> 1 linear layer and its gradients) and awkward ones, every transpose, padded
     // views, with and without accumulate.
     [Theory, MemberData(nameof(Transposes))]

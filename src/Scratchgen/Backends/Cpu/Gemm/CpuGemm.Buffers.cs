@@ -52,7 +52,8 @@ internal static partial class CpuGemm
 
         // A buffer of at least `floats` for an A packed whole that First cannot hold, grown on demand and kept.
         // Only the job that holds the worker team calls this (from inside its parts), so no other GEMM is using
-        // the buffer while it is replaced.
+        // the buffer while it is replaced; the lock gives every part of that job the same buffer (the first
+        // grows it, the others find it big enough).
         internal float* WholeA(long floats)
         {
             if (floats + Slack <= Half) return First;

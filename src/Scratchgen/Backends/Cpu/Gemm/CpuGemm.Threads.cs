@@ -46,21 +46,9 @@ internal static partial class CpuGemm
     // started when the caller runs out of chunks is not waited for (IWorkSharingJob).
     private sealed unsafe class ColumnChunksItem(GemmJob job, int count, SharedPackBuffers shared, ColumnChunkClaims claims) : IWorkSharingJob
     {
-        private readonly Lock _resolve = new();
-        private nint _aWhole;
-
-        public void Run(int t) => job.RunColumnChunks(count, AWhole(), claims);
-
-        // Where A is packed whole: resolved by the first part that runs, while this job holds the team.
-        private float* AWhole()
-        {
-            if (Volatile.Read(ref _aWhole) is var ready and not 0) return (float*)ready;
-            lock (_resolve)
-            {
-                if (_aWhole == 0) _aWhole = (nint)shared.WholeA(PackedASize(job.M, job.K, job.Kernel));
-                return (float*)_aWhole;
-            }
-        }
+        // Every part asks for the buffer while this job holds the team; the first may grow it, the others then
+        // get the same one (SharedPackBuffers.WholeA).
+        public void Run(int t) => job.RunColumnChunks(count, shared.WholeA(job.PackedAFloats), claims);
     }
 
     // How the threads of one GEMM share C: fixed column halves (RunSplitN), fixed row halves (RunSplitM), or

@@ -115,8 +115,10 @@ internal static partial class CpuGemm
 
         // Whether the column-chunk schedule (RunColumnChunks) fits: A not prepacked by the caller and, packed
         // whole, no larger than ColumnChunksMaxAFloats (below).
-        internal bool SuitsColumnChunks => index.APacked == null && PackedASize(m, k, kernel) <= ColumnChunksMaxAFloats;
-        internal GemmKernel Kernel => kernel;
+        internal bool SuitsColumnChunks => index.APacked == null && PackedAFloats <= ColumnChunksMaxAFloats;
+
+        // Floats of op(A) packed whole for this job's kernel.
+        internal long PackedAFloats => PackedASize(m, k, kernel);
 
         // The column-chunk schedule for an n split (m <= n) with a small A (the conv forward W @ im2col(x) and
         // weight gradient dY @ im2col(x)ᵀ, the MLP layers' x @ Wᵀ): each thread takes the next chunk of C's
