@@ -314,6 +314,29 @@ public sealed unsafe class CpuGemmTests
         Assert.True(withDefault.AsSpan().SequenceEqual(withKernel), $"the {kernel} kernel differs from the default ({CpuGemm.BestKernel})");
     }
 
+    // A last panel of 1-5 live rows (m = 6 + rows) runs the 2x16, 4x16 or 6x16 AVX2 kernel on its own; the same
+    // rows of A inside a 12-row GEMM, where every panel is full, run the 6x16 kernel. Each element is the same
+    // chain of FMAs either way, so the rows agree bit for bit (a remainder kernel that multiplied and added
+    // separately, or summed p in another order, would pass the oracle's tolerance but not this).
+    [SkippableTheory, InlineData(1, 1), InlineData(2, 1), InlineData(3, 2), InlineData(4, 2), InlineData(5, 1)]
+    public void Avx2EdgePanels_MatchTheSameRowsInFullPanels_BitForBit(int rows, int threads)
+    {
+        var kernel = Supported(nameof(GemmKernel.Avx2x6x16));
+        const int n = 37, k = 400; // k crosses KC, n leaves a ragged column tile too
+        var rng = new Random(rows);
+        float[] a = Enumerable.Range(0, 12 * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] full = new float[12 * n], edge = new float[(6 + rows) * n];
+        fixed (float* pa = a, pb = b, pFull = full, pEdge = edge)
+        {
+            CpuGemm.V3Packed(12, n, k, pa, k, false, pb, n, false, pFull, n, false, threads, kernel);
+            CpuGemm.V3Packed(6 + rows, n, k, pa, k, false, pb, n, false, pEdge, n, false, threads, kernel);
+        }
+        for (int i = 0; i < edge.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(edge[i]) == BitConverter.SingleToInt32Bits(full[i]),
+                $"C[{i / n}, {i % n}]: {edge[i]:R} with a {rows}-row last panel, {full[i]:R} in full panels");
+    }
+
     public static TheoryData<string, int, int, int> NamedKernelsAndShapesOfA()
     {
         var data = new TheoryData<string, int, int, int>();

@@ -70,7 +70,7 @@ internal static partial class CpuGemm
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int live = Math.Min(mr, mc - ir);
-                Tile(mr, kc, aPack + (long)ir * kc, bp, tile, NR, add: false);
+                Tile(mr, kc, aPack + (long)ir * kc, bp, tile, NR, add: false, live);
                 for (int i = 0; i < live; i++)
                 {
                     float* row = c + rows[ir + i];

@@ -309,7 +309,7 @@ internal static partial class CpuGemm
                 float* ap = aPack + (long)ir * kc;
                 float* cTile = c + ir * ldc + jr;
                 if (rows == mr && nr == NR)
-                    Tile(mr, kc, ap, bp, cTile, ldc, add);
+                    Tile(mr, kc, ap, bp, cTile, ldc, add, mr);
                 else
                     KernelEdge(mr, kc, ap, bp, cTile, ldc, add, rows, nr);
             }
