@@ -47,14 +47,14 @@ internal static partial class CpuGemm
     }
 
     // One mr x 16 tile: C (+)= Apanel * Bpanel. rows: how many of the panel's rows are live (the rest is zero
-    // padding); the AVX2 kernel then skips what it can and writes only the first 2 or 4 rows of C.
+    // padding); the AVX2 kernel then computes and writes only the first 2 or 4 rows where that is all.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Tile(int mr, int kc, float* ap, float* bp, float* c, long ldc, bool add, int rows)
     {
         if (mr == 16) Kernel16x16(kc, ap, bp, c, ldc, add);
-        else if (rows > 4) Kernel6x16(kc, ap, bp, c, ldc, add);
-        else if (rows > 2) Kernel4x16(kc, ap, bp, c, ldc, add);
-        else Kernel2x16(kc, ap, bp, c, ldc, add);
+        else if (rows > 4) Kernel6x16<SixRows>(kc, ap, bp, c, ldc, add);
+        else if (rows > 2) Kernel6x16<FourRows>(kc, ap, bp, c, ldc, add);
+        else Kernel6x16<TwoRows>(kc, ap, bp, c, ldc, add);
     }
 
     // Ragged tile (rows < mr or cols < 16): the kernel for its live rows into a stack tile, then the live rows x cols part.
