@@ -45,7 +45,7 @@ timeout 120 taskset -c "$cores" "$py" bench/peers/torch_dcgan.py --epochs 2 --de
 echo "torch dcgan: exit $?" >> "$OUT/cpu.txt"
 {
   cat "$OUT/cpu.txt"
-  grep -H -E "kernel|V3Packed" "$OUT"/matmul-*.txt
+  grep -H -E "FMA peak|kernel|V3Packed" "$OUT"/matmul-*.txt
   grep -H -E "epoch 2" "$OUT"/gan-*.txt "$OUT"/dcgan-*.txt "$OUT"/torch-*.txt
   cat "$OUT/numpy-sgemm.txt"
 } > "$OUT/summary.txt" 2>&1

@@ -13,6 +13,18 @@ internal static class FmaPeak
 {
     private const int Iterations = 20_000_000;
 
+    /// <summary>The peak for a table of timings: <paramref name="before"/> (timed before them) or the peak timed
+    /// again now, after them, whichever is higher. On a shared host another process can hold a core for the
+    /// whole of one measurement, which then reads about half the machine's peak and puts rows above 100 %.</summary>
+    internal static double Bracketed(double before, int threads) => Math.Max(before, MeasureGflops(threads));
+
+    /// <summary>The cell of a "% of peak" column.</summary>
+    internal static string PercentOf(double rate, double peak) => (100 * rate / peak).ToString("F0") + " %";
+
+    /// <summary>The note under a table where a rate still exceeds the peak.</summary>
+    internal static string AbovePeakNote(double peak) =>
+        $"[yellow]a rate above the FMA peak ({peak:F1} GFLOPS, the higher of two measurements): the host gave this process fewer cores while the peak was timed; read GFLOPS, not % of peak[/]";
+
     internal static double MeasureGflops(int threads)
     {
         if (!(Avx.IsSupported && Fma.IsSupported))

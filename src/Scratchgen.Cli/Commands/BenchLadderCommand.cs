@@ -60,7 +60,6 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
             rungs = rungs.Where(r => named.Contains(r.Name)).ToList();
         }
         double peak = ladder.RateUnit == "GFLOPS" && rungs.Any(r => r.Backend == "cpu") ? FmaPeak.MeasureGflops(Environment.ProcessorCount) : 0;
-        if (peak > 0) AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads): [bold]{peak:F1} GFLOPS[/]");
         bool allPassed = true;
         var checks = new Table().AddColumns("rung", "backend", "shapes checked", "worst error / allowed", "result");
         // Each problem and its float64 reference once, for every rung.
@@ -77,6 +76,7 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
 
         var times = new Table().AddColumns("rung", "backend", "shape", "check", "median ms", "min ms", ladder.RateUnit);
         if (peak > 0) times.AddColumn("% of peak");
+        var rows = new List<(List<string> Cells, double Rate, bool Cpu)>();
         foreach (int size in BenchMatMulCommand.ParseSizes(s.Sizes)!)
         {
             var problem = ladder.Problem(ladder.TimingShape(size), seed: 2);
@@ -87,12 +87,22 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
                 allPassed &= check.Passed;
                 var t = ladder.Time(rung, problem);
                 var cells = new List<string> { rung.Name, rung.Backend, problem.Label, check.Passed ? "ok" : "FAIL", t.MedianMs.ToString("F3"), t.MinMs.ToString("F3"), t.Rate.ToString("F1") };
-                if (peak > 0) cells.Add(rung.Backend == "cpu" ? (100 * t.Rate / peak).ToString("F0") + " %" : "");
-                times.AddRow(cells.ToArray());
+                rows.Add((cells, t.Rate, rung.Backend == "cpu"));
                 AnsiConsole.WriteLine($"{ladder.Family} {rung.Name} on {rung.Backend}, {problem.Label}: {t.MedianMs:F3} ms, {t.Rate:F1} {ladder.RateUnit}");
             }
         }
+        if (peak > 0)
+        {
+            peak = FmaPeak.Bracketed(peak, Environment.ProcessorCount);
+            AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads, best of before and after): [bold]{peak:F1} GFLOPS[/]");
+        }
+        foreach (var (cells, rate, cpu) in rows)
+        {
+            if (peak > 0) cells.Add(cpu ? FmaPeak.PercentOf(rate, peak) : "");
+            times.AddRow(cells.ToArray());
+        }
         AnsiConsole.Write(times);
+        if (peak > 0 && rows.Any(r => r.Cpu && r.Rate > peak)) AnsiConsole.MarkupLine(FmaPeak.AbovePeakNote(peak));
         return allPassed ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }
