@@ -18,6 +18,10 @@ internal static class FmaPeak
     /// whole of one measurement, which then reads about half the machine's peak and puts rows above 100 %.</summary>
     internal static double Bracketed(double before, int threads) => Math.Max(before, MeasureGflops(threads));
 
+    /// <summary>The line that gives the peak a table's "% of peak" column divides by.</summary>
+    internal static string PeakLine(double peak) =>
+        $"FMA peak of this machine ({Environment.ProcessorCount} threads, best of before and after): [bold]{peak:F1} GFLOPS[/]";
+
     /// <summary>The cell of a "% of peak" column.</summary>
     internal static string PercentOf(double rate, double peak) => (100 * rate / peak).ToString("F0") + " %";
 

@@ -76,7 +76,7 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
 
         var times = new Table().AddColumns("rung", "backend", "shape", "check", "median ms", "min ms", ladder.RateUnit);
         if (peak > 0) times.AddColumn("% of peak");
-        var rows = new List<(List<string> Cells, double Rate, bool Cpu)>();
+        var rows = new List<(Rung Rung, string Shape, bool Passed, RungTiming T)>();
         foreach (int size in BenchMatMulCommand.ParseSizes(s.Sizes)!)
         {
             var problem = ladder.Problem(ladder.TimingShape(size), seed: 2);
@@ -86,23 +86,23 @@ internal sealed class BenchLadderCommand : Command<BenchLadderCommand.Settings>
                 var check = ladder.Check(rung, problem, reference);
                 allPassed &= check.Passed;
                 var t = ladder.Time(rung, problem);
-                var cells = new List<string> { rung.Name, rung.Backend, problem.Label, check.Passed ? "ok" : "FAIL", t.MedianMs.ToString("F3"), t.MinMs.ToString("F3"), t.Rate.ToString("F1") };
-                rows.Add((cells, t.Rate, rung.Backend == "cpu"));
+                rows.Add((rung, problem.Label, check.Passed, t));
                 AnsiConsole.WriteLine($"{ladder.Family} {rung.Name} on {rung.Backend}, {problem.Label}: {t.MedianMs:F3} ms, {t.Rate:F1} {ladder.RateUnit}");
             }
         }
         if (peak > 0)
         {
             peak = FmaPeak.Bracketed(peak, Environment.ProcessorCount);
-            AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads, best of before and after): [bold]{peak:F1} GFLOPS[/]");
+            AnsiConsole.MarkupLine(FmaPeak.PeakLine(peak));
         }
-        foreach (var (cells, rate, cpu) in rows)
+        foreach (var (rung, shape, passed, t) in rows)
         {
-            if (peak > 0) cells.Add(cpu ? FmaPeak.PercentOf(rate, peak) : "");
+            var cells = new List<string> { rung.Name, rung.Backend, shape, passed ? "ok" : "FAIL", t.MedianMs.ToString("F3"), t.MinMs.ToString("F3"), t.Rate.ToString("F1") };
+            if (peak > 0) cells.Add(rung.Backend == "cpu" ? FmaPeak.PercentOf(t.Rate, peak) : "");
             times.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(times);
-        if (peak > 0 && rows.Any(r => r.Cpu && r.Rate > peak)) AnsiConsole.MarkupLine(FmaPeak.AbovePeakNote(peak));
+        if (peak > 0 && rows.Any(r => r.Rung.Backend == "cpu" && r.T.Rate > peak)) AnsiConsole.MarkupLine(FmaPeak.AbovePeakNote(peak));
         return allPassed ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }

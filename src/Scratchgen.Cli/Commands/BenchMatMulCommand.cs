@@ -50,28 +50,24 @@ internal sealed partial class BenchMatMulCommand : Command<BenchMatMulCommand.Se
         if (s.Numpy) table.AddColumns("numpy GFLOPS", "ours / numpy");
         var ladder = new MatMulLadder();
         var rungs = ladder.Rungs(["cpu"]).ToList();
-        var rows = new List<(List<string> Cells, double Rate)>();
+        var rows = new List<(int N, string Rung, RungTiming T, double? Numpy)>();
         foreach (int n in sizes)
         {
             var problem = ladder.Problem(ladder.TimingShape(n), seed: 1);
             double? numpy = s.Numpy ? NumpyGflops(n) : null;
             foreach (var rung in rungs.Where(r => ladder.Work(problem.Shape) <= r.MaxTimedWork))
-            {
-                var t = ladder.Time(rung, problem);
-                var cells = new List<string> { n.ToString(), rung.Name, t.MedianMs.ToString("F3"), t.Rate.ToString("F1") };
-                if (s.Numpy) cells.AddRange([numpy?.ToString("F1") ?? "n/a", numpy is double g ? (t.Rate / g).ToString("F2") + "x" : "n/a"]);
-                rows.Add((cells, t.Rate));
-            }
+                rows.Add((n, rung.Name, ladder.Time(rung, problem), numpy));
         }
         peak = FmaPeak.Bracketed(peak, Environment.ProcessorCount);
-        AnsiConsole.MarkupLine($"FMA peak of this machine ({Environment.ProcessorCount} threads, best of before and after): [bold]{peak:F1} GFLOPS[/]");
-        foreach (var (cells, rate) in rows)
+        AnsiConsole.MarkupLine(FmaPeak.PeakLine(peak));
+        foreach (var (n, rung, t, numpy) in rows)
         {
-            cells.Insert(4, FmaPeak.PercentOf(rate, peak));
+            var cells = new List<string> { n.ToString(), rung, t.MedianMs.ToString("F3"), t.Rate.ToString("F1"), FmaPeak.PercentOf(t.Rate, peak) };
+            if (s.Numpy) cells.AddRange([numpy?.ToString("F1") ?? "n/a", numpy is double g ? (t.Rate / g).ToString("F2") + "x" : "n/a"]);
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
-        if (rows.Any(r => r.Rate > peak)) AnsiConsole.MarkupLine(FmaPeak.AbovePeakNote(peak));
+        if (rows.Any(r => r.T.Rate > peak)) AnsiConsole.MarkupLine(FmaPeak.AbovePeakNote(peak));
         return ExitCodes.Ok;
     }
 
