@@ -314,8 +314,8 @@ public sealed unsafe class CpuGemmTests
         Assert.True(withDefault.AsSpan().SequenceEqual(withKernel), $"the {kernel} kernel differs from the default ({CpuGemm.BestKernel})");
     }
 
-    // A last panel of 1-5 live rows (m = 6 + rows) runs the 2x16, 4x16 or 6x16 AVX2 kernel on its own; the same
-    // rows of A inside a 12-row GEMM, where every panel is full, run the 6x16 kernel. Each element is the same
+    // A last panel of 1-5 live rows (m = 6 + rows) runs the AVX2 kernel on 2, 4 or 6 of its rows; the same
+    // rows of A inside a 12-row GEMM, where every panel is full, run it on all 6. Each element is the same
     // chain of FMAs either way, so the rows agree bit for bit (a remainder kernel that multiplied and added
     // separately, or summed p in another order, would pass the oracle's tolerance but not this).
     [SkippableTheory, InlineData(1, 1), InlineData(2, 1), InlineData(3, 2), InlineData(4, 2), InlineData(5, 1)]
