@@ -32,7 +32,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
         [CommandOption("--recipe <SETTINGS>"), Description("The training recipe of every model (as train --recipe; default: each model's defaults, 'plain' for the textbook ones).")]
         public string? Recipe { get; init; }
 
-        [CommandOption("--profile"), Description("Time every op forward and backward (waiting for the GPU after each) and print the 20 costliest.")]
+        [CommandOption("--profile"), Description("Time every op forward and backward and every optimizer step (waiting for the GPU after each), print the 20 costliest, and per epoch how a step's time divides between ops, optimizer steps and the code between them.")]
         public bool Profile { get; init; }
 
         [CommandOption("--kernel-timeline"), Description("ILGPU backends only: time every kernel launch on the device's clock (profiling markers, no waits) from step 11 to the epoch's last full batch, and print the 20 costliest kernels per step with the device's busy and idle time.")]
@@ -83,10 +83,11 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             string outDir = Path.Combine(Path.GetTempPath(), $"scratchgen-bench-{name}-{Environment.ProcessId}");
             var cores = backend is Scratchgen.Backends.Cpu.CpuBackend ? new CoreDistanceSampler() : null;
             ITrainingObserver? observer = backend is Scratchgen.Backends.Ilgpu.IlgpuBackend device ? new DeviceCounters(device, s.KernelTimeline) : cores;
-            var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, LatentDim: PeerLatent.TryGetValue(name, out int latent) ? latent : null, TrainCount: 9000, Backend: backend, Recipe: s.Recipe), data, observer);
             IReadOnlyList<EpochResult> results;
             using (var profiler = s.Profile ? Scratchgen.Autograd.OpProfiler.Start(synchronizeDevice: true) : null)
             {
+                var run = new TrainingRun(new TrainConfig(name, outDir, s.Epochs, s.BatchSize, LatentDim: PeerLatent.TryGetValue(name, out int latent) ? latent : null, TrainCount: 9000, Backend: backend, Recipe: s.Recipe),
+                    data, profiler != null ? new StepBudget(name, profiler, observer) : observer);
                 results = run.Run();
                 if (profiler != null) PrintProfile(name, profiler, results.Sum(r => r.Seconds));
             }
@@ -113,7 +114,7 @@ internal sealed class BenchModelsCommand : Command<BenchModelsCommand.Settings>
             table.AddRow(what, ms.ToString("F0"), calls.ToString(), (1000 * ms / calls).ToString("F1"), (100 * ms / (1000 * trainSeconds)).ToString("F1"));
         AnsiConsole.WriteLine($"{model}: {1000 * trainSeconds:F0} ms of training steps, profiled with a wait after each op (slower than unprofiled). " +
             "Rows nest: a backward row includes the ops its rule runs, which also appear as forward rows; " +
-            "optimizer updates, read-backs and data loading are in no row.");
+            "optimizer steps have rows of their own; read-backs and data loading are in no row (the lines per epoch above count them).");
         AnsiConsole.Write(table);
     }
 

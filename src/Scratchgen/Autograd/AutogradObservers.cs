@@ -46,6 +46,13 @@ public static class AutogradObservers
         foreach (var o in observers) o.OnForward(op, output, elapsed);
     }
 
+    internal static void OptimizerStep(IAutogradObserver[] observers, Optim.Optimizer optimizer, long start)
+    {
+        if (observers.Any(o => o.SynchronizesDevice) && optimizer.Parameters.Count > 0) optimizer.Parameters[0].Backend.Synchronize();
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        foreach (var o in observers) o.OnOptimizerStep(optimizer, elapsed);
+    }
+
     internal static void BackwardStep(IAutogradObserver[] observers, BackwardStep step, long start)
     {
         if (observers.Any(o => o.SynchronizesDevice) && step.Op.Inputs.Count > 0) step.Op.Inputs[0].Backend.Synchronize();

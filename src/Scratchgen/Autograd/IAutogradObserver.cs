@@ -3,7 +3,7 @@ using Scratchgen.Tensors;
 namespace Scratchgen.Autograd;
 
 /// <summary>
-/// Sees the engine work: every op's forward, and every backward pass step by step. The profiler, the
+/// Sees the engine work: every op's forward, every backward pass step by step, and every optimizer step. The profiler, the
 /// anomaly mode and the backprop trace are all observers; attach one to the current thread with
 /// <see cref="AutogradObservers.Attach"/>. Every method has an empty default, so an observer overrides
 /// only what it needs. Nothing is measured or called while no observer is attached.
@@ -27,4 +27,8 @@ public interface IAutogradObserver
 
     /// <summary>The backward pass from <paramref name="root"/> finished.</summary>
     void OnBackwardEnd(Tensor root) { }
+
+    /// <summary>An optimizer applied one update (<see cref="Optim.Optimizer.Step"/>, skipped steps included);
+    /// the ops it ran, if any, were reported before it.</summary>
+    void OnOptimizerStep(Optim.Optimizer optimizer, TimeSpan elapsed) { }
 }

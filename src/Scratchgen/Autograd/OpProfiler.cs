@@ -1,14 +1,19 @@
+using System.Diagnostics;
+
 namespace Scratchgen.Autograd;
 
 /// <summary>
-/// Time spent per op, forward and backward, while a profiling scope is open on this thread:
-/// <c>using var p = OpProfiler.Start(); ... ; p.Report()</c>. An <see cref="IAutogradObserver"/>:
+/// Time spent per op, forward and backward, and per optimizer step, while a profiling scope is open on
+/// this thread: <c>using var p = OpProfiler.Start(); ... ; p.Report()</c>. An <see cref="IAutogradObserver"/>:
 /// off by default (one null test per op). Kernel timings are wall-clock and include each op's output
-/// allocation; ops run by backward rules count as forwards too (they are what the backward costs).
+/// allocation; ops run by backward rules count as forwards too (they are what the backward costs), so rows
+/// nest. <see cref="Covered"/> counts each instant once: what a step spent in ops and optimizer steps, the
+/// rest of its time being the model's own code between them.
 /// </summary>
 public sealed class OpProfiler : IAutogradObserver, IDisposable
 {
     private readonly Dictionary<string, (double Ms, int Calls)> _times = [];
+    private readonly SpanUnion _covered = new();
     private AutogradObservers.Scope _scope;
 
     private OpProfiler(bool synchronize) => SynchronizesDevice = synchronize;
@@ -29,13 +34,23 @@ public sealed class OpProfiler : IAutogradObserver, IDisposable
 
     void IAutogradObserver.OnBackwardStep(BackwardStep step, TimeSpan elapsed) => Add("backward " + step.Op.Name, elapsed);
 
+    void IAutogradObserver.OnOptimizerStep(Optim.Optimizer optimizer, TimeSpan elapsed) =>
+        Add("optimizer step " + optimizer.GetType().Name.ToLowerInvariant(), elapsed);
+
+    /// <summary>The time spent in ops (forward, backward steps) and optimizer steps, each instant counted
+    /// once however the rows nest.</summary>
+    public TimeSpan Covered => TimeSpan.FromSeconds((double)_covered.Total / Stopwatch.Frequency);
+
     private void Add(string key, TimeSpan elapsed)
     {
+        long end = Stopwatch.GetTimestamp();
+        _covered.Add(end - (long)(elapsed.TotalSeconds * Stopwatch.Frequency), end);
         double ms = elapsed.TotalMilliseconds;
         _times[key] = _times.TryGetValue(key, out var t) ? (t.Ms + ms, t.Calls + 1) : (ms, 1);
     }
 
-    /// <summary>Rows of (what, total ms, calls), largest first. "what" is "forward op" or "backward op".</summary>
+    /// <summary>Rows of (what, total ms, calls), largest first. "what" is "forward op", "backward op" or
+    /// "optimizer step adam" (the optimizer's class).</summary>
     public IReadOnlyList<(string What, double Ms, int Calls)> Report() =>
         _times.Select(kv => (kv.Key, kv.Value.Ms, kv.Value.Calls)).OrderByDescending(r => r.Ms).ToList();
 

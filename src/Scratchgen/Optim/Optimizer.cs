@@ -45,8 +45,19 @@ public abstract class Optimizer
 
     /// <summary>Applies one update from each parameter's Grad (parameters without a gradient are left
     /// alone). If any gradient holds a NaN or infinity, nothing is updated, the step is counted in
-    /// <see cref="SkippedSteps"/> with the parameter's name in <see cref="LastSkipReason"/>, and false is returned.</summary>
+    /// <see cref="SkippedSteps"/> with the parameter's name in <see cref="LastSkipReason"/>, and false is returned.
+    /// Observers attached to this thread (<see cref="AutogradObservers"/>) see the whole update as one optimizer step.</summary>
     public bool Step()
+    {
+        var observers = AutogradObservers.Current;
+        if (observers == null) return ApplyStep();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        bool stepped = ApplyStep();
+        AutogradObservers.OptimizerStep(observers, this, start);
+        return stepped;
+    }
+
+    private bool ApplyStep()
     {
         using var _ = GradMode.NoGrad();
         // One finiteness check for all gradients (a single read-back); only when it fails is each

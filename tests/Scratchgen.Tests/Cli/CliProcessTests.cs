@@ -133,6 +133,23 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("--matmul picks a kernel of the ILGPU backends", cpu.Output);
     }
 
+    /// <summary>bench models --profile divides each epoch's steps (2 to the second-last: 9,000 images in
+    /// batches of 128 make 71 steps, so 69) between ops, optimizer steps and the code between them; the
+    /// first two are measured by the profiler and must fit in the steps' wall time.</summary>
+    [Fact]
+    public void BenchModelsProfile_DividesEachEpochsStepsBetweenOpsOptimizerAndTheRest()
+    {
+        var r = CliProcess.Run(["bench", "models", "--model", "ae", "--epochs", "1", "--profile"], Timeout);
+        Assert.True(r.ExitCode == 0, $"exit code {r.ExitCode}; output:\n{r.Output}");
+        var m = System.Text.RegularExpressions.Regex.Match(r.Output,
+            @"ae epoch 1, 69 steps: ([\d.]+) ms per step: ([\d.]+) ms \(\d+ %\) in ops, ([\d.]+) ms \(\d+ %\) in optimizer steps, (-?[\d.]+) ms \(-?\d+ %\) elsewhere");
+        Assert.True(m.Success, r.Output);
+        double step = double.Parse(m.Groups[1].Value), ops = double.Parse(m.Groups[2].Value), optimizer = double.Parse(m.Groups[3].Value);
+        Assert.True(ops > 0 && optimizer > 0, r.Output);
+        Assert.True(ops + optimizer <= step + 0.01, $"ops {ops} + optimizer {optimizer} ms exceed the step's {step} ms");
+        Assert.Contains("optimizer step adam", r.Output);
+    }
+
     /// <summary>The bench commands time the library's kernels from the CLI (their workloads live there, not in
     /// the library): the matmul table names the rungs and relates each to the measured FMA peak, the conv
     /// table has one row per DCGAN layer.</summary>
