@@ -11,18 +11,22 @@ internal sealed class SpanUnion
     // Disjoint spans in order. A span ends no earlier than those added before it (spans are reported as
     // they end), so only the last few can overlap a new one: those are merged into it.
     private readonly List<(long Start, long End)> _spans = [];
+    private long _total;
 
     /// <summary>Adds [start, end) (Stopwatch ticks), merging it with the spans it overlaps.</summary>
     public void Add(long start, long end)
     {
         while (_spans.Count > 0 && _spans[^1].End >= start)
         {
-            (start, end) = (Math.Min(start, _spans[^1].Start), Math.Max(end, _spans[^1].End));
+            var last = _spans[^1];
+            (start, end) = (Math.Min(start, last.Start), Math.Max(end, last.End));
+            _total -= last.End - last.Start;
             _spans.RemoveAt(_spans.Count - 1);
         }
         _spans.Add((start, end));
+        _total += end - start;
     }
 
     /// <summary>The time the spans cover (ticks).</summary>
-    public long Total => _spans.Sum(s => s.End - s.Start);
+    public long Total => _total;
 }
