@@ -69,7 +69,7 @@ public sealed class CpuConvGemmTests
     // must agree bit for bit (a chunk skipped, repeated or cut wrong shows). Batches that do not split
     // evenly into chunks or cores, and layers whose chunk is one image or the whole batch.
     // col2im on its own, Cpu against Reference (float64), on the stride-2 geometries whose tap pairs the Cpu
-    // backend adds as interleaved rows with AVX-512 (CpuBackend.Conv.cs, Col2ImPairs): odd and even images,
+    // backend adds as interleaved rows with AVX-512 or AVX2 (CpuBackend.Conv.cs, Col2ImPairs): odd and even images,
     // padding 0..3 (so a pair's window starts left of the plane, or a tap of the pair has no valid pixel in
     // a row), kernels 2, 4 and 6 wide, OW up to 8; and stride-2 cases that take the scalar path (S odd, OW > 8).
     // The target starts random, so an add that overwrites, or a lane stored outside the plane, shows.
@@ -92,6 +92,31 @@ public sealed class CpuConvGemmTests
         Backend.Cpu.Col2Im(cols, x, g);
         Backend.Reference.Col2Im(cols.To(Backend.Reference, DType.Float64), want, g);
         Close.Assert(want.ToDoubleArray(), x.ToDoubleArray(), 1e-5, 1e-5, $"col2im {g}");
+    }
+
+    // The tap pairs (AVX-512, or AVX2 where .NET reports no AVX-512: CI runs this class both ways) against
+    // the scalar loop: every float gets the same shares in the same order, so the planes agree bit for bit
+    // (a share added twice or dropped, a lane stored outside the plane, or an interleave that swaps two
+    // floats shows even where the Reference tolerance would not).
+    [Theory]
+    [InlineData(2, 3, 14, 14, 4, 4, 1)] // the DCGAN's layers: OW = 7
+    [InlineData(1, 2, 13, 15, 4, 4, 1)]
+    [InlineData(3, 1, 7, 9, 2, 2, 0)]
+    [InlineData(2, 2, 11, 10, 6, 6, 3)]
+    [InlineData(1, 1, 16, 16, 4, 2, 2)]
+    [InlineData(1, 2, 8, 8, 4, 4, 1)] // OW = 4: the second half of the pair masked off
+    public void Col2Im_TapPairs_BitIdenticalToScalar(int n, int c, int h, int w, int r, int s, int padding)
+    {
+        var g = new ConvGeometry(n, c, h, w, 1, r, s, 2, padding);
+        var rng = new Rng(22);
+        var cols = Tensor.RandN([g.PatchSize, g.Columns], rng, backend: Backend.Cpu);
+        var start = Tensor.RandN([n, c, h, w], rng, backend: Backend.Cpu);
+        var cpu = Scratchgen.Backends.Cpu.CpuBackend.Instance;
+        var scalar = start.Clone();
+        var pairs = start.Clone();
+        cpu.Col2Im(cols, scalar, g, tapPairs: false);
+        cpu.Col2Im(cols, pairs, g, tapPairs: true);
+        Assert.Equal(scalar.ToArray(), pairs.ToArray());
     }
 
     [Theory]

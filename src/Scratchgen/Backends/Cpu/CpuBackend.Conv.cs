@@ -78,23 +78,31 @@ internal sealed partial class CpuBackend
         });
     }
 
-    // col2im for stride 2 on AVX-512 (the DCGAN's 4x4 / stride 2 layers: dx of 64->128, the forward of
-    // conv_transpose 128->64), where the scalar loop of Col2ImPlane adds one float at a time into every other
-    // float of a row. Taps (r, s) and (r, s + 1) land on the two parities of the same row segment: tap s on
-    // w = 2 ow + s - pad, tap s + 1 on w = 2 ow + s + 1 - pad. So their two rows of OW values, interleaved
-    // (one two-source permute), are 2 OW consecutive floats of the plane from w0 = s - pad on, added with one
-    // masked load and one masked store (the mask drops the lanes that fall outside the plane, which are also
-    // the outputs a tap has no valid pixel for): two taps per masked add instead of one float per add.
-    // Needs S even, dilation 1 and 2 OW <= 16.
+    // col2im for stride 2 (the DCGAN's 4x4 / stride 2 layers: dx of 64->128, the forward of conv_transpose
+    // 128->64), where the scalar loop of Col2ImPlane adds one float at a time into every other float of a row.
+    // Taps (r, s) and (r, s + 1) land on the two parities of the same row segment: tap s on
+    // w = 2 ow + s - pad, tap s + 1 on w = 2 ow + s + 1 - pad. So their two rows of OW values, interleaved,
+    // are 2 OW consecutive floats of the plane from w0 = s - pad on, added under a mask (which drops the lanes
+    // that fall outside the plane, which are also the outputs a tap has no valid pixel for): two taps per
+    // vector add instead of one float per add. Each float of the plane still gets its taps' shares one at a
+    // time in tap order, so the sums are the scalar loop's bit for bit. AVX-512: one 16-lane two-source
+    // permute, one masked add; AVX2: two unpacks and two lane swaps make the 16 floats as two 8-lane halves
+    // (AddPlane256). Needs S even, dilation 1 and 2 OW <= 16.
     private static class Col2ImPairs
     {
         private static readonly Vector512<int> Interleave = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
 
         public static bool Fit(ConvGeometry g) =>
-            Avx512F.IsSupported && g.Stride == 2 && g.Dilation == 1 && g.S % 2 == 0 && 2 * g.OW <= 16;
+            (Avx512F.IsSupported || Avx2.IsSupported) && g.Stride == 2 && g.Dilation == 1 && g.S % 2 == 0 && 2 * g.OW <= 16;
+
+        public static unsafe void AddPlane(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
+        {
+            if (Avx512F.IsSupported) AddPlane512(src, plane, taps, g);
+            else AddPlane256(src, plane, taps, g);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void AddPlane(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
+        private static unsafe void AddPlane512(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
         {
             var lane = Vector512<int>.Indices;
             var rowMask = Vector512.LessThan(lane, Vector512.Create(g.OW)).AsSingle(); // the OW values of one tap row
@@ -117,6 +125,54 @@ internal sealed partial class CpuBackend
                     }
                 }
             }
+        }
+
+        // AVX2 without masked stores, which AMD's cores run far slower than plain ones: a row whose 16-float window
+        // lies inside the plane is read whole, the pair added under a blend (the lanes outside the pair keep their
+        // bits) and written whole; the plane belongs to this thread, so the extra lanes are its own. A window that
+        // reaches past either end of the plane (its first or last row) goes float by float.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void AddPlane256(float* src, float* plane, Col2ImTap* taps, ConvGeometry g)
+        {
+            var lane = Vector256<int>.Indices;
+            var rowMask = Vector256.LessThan(lane, Vector256.Create(g.OW)).AsSingle(); // the OW values of one tap row
+            float* planeEnd = plane + g.H * g.W;
+            for (int r = 0; r < g.R; r++)
+            {
+                var tap = taps[r * g.S]; // oh range: the same for every s of this r
+                for (int s = 0; s < g.S; s += 2)
+                {
+                    int w0 = s - g.Padding;
+                    // Lanes 0-7 and 8-15 of the interleaved pair: w = w0 + lane, inside the plane and the pair's 2 OW floats.
+                    var live0 = Live(lane, w0, g);
+                    var live1 = Live(lane + Vector256.Create(8), w0, g);
+                    float* even = src + (long)(r * g.S + s) * g.Columns + tap.Oh0 * g.OW, odd = even + g.Columns;
+                    float* to = plane + (tap.Oh0 * 2 + r - g.Padding) * g.W + w0;
+                    for (int oh = tap.Oh0; oh < tap.Oh1; oh++, even += g.OW, odd += g.OW, to += 2 * g.W)
+                    {
+                        if (to < plane || to + 16 > planeEnd)
+                        {
+                            for (int i = 0; i < 2 * g.OW; i++)
+                                if (w0 + i >= 0 && w0 + i < g.W) to[i] += (i & 1) == 0 ? even[i >> 1] : odd[i >> 1];
+                            continue;
+                        }
+                        var e = Avx.MaskLoad(even, rowMask);
+                        var o = Avx.MaskLoad(odd, rowMask);
+                        Vector256<float> lo = Avx.UnpackLow(e, o), hi = Avx.UnpackHigh(e, o); // e0 o0 e1 o1 | e4 o4 e5 o5, e2 o2 e3 o3 | e6 o6 e7 o7
+                        var t0 = Avx.LoadVector256(to);
+                        var t1 = Avx.LoadVector256(to + 8);
+                        Avx.Store(to, Avx.BlendVariable(t0, Avx.Permute2x128(lo, hi, 0x20) + t0, live0));
+                        Avx.Store(to + 8, Avx.BlendVariable(t1, Avx.Permute2x128(lo, hi, 0x31) + t1, live1));
+                    }
+                }
+            }
+        }
+
+        private static Vector256<float> Live(Vector256<int> lane, int w0, ConvGeometry g)
+        {
+            var w = lane + Vector256.Create(w0);
+            return (Vector256.GreaterThanOrEqual(w, Vector256<int>.Zero) & Vector256.LessThan(w, Vector256.Create(g.W))
+                & Vector256.LessThan(lane, Vector256.Create(2 * g.OW))).AsSingle();
         }
     }
 
