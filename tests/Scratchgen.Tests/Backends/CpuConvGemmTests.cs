@@ -64,21 +64,24 @@ public sealed class CpuConvGemmTests
         Close.Assert(dxWant.ToDoubleArray(), dx.ToDoubleArray(), 1e-4, 1e-4, $"col2im_matmul {g}");
     }
 
-    // The input gradient with each core taking its own run of images in L2-sized chunks, against the whole
-    // batch shared by both cores per GEMM: every image is summed in the same order either way, so the two
-    // must agree bit for bit (a chunk skipped, repeated or cut wrong shows). Batches that do not split
-    // evenly into chunks or cores, and layers whose chunk is one image or the whole batch.
+    // Stride-2 geometries (n, c, h, w, r, s, padding) whose tap pairs the Cpu backend adds as interleaved rows.
+    public static TheoryData<int, int, int, int, int, int, int> TapPairGeometries() => new()
+    {
+        { 2, 3, 14, 14, 4, 4, 1 }, // the DCGAN's layers: OW = 7
+        { 1, 2, 13, 15, 4, 4, 1 },
+        { 3, 1, 7, 9, 2, 2, 0 },
+        { 2, 2, 11, 10, 6, 6, 3 },
+        { 1, 1, 16, 16, 4, 2, 2 },
+        { 1, 2, 8, 8, 4, 4, 1 }, // OW = 4: the pair's second half of 8 lanes all outside it
+    };
+
     // col2im on its own, Cpu against Reference (float64), on the stride-2 geometries whose tap pairs the Cpu
     // backend adds as interleaved rows with AVX-512 or AVX2 (CpuBackend.Conv.cs, Col2ImPairs): odd and even images,
     // padding 0..3 (so a pair's window starts left of the plane, or a tap of the pair has no valid pixel in
-    // a row), kernels 2, 4 and 6 wide, OW up to 8; and stride-2 cases that take the scalar path (S odd, OW > 8).
+    // a row), kernels 2, 4 and 6 wide, OW 4 to 8; and stride-2 cases that take the scalar path (S odd, OW > 8).
     // The target starts random, so an add that overwrites, or a lane stored outside the plane, shows.
     [Theory]
-    [InlineData(2, 3, 14, 14, 4, 4, 1)] // the DCGAN's layers: OW = 7
-    [InlineData(1, 2, 13, 15, 4, 4, 1)]
-    [InlineData(3, 1, 7, 9, 2, 2, 0)]
-    [InlineData(2, 2, 11, 10, 6, 6, 3)]
-    [InlineData(1, 1, 16, 16, 4, 2, 2)]
+    [MemberData(nameof(TapPairGeometries))]
     [InlineData(2, 2, 9, 12, 3, 3, 1)] // S odd: scalar path
     [InlineData(1, 2, 28, 28, 4, 4, 1)] // OW = 14: scalar path
     public void Col2Im_Stride2_MatchesReference(int n, int c, int h, int w, int r, int s, int padding)
@@ -99,12 +102,7 @@ public sealed class CpuConvGemmTests
     // (a share added twice or dropped, a lane stored outside the plane, or an interleave that swaps two
     // floats shows even where the Reference tolerance would not).
     [Theory]
-    [InlineData(2, 3, 14, 14, 4, 4, 1)] // the DCGAN's layers: OW = 7
-    [InlineData(1, 2, 13, 15, 4, 4, 1)]
-    [InlineData(3, 1, 7, 9, 2, 2, 0)]
-    [InlineData(2, 2, 11, 10, 6, 6, 3)]
-    [InlineData(1, 1, 16, 16, 4, 2, 2)]
-    [InlineData(1, 2, 8, 8, 4, 4, 1)] // OW = 4: the second half of the pair masked off
+    [MemberData(nameof(TapPairGeometries))]
     public void Col2Im_TapPairs_BitIdenticalToScalar(int n, int c, int h, int w, int r, int s, int padding)
     {
         var g = new ConvGeometry(n, c, h, w, 1, r, s, 2, padding);
@@ -119,6 +117,10 @@ public sealed class CpuConvGemmTests
         Assert.Equal(scalar.ToArray(), pairs.ToArray());
     }
 
+    // The input gradient with each core taking its own run of images in L2-sized chunks, against the whole
+    // batch shared by both cores per GEMM: every image is summed in the same order either way, so the two
+    // must agree bit for bit (a chunk skipped, repeated or cut wrong shows). Batches that do not split
+    // evenly into chunks or cores, and layers whose chunk is one image or the whole batch.
     [Theory]
     [InlineData(1, 64, 14, 128)]
     [InlineData(7, 64, 14, 128)]
