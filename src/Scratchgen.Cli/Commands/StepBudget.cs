@@ -25,13 +25,13 @@ internal sealed class StepBudget(string model, OpProfiler profiler, ITrainingObs
 
     public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
     {
-        var now = (epoch, Stopwatch.GetTimestamp(), profiler.Covered, OptimizerMs());
+        (int Epoch, long Ticks, TimeSpan Covered, double OptimizerMs) now = (epoch, Stopwatch.GetTimestamp(), profiler.Covered, OptimizerMs());
         if (_last is { } last && last.Epoch == epoch && stepInEpoch >= 2 && stepInEpoch < stepsPerEpoch)
         {
             _steps++;
-            _wallMs += Stopwatch.GetElapsedTime(last.Ticks, now.Item2).TotalMilliseconds;
+            _wallMs += Stopwatch.GetElapsedTime(last.Ticks, now.Ticks).TotalMilliseconds;
             _coveredMs += (now.Covered - last.Covered).TotalMilliseconds;
-            _optimizerMs += now.Item4 - last.OptimizerMs;
+            _optimizerMs += now.OptimizerMs - last.OptimizerMs;
         }
         _last = now;
         if (stepInEpoch == stepsPerEpoch) Print(epoch);
