@@ -25,7 +25,8 @@ internal sealed class StepBudget(string model, OpProfiler profiler, ITrainingObs
 
     public void OnStep(int epoch, int stepInEpoch, int stepsPerEpoch, IReadOnlyDictionary<string, double> losses)
     {
-        (int Epoch, long Ticks, TimeSpan Covered, double OptimizerMs) now = (epoch, Stopwatch.GetTimestamp(), profiler.Covered, OptimizerMs());
+        (int Epoch, long Ticks, TimeSpan Covered, double OptimizerMs) now =
+            (epoch, Stopwatch.GetTimestamp(), profiler.Covered, profiler.InOptimizerSteps.TotalMilliseconds);
         if (_last is { } last && last.Epoch == epoch && stepInEpoch >= 2 && stepInEpoch < stepsPerEpoch)
         {
             _steps++;
@@ -39,8 +40,6 @@ internal sealed class StepBudget(string model, OpProfiler profiler, ITrainingObs
     }
 
     public void OnEpoch(EpochResult result) => inner?.OnEpoch(result);
-
-    private double OptimizerMs() => profiler.Report().Where(r => r.What.StartsWith("optimizer step ", StringComparison.Ordinal)).Sum(r => r.Ms);
 
     private void Print(int epoch)
     {

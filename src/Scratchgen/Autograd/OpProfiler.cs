@@ -34,8 +34,14 @@ public sealed class OpProfiler : IAutogradObserver, IDisposable
 
     void IAutogradObserver.OnBackwardStep(BackwardStep step, TimeSpan elapsed) => Add("backward " + step.Op.Name, elapsed);
 
-    void IAutogradObserver.OnOptimizerStep(Optim.Optimizer optimizer, TimeSpan elapsed) =>
+    void IAutogradObserver.OnOptimizerStep(Optim.Optimizer optimizer, TimeSpan elapsed)
+    {
+        InOptimizerSteps += elapsed;
         Add("optimizer step " + optimizer.GetType().Name.ToLowerInvariant(), elapsed);
+    }
+
+    /// <summary>The time spent in optimizer steps (the sum of their rows).</summary>
+    public TimeSpan InOptimizerSteps { get; private set; }
 
     /// <summary>The time spent in ops (forward, backward steps) and optimizer steps, each instant counted
     /// once however the rows nest.</summary>

@@ -51,6 +51,7 @@ public sealed class OpProfilerTests
         var rows = profiler.Report();
         var optimizer = Assert.Single(rows, r => r.What.StartsWith("optimizer step", StringComparison.Ordinal));
         Assert.Equal(("optimizer step adam", 3), (optimizer.What, optimizer.Calls));
+        Assert.Equal(optimizer.Ms, profiler.InOptimizerSteps.TotalMilliseconds, 6);
         // The backward rules run ops of their own (matmul's two matmuls), reported as forward rows inside the
         // backward rows: covered time is the rows' sum less those nested rows, and at most the time that passed.
         double covered = profiler.Covered.TotalMilliseconds, sum = rows.Sum(r => r.Ms);
