@@ -41,8 +41,8 @@ internal readonly unsafe struct GemmIndex(int* aRows = null, int* aCols = null, 
 //      where 8 consecutive p are one run in memory (an NCHW tensor between image boundaries) 8 of each row
 //      are read at once through an 8x8 transpose, as PackA does, else one p at a time.
 //   C: each tile is computed into a stack tile and then added or stored through the tables: a row of 16
-//      consecutive columns as two vectors, a row of up to 4 runs (an image boundary inside) as masked
-//      AVX-512 stores, any other one float at a time.
+//      consecutive columns as two vectors, a row of up to 4 runs (an image boundary inside) run by run (one
+//      masked store each with AVX-512, whole vectors inside the run with AVX2), any other one float at a time.
 // Offsets are int32 and must stay inside their buffers.
 internal static partial class CpuGemm
 {

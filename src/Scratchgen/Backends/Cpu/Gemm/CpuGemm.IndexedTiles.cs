@@ -58,15 +58,17 @@ internal static partial class CpuGemm
     private static unsafe void MacroKernelIndexed(int mr, int mc, int nc, int kc, float* aPack, float* bPack, float* c, int* rows, int* cols, bool add)
     {
         float* tile = stackalloc float[MaxMR * NR];
-        int* runStart = stackalloc int[NR];
+        int* runStart = stackalloc int[MaxRuns];
+        int* runFirst = stackalloc int[MaxRuns + 1];
         Vector512<float>* runLanes = stackalloc Vector512<float>[MaxRuns];
+        bool masked = Avx512F.IsSupported;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* bp = bPack + (long)jr * kc;
             int* tileCols = cols + jr;
             bool contiguous = nr == NR && tileCols[NR - 1] - tileCols[0] == NR - 1;
-            int runs = contiguous || !Avx512F.IsSupported ? 0 : Runs(tileCols, nr, runStart, runLanes);
+            int runs = contiguous ? 0 : Runs(tileCols, nr, runStart, runFirst, masked ? runLanes : null);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int live = Math.Min(mr, mc - ir);
@@ -87,6 +89,12 @@ internal static partial class CpuGemm
                         }
                         Avx.Store(dst, lo);
                         Avx.Store(dst + 8, hi);
+                    }
+                    else if (runs > 0 && !masked)
+                    {
+                        // Without AVX-512: each run as whole vectors that stay inside it (StoreRun).
+                        for (int q = 0; q < runs; q++)
+                            StoreRun(row + runStart[q] + runFirst[q], t + runFirst[q], runFirst[q + 1] - runFirst[q], add);
                     }
                     else if (runs > 0)
                     {
@@ -113,15 +121,15 @@ internal static partial class CpuGemm
         }
     }
 
-    // Runs of consecutive offsets in a tile's columns worth writing as masked vectors (AVX-512): a tile that
-    // straddles two images (a third of the D 64->128 forward's, at 49 columns per image) is a few runs, each
-    // one masked store instead of a scatter.
+    // Runs of consecutive offsets in a tile's columns worth writing as vectors: a tile that straddles two
+    // images (a third of the D 64->128 forward's, at 49 columns per image) is a few runs, each a few vector
+    // stores (AVX2) or one masked store (AVX-512) instead of one store per float.
     private const int MaxRuns = 4;
 
-    // Cuts cols[0 .. nr) into runs of consecutive offsets; for run q, start[q] = its first offset minus its
-    // first lane and lanes[q] the mask of its lanes. Returns the number of runs, or 0 when there are more than
-    // MaxRuns (the scalar stores are then as cheap).
-    private static unsafe int Runs(int* cols, int nr, int* start, Vector512<float>* lanes)
+    // Cuts cols[0 .. nr) into runs of consecutive offsets: run q is lanes first[q] .. first[q + 1] - 1, which
+    // go to start[q] + lane; with lanes (AVX-512), lanes[q] is the mask of its lanes. Returns the number of
+    // runs, or 0 when there are more than MaxRuns (the scalar stores are then as cheap).
+    private static unsafe int Runs(int* cols, int nr, int* start, int* first, Vector512<float>* lanes)
     {
         var lane = Vector512<int>.Indices;
         int runs = 0;
@@ -131,10 +139,50 @@ internal static partial class CpuGemm
             while (end < nr && cols[end] == cols[end - 1] + 1) end++;
             if (runs == MaxRuns) return 0;
             start[runs] = cols[j] - j;
-            lanes[runs++] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(j)) & Vector512.LessThan(lane, Vector512.Create(end))).AsSingle();
+            first[runs] = j;
+            if (lanes != null)
+                lanes[runs] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(j)) & Vector512.LessThan(lane, Vector512.Create(end))).AsSingle();
+            runs++;
             j = end;
         }
+        first[runs] = nr;
         return runs;
+    }
+
+    // dst[0 .. length) (+)= src[0 .. length) for length <= 16 (one run of a tile row), by vectors that never
+    // reach outside the run: 8 or 4 floats from each end, overlapping in the middle. Every window is loaded
+    // before any is stored, so an overlapped float gets the same sum twice, not the sum added twice. The
+    // floats beside a run belong to other tiles, maybe another thread's: masked stores would also keep off
+    // them, but AMD runs those slowly (kernels-docs/conv2d.md, V8).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRun(float* dst, float* src, int length, bool add)
+    {
+        if (length >= 8)
+        {
+            int last = length - 8;
+            Vector256<float> lo = Avx.LoadVector256(src), hi = Avx.LoadVector256(src + last);
+            if (add)
+            {
+                lo = Avx.Add(lo, Avx.LoadVector256(dst));
+                hi = Avx.Add(hi, Avx.LoadVector256(dst + last));
+            }
+            Avx.Store(dst, lo);
+            Avx.Store(dst + last, hi);
+        }
+        else if (length >= 4)
+        {
+            int last = length - 4;
+            Vector128<float> lo = Sse.LoadVector128(src), hi = Sse.LoadVector128(src + last);
+            if (add)
+            {
+                lo = Sse.Add(lo, Sse.LoadVector128(dst));
+                hi = Sse.Add(hi, Sse.LoadVector128(dst + last));
+            }
+            Sse.Store(dst, lo);
+            Sse.Store(dst + last, hi);
+        }
+        else
+            for (int j = 0; j < length; j++) dst[j] = add ? dst[j] + src[j] : src[j];
     }
 
     // Without AVX2: the triple loop (as V1Naive), every operand read through its tables or leading dimension.

@@ -79,21 +79,31 @@ internal static partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackB(int kc, int nc, float* b, long ldb, bool transB, int p0, int j0, float* dst)
     {
-        for (int q0 = 0; q0 < nc; q0 += NR, dst += NR * kc)
+        int q0 = 0;
+        if (!transB && Avx.IsSupported && nc >= NR)
+        {
+            // op(B)[p, j+jj] = b[p*ldb + j + jj]: the full panels row by row, so each row of the block is read
+            // front to back, which the hardware prefetchers follow. Panel by panel, a panel's kc rows lie ldb
+            // floats apart, a page or more for a wide B, and no prefetcher crosses pages: with few rows of A
+            // to share it (m = 128), packing B was a fifth of the GEMM that way (kernels-docs/matmul.md).
+            int full = nc / NR;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (p0 + p) * ldb + j0, d = dst + p * NR;
+                for (int q = 0; q < full; q++, src += NR, d += NR * kc)
+                {
+                    Avx.Store(d, Avx.LoadVector256(src));
+                    Avx.Store(d + 8, Avx.LoadVector256(src + 8));
+                }
+            }
+            q0 = full * NR;
+            dst += (long)full * NR * kc;
+        }
+        for (; q0 < nc; q0 += NR, dst += NR * kc)
         {
             int cols = Math.Min(NR, nc - q0);
             int j = j0 + q0;
-            if (!transB && cols == NR && Avx.IsSupported)
-            {
-                // op(B)[p, j+jj] = b[p*ldb + j + jj]: 16 contiguous floats per p.
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + (p0 + p) * ldb + j;
-                    Avx.Store(dst + p * NR, Avx.LoadVector256(src));
-                    Avx.Store(dst + p * NR + 8, Avx.LoadVector256(src + 8));
-                }
-            }
-            else if (transB && cols == NR && Avx.IsSupported)
+            if (transB && cols == NR && Avx.IsSupported)
             {
                 // op(B)[p, j+jj] = b[(j+jj)*ldb + p]: sixteen strided rows of b, two 8x8 transposes per 8 p.
                 float* s0 = b + j * ldb + p0;
