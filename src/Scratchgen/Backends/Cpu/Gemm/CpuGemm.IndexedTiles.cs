@@ -149,40 +149,28 @@ internal static partial class CpuGemm
         return runs;
     }
 
-    // dst[0 .. length) (+)= src[0 .. length) for length <= 16 (one run of a tile row), by vectors that never
-    // reach outside the run: 8 or 4 floats from each end, overlapping in the middle. Every window is loaded
-    // before any is stored, so an overlapped float gets the same sum twice, not the sum added twice. The
-    // floats beside a run belong to other tiles, maybe another thread's: masked stores would also keep off
-    // them, but AMD runs those slowly (kernels-docs/conv2d.md, V8).
+    // dst[0 .. length) (+)= src[0 .. length) for length <= 16 (one run of a tile row). From 8 floats on, by two
+    // vectors that never reach outside the run: 8 floats from each end, overlapping in the middle, both loaded
+    // before either is stored (a float in both gets the same sum twice, not the sum added twice); shorter runs
+    // float by float. The floats beside a run belong to other tiles, maybe another thread's: masked stores
+    // would also keep off them, but AMD runs those slowly (kernels-docs/conv2d.md, V8).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void StoreRun(float* dst, float* src, int length, bool add)
     {
-        if (length >= 8)
+        if (length < 8)
         {
-            int last = length - 8;
-            Vector256<float> lo = Avx.LoadVector256(src), hi = Avx.LoadVector256(src + last);
-            if (add)
-            {
-                lo = Avx.Add(lo, Avx.LoadVector256(dst));
-                hi = Avx.Add(hi, Avx.LoadVector256(dst + last));
-            }
-            Avx.Store(dst, lo);
-            Avx.Store(dst + last, hi);
-        }
-        else if (length >= 4)
-        {
-            int last = length - 4;
-            Vector128<float> lo = Sse.LoadVector128(src), hi = Sse.LoadVector128(src + last);
-            if (add)
-            {
-                lo = Sse.Add(lo, Sse.LoadVector128(dst));
-                hi = Sse.Add(hi, Sse.LoadVector128(dst + last));
-            }
-            Sse.Store(dst, lo);
-            Sse.Store(dst + last, hi);
-        }
-        else
             for (int j = 0; j < length; j++) dst[j] = add ? dst[j] + src[j] : src[j];
+            return;
+        }
+        int last = length - 8;
+        Vector256<float> lo = Avx.LoadVector256(src), hi = Avx.LoadVector256(src + last);
+        if (add)
+        {
+            lo = Avx.Add(lo, Avx.LoadVector256(dst));
+            hi = Avx.Add(hi, Avx.LoadVector256(dst + last));
+        }
+        Avx.Store(dst, lo);
+        Avx.Store(dst + last, hi);
     }
 
     // Without AVX2: the triple loop (as V1Naive), every operand read through its tables or leading dimension.
