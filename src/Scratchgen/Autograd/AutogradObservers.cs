@@ -41,22 +41,27 @@ public static class AutogradObservers
 
     internal static void Forward(IAutogradObserver[] observers, Op op, Tensor output, long start)
     {
-        if (observers.Any(o => o.SynchronizesDevice)) output.Backend.Synchronize();
-        var elapsed = Stopwatch.GetElapsedTime(start);
+        var elapsed = Elapsed(observers, output.Backend, start);
         foreach (var o in observers) o.OnForward(op, output, elapsed);
     }
 
     internal static void OptimizerStep(IAutogradObserver[] observers, Optim.Optimizer optimizer, long start)
     {
-        if (observers.Any(o => o.SynchronizesDevice) && optimizer.Parameters.Count > 0) optimizer.Parameters[0].Backend.Synchronize();
-        var elapsed = Stopwatch.GetElapsedTime(start);
+        var elapsed = Elapsed(observers, optimizer.Parameters.Count > 0 ? optimizer.Parameters[0].Backend : null, start);
         foreach (var o in observers) o.OnOptimizerStep(optimizer, elapsed);
     }
 
     internal static void BackwardStep(IAutogradObserver[] observers, BackwardStep step, long start)
     {
-        if (observers.Any(o => o.SynchronizesDevice) && step.Op.Inputs.Count > 0) step.Op.Inputs[0].Backend.Synchronize();
-        var elapsed = Stopwatch.GetElapsedTime(start);
+        var elapsed = Elapsed(observers, step.Op.Inputs.Count > 0 ? step.Op.Inputs[0].Backend : null, start);
         foreach (var o in observers) o.OnBackwardStep(step, elapsed);
+    }
+
+    // The time since start; when an observer times the device too, first the wait for the work queued on
+    // backend (none: nothing to wait for).
+    private static TimeSpan Elapsed(IAutogradObserver[] observers, Backends.IBackend? backend, long start)
+    {
+        if (backend != null && observers.Any(o => o.SynchronizesDevice)) backend.Synchronize();
+        return Stopwatch.GetElapsedTime(start);
     }
 }
