@@ -84,8 +84,8 @@ internal static partial class CpuGemm
         {
             // op(B)[p, j+jj] = b[p*ldb + j + jj]: the full panels row by row, so each row of the block is read
             // front to back, which the hardware prefetchers follow. Panel by panel, a panel's kc rows lie ldb
-            // floats apart, a page or more for a wide B, and no prefetcher crosses pages: with few rows of A
-            // to share it (m = 128), packing B was a fifth of the GEMM that way (kernels-docs/matmul.md).
+            // floats apart, a page or more for a wide B, and no prefetcher crosses pages: each row then waits
+            // for memory, which shows where few rows of A share the packed block (m = 128; kernels-docs/matmul.md).
             int full = nc / NR;
             for (int p = 0; p < kc; p++)
             {
