@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Scratchgen.Backends.Cpu.Gemm;
 
@@ -295,6 +296,24 @@ internal static partial class CpuGemm
         return (Math.Min(lo, length), Math.Min(hi, length));
     }
 
+    // C's tile is asked for (prefetched) before its kernel runs, so that its rows arrive while the k loop runs
+    // instead of stalling the loads and stores at its end. The tile's rows lie ldc floats apart, each on its
+    // own cache line (and, for wide C, its own page), where no hardware prefetcher follows; once C is larger
+    // than L2 they come from L3 or memory. Not below this k: a shorter loop ends before the lines arrive, and
+    // the prefetches would only add to it. (The indexed form, MacroKernelIndexed, stores conv outputs, whose
+    // rows lie one image plane apart, close enough that they do not miss this way.)
+    private const int PrefetchCMinK = 128;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchTile(float* c, long ldc, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + cols - 1);
+        }
+    }
+
     // C block (mc x nc) (+)= packed A block (mc x kc) * packed B block (kc x nc), tile by tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MacroKernel(int mr, int mc, int nc, int kc, float* aPack, float* bPack, float* c, long ldc, bool add)
@@ -308,6 +327,8 @@ internal static partial class CpuGemm
                 int rows = Math.Min(mr, mc - ir);
                 float* ap = aPack + (long)ir * kc;
                 float* cTile = c + ir * ldc + jr;
+                if (kc >= PrefetchCMinK)
+                    PrefetchTile(cTile, ldc, rows, nr);
                 if (rows == mr && nr == NR)
                     Tile(mr, kc, ap, bp, cTile, ldc, add, mr);
                 else
