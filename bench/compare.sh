@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scratchgen beside TorchSharp-cpu 0.107.0 in one run: training images/s and peak RSS of the four
 # reference models (MLP AE, MLP VAE, MLP GAN, DCGAN; batch 128, 9,000 images, 1 epoch), the DCGAN conv
-# layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048). Where Debian's
+# layers (forward+backward ms, batch 64) and SGEMM GFLOPS (n = 256, 512, 1024, 2048, 4096). Where Debian's
 # /usr/bin/python3 has them, PyTorch 1.13 (bench/peers/torch_models.py, torch_dcgan.py) joins the model
 # rounds and numpy/OpenBLAS (bench/peers/numpy_sgemm.py) the SGEMM rounds (--no-python leaves them out).
 #
@@ -202,7 +202,8 @@ fi
 
 # ---- SGEMM ----------------------------------------------------------------------------------------
 if [ "$DO_SGEMM" = 1 ]; then
-  SIZES="256 512 1024 2048"
+  SIZES="256 512 1024 2048 4096"
+  SIZE_LIST=$(echo $SIZES | tr ' ' ',')
   declare -A O_GF T_GF N_GF
   [ "$HAVE_NUMPY" = 1 ] || echo "note: no numpy/threadpoolctl for $PY: the numpy column is skipped"
   for r in $(seq 1 "$ROUNDS"); do
@@ -215,13 +216,13 @@ if [ "$DO_SGEMM" = 1 ]; then
         (cd "$HERE" && env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/peers/numpy_sgemm.py $SIZES) > "$log" 2>&1
         for n in $SIZES; do N_GF[$n]+=" $(grep -E "^n=$n " "$log" | num '[0-9.]+ GFLOPS')"; done
       elif [ "$side" = ours ]; then
-        ours bench matmul --sizes 256,512,1024,2048 > "$log" 2>&1
+        ours bench matmul --sizes "$SIZE_LIST" > "$log" 2>&1
         # The table row of the default multithreaded variant (V3Packed): | n | variant | ms | GFLOPS | % |
         for n in $SIZES; do
           O_GF[$n]+=" $(awk -F'│' -v n="$n" '{ gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $5) } $2 == n && $3 == "V3Packed" { print $5 }' "$log" | head -1)"
         done
       else
-        theirs sgemm --sizes 256,512,1024,2048 > "$log" 2>&1
+        theirs sgemm --sizes "$SIZE_LIST" > "$log" 2>&1
         for n in $SIZES; do T_GF[$n]+=" $(grep -F "torchsharp sgemm n=$n:" "$log" | num '[0-9.]+ GFLOPS')"; done
       fi
     done

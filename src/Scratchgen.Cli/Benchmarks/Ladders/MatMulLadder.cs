@@ -89,11 +89,12 @@ internal sealed unsafe class MatMulLadder : KernelLadder
 
     // V1 always (timed up to n = 256: about a second a run beyond); V2 and V3 where the CPU has AVX2 and FMA, V3 on
     // all cores and on one; on an AVX-512 machine also V3 with the AVX2 micro-kernel (6x16) beside the AVX-512 one.
+    // V2 is timed up to n = 2048 (a couple of seconds a run there; memory-bound, so 8x that at 4096).
     private static List<Rung> CpuRungs()
     {
         var rungs = new List<Rung> { CpuRung("V1Naive", CpuGemm.V1Naive, 2.0 * 256 * 256 * 256) };
         if (!CpuGemm.SimdSupported) return rungs;
-        rungs.Add(CpuRung("V2Simd", CpuGemm.V2Simd));
+        rungs.Add(CpuRung("V2Simd", CpuGemm.V2Simd, 2.0 * 2048 * 2048 * 2048));
         rungs.Add(CpuRung("V3Packed", CpuGemm.V3Packed));
         rungs.Add(CpuRung("V3Packed-1T", (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc) => CpuGemm.V3Packed(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, maxThreads: 1)));
         if (CpuGemm.BestKernel != GemmKernel.Avx2x6x16)
